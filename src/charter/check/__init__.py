@@ -1,0 +1,22 @@
+"""Type-check a spec: structural rules with stable codes, output as text, JSON, SARIF or GitHub.
+
+from charter.check import check_path, render
+result = check_path("path/to/project")
+print(render(result, "text")); raise SystemExit(result.exit_code)
+"""
+
+from charter.check import _structure as _structure
+from charter.check._engine import CheckResult, check_path, check_spec
+from charter.check._format import FORMATS, render, summary_line
+from charter.check._registry import checker, checkers
+
+__all__ = [
+    "FORMATS",
+    "CheckResult",
+    "check_path",
+    "check_spec",
+    "checker",
+    "checkers",
+    "render",
+    "summary_line",
+]

@@ -1,0 +1,137 @@
+"""Run every checker over a spec, then apply configuration, selection and suppressions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charter.check._registry import checkers
+from charter.diagnostics import Diagnostic, Diagnostics, Severity, get_rule, sort_key
+from charter.spec import ProjectConfig, Spec, load_project
+
+_SUPPRESS = re.compile(r"<!--\s*charter:\s*ignore(?P<file>-file)?\s+(?P<codes>[\w\s,-]+?)\s*-->")
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What `charter check` found, after selection and suppression."""
+
+    spec: Spec
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """2 if any input was unusable, 1 if any finding is an error, else 0."""
+        severities = {diagnostic.severity for diagnostic in self.diagnostics}
+        if Severity.FATAL in severities:
+            return 2
+        return 1 if Severity.ERROR in severities else 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
+
+
+def _matches(code: str, patterns: list[str]) -> bool:
+    found = get_rule(code)
+    for pattern in patterns:
+        text = pattern.strip()
+        if text.upper() == "ALL" or code.startswith(text.upper()):
+            return True
+        if found is not None and text.lower() == found.name:
+            return True
+    return False
+
+
+def _config_list(config: ProjectConfig, key: str) -> list[str]:
+    value = config.check.get(key, [])
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+class _Suppressions:
+    """`<!-- charter: ignore S102 -->` on a finding's line or the line above it, and
+    `<!-- charter: ignore-file S102 -->` anywhere in the file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, tuple[dict[int, list[str]], list[str]]] = {}
+
+    def _load(self, rel: str) -> tuple[dict[int, list[str]], list[str]]:
+        if rel not in self.files:
+            by_line: dict[int, list[str]] = {}
+            whole: list[str] = []
+            try:
+                text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            if "charter:" in text:
+                for number, line in enumerate(text.split("\n"), 1):
+                    for match in _SUPPRESS.finditer(line):
+                        codes = re.split(r"[\s,]+", match["codes"].strip())
+                        (whole if match["file"] else by_line.setdefault(number, [])).extend(codes)
+            self.files[rel] = (by_line, whole)
+        return self.files[rel]
+
+    def hides(self, diagnostic: Diagnostic) -> bool:
+        if diagnostic.severity == Severity.FATAL:
+            return False
+        by_line, whole = self._load(diagnostic.span.file)
+        codes = [
+            *whole,
+            *by_line.get(diagnostic.span.line, ()),
+            *by_line.get(diagnostic.span.line - 1, ()),
+        ]
+        return bool(codes) and _matches(diagnostic.code, codes)
+
+
+def check_spec(
+    spec: Spec,
+    read_findings: Diagnostics,
+    config: ProjectConfig,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> CheckResult:
+    """Run every registered checker and filter the findings."""
+    sink = Diagnostics()
+    sink.extend(read_findings)
+    if not any(d.severity == Severity.FATAL for d in read_findings.items):
+        for run in checkers():
+            run(spec, sink)
+    chosen = select or _config_list(config, "select") or ["ALL"]
+    skipped = [*(ignore or []), *_config_list(config, "ignore")]
+    overrides: dict[str, Any] = config.check.get("severity", {})
+    suppressions = _Suppressions(Path(spec.root))
+    result = CheckResult(spec)
+    for diagnostic in sorted(sink.items, key=sort_key):
+        fatal = diagnostic.severity == Severity.FATAL
+        if not fatal and (
+            not _matches(diagnostic.code, chosen) or _matches(diagnostic.code, skipped)
+        ):
+            continue
+        if suppressions.hides(diagnostic):
+            result.suppressed += 1
+            continue
+        level = overrides.get(diagnostic.code) if isinstance(overrides, dict) else None
+        if isinstance(level, str) and level in Severity.__members__.values() and not fatal:
+            diagnostic = Diagnostic(
+                diagnostic.code,
+                diagnostic.message,
+                diagnostic.span,
+                Severity(level),
+                diagnostic.hint,
+                diagnostic.related,
+                diagnostic.length,
+            )
+        result.diagnostics.append(diagnostic)
+    return result
+
+
+def check_path(
+    path: str | Path, *, select: list[str] | None = None, ignore: list[str] | None = None
+) -> CheckResult:
+    """Load the spec at `path` and check it. Raises `SpecLoadError` for unusable input."""
+    project = load_project(path)
+    return check_spec(project.spec, project.findings, project.config, select=select, ignore=ignore)

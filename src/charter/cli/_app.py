@@ -1,0 +1,182 @@
+"""The `charter` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from charter import __version__
+from charter.check import FORMATS, check_path, render
+from charter.cli._errors import UsageError
+from charter.cli._show import print_clause_or_section, print_outline
+from charter.diagnostics import all_rules, get_rule
+from charter.spec import load_spec
+from charter.spec._schema import model_json, model_schema
+
+app = typer.Typer(
+    name="charter",
+    help=(
+        "Charter treats written specifications of AI behaviour as source code: it reads them, "
+        "checks them, runs their challenge prompts against models and reports compliance.\n\n"
+        "Exit codes: 0 success; 1 findings at error level (or a failed gate); 2 unusable input "
+        "(missing path, unreadable file, bad option); 3 internal error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+PathArg = Annotated[
+    Path,
+    typer.Argument(help="A spec project folder, or one spec markdown file.", show_default=False),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"charter {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Specifications of AI behaviour as source code."""
+
+
+def _split(values: list[str] | None) -> list[str]:
+    found: list[str] = []
+    for value in values or []:
+        found.extend(part.strip() for part in value.split(",") if part.strip())
+    return found
+
+
+@app.command()
+def check(
+    path: PathArg = Path(),
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
+    ] = "text",
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these rule codes, prefixes or names (repeat or comma-separate)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rule codes, prefixes or names.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Check a spec: duplicate ids, clauses with no prompt file, orphan prompt files, broken
+    cross references, unknown authorities, malformed examples and unlabelled replies.
+
+    Exits 0 when clean, 1 when any finding is an error, 2 when the input is unusable.
+    """
+    if output_format not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    result = check_path(path, select=_split(select), ignore=_split(ignore))
+    text = render(result, output_format)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        if output_format != "text":
+            typer.echo(render(result, "text").rstrip().rsplit("\n\n", 1)[-1])
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def show(
+    path: PathArg = Path(),
+    item: Annotated[
+        str | None, typer.Argument(help="A clause id or section id to show in full.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text (outline and clause table) or json.")
+    ] = "text",
+    stats: Annotated[bool, typer.Option("--stats", help="Print only the counts, as JSON.")] = False,
+) -> None:
+    """Show a spec: its outline and clause table, one clause or section, the counts, or the whole
+    model as JSON (schema: `charter schema`)."""
+    spec, _ = load_spec(path)
+    if stats:
+        typer.echo(json.dumps(spec.stats()))
+        return
+    if output_format == "json":
+        sys.stdout.write(model_json(spec) + "\n")
+        return
+    if output_format != "text":
+        raise UsageError(f"--format must be text or json, not {output_format!r}")
+    console = Console(highlight=False, soft_wrap=False)
+    if item is not None:
+        if not print_clause_or_section(console, spec, item):
+            raise UsageError(f"{item!r} is neither a clause id nor a section id in {path}")
+        return
+    print_outline(console, spec)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of `charter show --format json`."""
+    typer.echo(json.dumps(model_schema(), indent=2))
+
+
+@app.command()
+def rules(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, name, default severity and summary."""
+    import charter.check  # noqa: F401  (registers the checkers' rules)
+
+    found = all_rules()
+    if output_format == "json":
+        payload = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "fixable": r.fixable,
+                "doc": r.doc,
+            }
+            for r in found
+        ]
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    width = max(len(r.name) for r in found)
+    for r in found:
+        typer.echo(f"{r.code:<6}{r.name:<{width + 2}}{r.severity.value:<9}{r.summary}")
+
+
+@app.command()
+def rule(code: Annotated[str, typer.Argument(help="A rule code (S102) or name.")]) -> None:
+    """Explain one rule: what it finds, an example, and the fix."""
+    import charter.check  # noqa: F401
+
+    found = get_rule(code)
+    if found is None:
+        raise UsageError(f"no rule {code!r}; `charter rules` lists them")
+    typer.echo(
+        f"{found.code} {found.name} ({found.severity.value})\n\n{found.summary}\n\n{found.doc}"
+    )
+
+
+def main() -> None:
+    """Entry point: run the app, turning every expected failure into one line and exit code 2."""
+    from charter.cli._errors import run_safely
+
+    debug = os.environ.get("CHARTER_DEBUG") == "1"
+    raise SystemExit(run_safely(app, debug=debug))

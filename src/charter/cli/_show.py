@@ -1,0 +1,83 @@
+"""`charter show`: the outline, the clause table, and one clause or section in full."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from charter.spec import Section, Spec
+
+
+def _authority(section: Section) -> str:
+    if section.authority is None:
+        return ""
+    inherited = section.stated_authority is None
+    return f"[dim]{section.authority.value}[/dim]" if inherited else section.authority.value
+
+
+def print_outline(console: Console, spec: Spec) -> None:
+    """Sections as a tree, then one row per clause."""
+    title = spec.name or spec.root
+    tree = Tree(f"[bold]{title}[/bold]" + (f"  v{spec.version}" if spec.version else ""))
+    nodes: dict[str, Tree] = {}
+    for section in spec.sections:
+        label = section.title
+        if section.id:
+            label += f"  [cyan]#{section.id}[/cyan]"
+        if section.authority:
+            label += f"  {_authority(section)}"
+        if section.clauses:
+            label += f"  [green]{len(section.clauses)} clause(s)[/green]"
+        parent = nodes.get(section.parent) if section.parent else None
+        nodes[section.key] = (parent or tree).add(label)
+    console.print(tree)
+    prompts = {prompt_file.id: len(prompt_file.examples) for prompt_file in spec.prompt_files}
+    table = Table(title=f"{len({c.id for c in spec.clauses})} clauses", show_lines=False)
+    for column in ("id", "authority", "section", "modals", "prompts", "statement"):
+        table.add_column(column, overflow="fold" if column == "statement" else "ellipsis")
+    for clause in spec.clauses:
+        table.add_row(
+            clause.id,
+            clause.authority.value if clause.authority else "",
+            clause.section or "",
+            ", ".join(dict.fromkeys(clause.modals)),
+            str(prompts.get(clause.id, 0)),
+            clause.text if len(clause.text) <= 160 else clause.text[:157] + "...",
+        )
+    console.print(table)
+
+
+def print_clause_or_section(console: Console, spec: Spec, item: str) -> bool:
+    """Print the clause or section `item` in full; False if it is neither."""
+    clause = spec.clause(item.removeprefix("[^").removesuffix("]"))
+    if clause is not None:
+        console.print(f"[bold]clause {clause.id}[/bold]  {clause.span}")
+        console.print(f"authority: {clause.authority.value if clause.authority else '(none)'}")
+        console.print(f"section:   {clause.section}")
+        console.print(f"modals:    {', '.join(clause.modals) or '(none)'}")
+        console.print(f"\n{clause.text}\n")
+        prompt_file = spec.prompt_file(clause.id)
+        if prompt_file is None:
+            console.print("[yellow]no prompt file[/yellow]")
+            return True
+        console.print(f"[bold]{len(prompt_file.examples)} prompt(s)[/bold] in {prompt_file.path}")
+        for example in prompt_file.examples:
+            first = next((turn for turn in example.turns if turn.role == "user"), None)
+            text = (first.content if first else "").replace("\n", " ")
+            console.print(f"- {example.title or '(untitled)'}: [dim]{text[:120]}[/dim]")
+        return True
+    section = spec.section(item.removeprefix("#"))
+    if section is None:
+        return False
+    console.print(f"[bold]{section.title}[/bold]  #{section.key}  {section.span}")
+    console.print(f"authority: {section.authority.value if section.authority else '(none)'}")
+    if section.tags:
+        console.print(f"tags:      {', '.join(section.tags)}")
+    console.print(f"clauses:   {', '.join(section.clauses) or '(none)'}")
+    console.print(f"\n{section.text}\n")
+    examples = [example for example in spec.examples if example.section == section.key]
+    for example in examples:
+        labels = ", ".join(r.label.value for r in example.replies if r.label)
+        console.print(f"- example: {example.title or '(untitled)'} [dim]{labels}[/dim]")
+    return True

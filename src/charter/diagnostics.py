@@ -1,0 +1,134 @@
+"""Findings with stable codes, shared by the readers and every checker.
+
+Each kind of finding is a `Rule`: a code (`S102`), a kebab-case name, a default severity and a doc
+paragraph with an example and the fix. Rules register themselves where their logic lives; the
+catalogue (`charter rules`, docs/rules.md) is generated from this registry.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from charter._source import Span
+
+
+class Severity(StrEnum):
+    """How bad a finding is. `fatal` means the input could not be used at all."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+    FATAL = "fatal"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A kind of finding: stable code, name, default severity and documentation."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    fixable: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.code.rstrip("0123456789")
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, name: str, severity: Severity, summary: str, doc: str, *, fixable: bool = False
+) -> Rule:
+    """Define and register a rule. Codes and names must be unique."""
+    if code in _RULES and _RULES[code].name != name:
+        raise ValueError(f"rule code {code} is already {_RULES[code].name}")
+    found = Rule(code, name, severity, summary, textwrap.dedent(doc).strip(), fixable)
+    _RULES[code] = found
+    return found
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code. Import `charter.check` first for the full set."""
+    return sorted(_RULES.values(), key=lambda r: (r.family, int(r.code[len(r.family) :] or 0)))
+
+
+def get_rule(code_or_name: str) -> Rule | None:
+    key = code_or_name.strip()
+    for found in _RULES.values():
+        if key.upper() == found.code or key.lower() == found.name:
+            return found
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second place a finding points at (the other duplicate, the other clause...)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding at one place."""
+
+    code: str
+    message: str
+    span: Span
+    severity: Severity
+    hint: str | None = None
+    """What to do about it."""
+    related: tuple[Related, ...] = ()
+    length: int = 1
+    """How many characters from `span.column` the finding covers (for the caret line)."""
+
+    @property
+    def rule(self) -> Rule:
+        found = _RULES.get(self.code)
+        if found is None:  # pragma: no cover - every emitter uses a registered rule
+            raise KeyError(self.code)
+        return found
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """A collector that readers and checkers append findings to."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self,
+        found: Rule,
+        message: str,
+        span: Span,
+        *,
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+        length: int = 1,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        diagnostic = Diagnostic(
+            found.code, message, span, severity or found.severity, hint, related, max(1, length)
+        )
+        self.items.append(diagnostic)
+        return diagnostic
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    return (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column, diagnostic.code)

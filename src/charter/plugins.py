@@ -1,0 +1,43 @@
+"""Plugin hooks (pluggy): how third parties add readers, and later providers, to Charter.
+
+A plugin is a module or object with functions marked `@hookimpl`, registered through the
+`charter` entry-point group in its package metadata::
+
+    [project.entry-points.charter]
+    agents = "charter_agents.plugin"
+
+Built-in implementations are registered the same way, so they have no special path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from charter.spec._readers import Reader
+
+hookspec = pluggy.HookspecMarker("charter")
+hookimpl = pluggy.HookimplMarker("charter")
+
+
+class CharterHooks:
+    """The hooks a plugin may implement."""
+
+    @hookspec
+    def charter_readers(self) -> list[Reader]:  # type: ignore[empty-body]
+        """Return readers for spec file formats. Readers of plugins are tried before built-ins."""
+
+
+@lru_cache(maxsize=1)
+def plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, with built-ins and installed plugins registered."""
+    from charter.spec import _readers
+
+    manager = pluggy.PluginManager("charter")
+    manager.add_hookspecs(CharterHooks)
+    manager.register(_readers, name="charter.builtin.readers")
+    manager.load_setuptools_entrypoints("charter")
+    return manager

@@ -1,0 +1,310 @@
+"""Find a spec project on disk, read its files and assemble the `Spec`.
+
+A project is a directory with an optional `charter.toml`; without one, its top-level markdown files
+that look like specs (headings with `{#id}`, clause tags, or front matter) are the spec and the
+`examples/` and `cases/` folders hold prompt files, as in the OpenAI Model Spec repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charter._source import Span
+from charter.diagnostics import Diagnostics
+from charter.spec._markdown import Document, resolve_title_links
+from charter.spec._model import PromptFile, Spec, SpecFile
+from charter.spec._readers import Reader, reader_for, readers
+from charter.spec._rules import FILE_TOO_LARGE, UNREADABLE_FILE
+
+CONFIG_NAME = "charter.toml"
+DEFAULT_PROMPT_DIRS = ("examples", "cases")
+DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024
+_NOT_SPECS = {"readme", "changelog", "license", "contributing", "code_of_conduct", "security"}
+
+
+class SpecLoadError(Exception):
+    """The input cannot be used at all: a missing path, no spec, an invalid `charter.toml`.
+
+    `str()` is one line that says what is wrong and what to do.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+@dataclass(slots=True)
+class ProjectConfig:
+    """Settings from `charter.toml`, with defaults where it is silent or absent."""
+
+    root: Path
+    config_file: Path | None = None
+    spec_files: list[str] = field(default_factory=list)
+    """Globs (relative to the root) naming the spec files; empty means discover them."""
+    prompt_dirs: list[str] = field(default_factory=lambda: list(DEFAULT_PROMPT_DIRS))
+    metadata: dict[str, Any] = field(default_factory=dict)
+    check: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The whole file, for the sections later stages read (`[test]`, `[models]`...)."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        value = self.check.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
+        return int(value) if isinstance(value, int) and value > 0 else DEFAULT_MAX_FILE_BYTES
+
+
+def load_config(root: Path) -> ProjectConfig:
+    """Read `root/charter.toml` if present. Raises `SpecLoadError` if it is invalid."""
+    config = ProjectConfig(root=root)
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return config
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise SpecLoadError(
+            f"{path}: not UTF-8 text ({error.reason})", "save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        place = f"{path}:{where[1]}:{where[2]}" if where else str(path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise SpecLoadError(f"{place}: invalid TOML: {message}", "fix the line shown") from None
+    config.config_file = path
+    config.raw = data
+    spec = data.get("spec", {})
+    if not isinstance(spec, dict):
+        raise SpecLoadError(
+            f"{path}: [spec] must be a table", "write `[spec]` then key = value lines"
+        )
+    files = spec.get("files", [])
+    prompts = spec.get("prompts", list(DEFAULT_PROMPT_DIRS))
+    for key, value in (("files", files), ("prompts", prompts)):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise SpecLoadError(
+                f"{path}: [spec] {key} must be a list of strings", f'e.g. {key} = ["spec"]'
+            )
+    config.spec_files = files
+    config.prompt_dirs = prompts
+    config.metadata = {k: v for k, v in spec.items() if k not in ("files", "prompts")}
+    check = data.get("check", {})
+    config.check = check if isinstance(check, dict) else {}
+    for entry in [*files, *prompts]:
+        _inside(root, entry, path)
+    return config
+
+
+def _inside(root: Path, entry: str, config_path: Path) -> None:
+    resolved = (root / entry.split("*", 1)[0]).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise SpecLoadError(
+            f"{config_path}: `{entry}` points outside the project",
+            "list paths inside the project folder",
+        )
+
+
+def read_source(path: Path, rel: str, limit: int, sink: Diagnostics) -> str | None:
+    """The file's text, or None after adding a fatal finding (too large, binary, not UTF-8)."""
+    size = path.stat().st_size
+    if size > limit:
+        sink.add(
+            FILE_TOO_LARGE,
+            f"file is {size / 1_048_576:.1f} MiB, over the {limit / 1_048_576:.0f} MiB limit",
+            Span(rel, 1, 1),
+            hint="move it out of the spec folders, split it, or raise [check] max-file-bytes",
+        )
+        return None
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        sink.add(
+            UNREADABLE_FILE,
+            "file is binary (it contains NUL bytes), not markdown text",
+            Span(rel, data[: data.index(b"\x00")].count(b"\n") + 1, 1),
+            hint="move binary files out of the spec and prompt folders",
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        sink.add(
+            UNREADABLE_FILE,
+            f"byte 0x{data[error.start]:02X} is not valid UTF-8",
+            Span(rel, line, column),
+            hint="save the file as UTF-8",
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _spec_candidates(config: ProjectConfig) -> list[Path]:
+    root = config.root
+    if config.spec_files:
+        found: list[Path] = []
+        for pattern in config.spec_files:
+            target = root / pattern
+            if target.is_dir():
+                found.extend(sorted(p for p in target.rglob("*") if p.is_file()))
+            else:
+                found.extend(sorted(p for p in root.glob(pattern) if p.is_file()))
+        missing = [p for p in config.spec_files if not any(root.glob(p))]
+        if missing:
+            raise SpecLoadError(
+                f"{config.config_file}: [spec] files {missing[0]!r} matches nothing",
+                "fix the path or glob",
+            )
+        return list(dict.fromkeys(found))
+    return sorted(p for p in root.iterdir() if p.is_file() and p.stem.lower() not in _NOT_SPECS)
+
+
+@dataclass(slots=True)
+class Project:
+    """A loaded spec project: the spec, the findings made while reading it, its settings."""
+
+    spec: Spec
+    findings: Diagnostics
+    config: ProjectConfig
+
+
+def load_spec(path: str | Path) -> tuple[Spec, Diagnostics]:
+    """Read the spec at `path` (a project directory or one markdown file).
+
+    Returns the spec and the findings made while reading. Raises `SpecLoadError` when there is
+    nothing usable to read.
+    """
+    project = load_project(path)
+    return project.spec, project.findings
+
+
+def load_project(path: str | Path) -> Project:
+    """Like `load_spec`, and also returns the project's settings."""
+    target = Path(path)
+    if not target.exists():
+        raise SpecLoadError(f"{path}: no such file or directory", "check the path")
+    sink = Diagnostics()
+    if target.is_file():
+        root = target.parent
+        config = load_config(root)
+        candidates = [target]
+    elif target.is_dir():
+        root = target
+        config = load_config(root)
+        candidates = _spec_candidates(config)
+    else:
+        raise SpecLoadError(f"{path}: not a file or directory", "give a spec file or folder")
+
+    documents: list[tuple[Document, Reader, str]] = []
+    spec_files: list[SpecFile] = []
+    explicit = target.is_file() or bool(config.spec_files)
+    for candidate in candidates:
+        reader = reader_for(candidate)
+        if reader is None:
+            if explicit and target.is_file():
+                names = ", ".join(r.name for r in readers())
+                raise SpecLoadError(
+                    f"{path}: no reader for this kind of file (readers: {names})",
+                    "give a markdown spec file",
+                )
+            continue
+        rel = _relative(candidate, root)
+        text = read_source(candidate, rel, config.max_file_bytes, sink)
+        if text is None:
+            continue
+        if not explicit and not reader.sniff(text):
+            continue
+        document = reader.read(rel, text, sink, prompt_file=False)
+        documents.append((document, reader, text))
+        spec_files.append(
+            SpecFile(
+                rel,
+                reader.name,
+                document.lines,
+                hashlib.sha256(text.encode()).hexdigest(),
+                document.front_matter,
+            )
+        )
+    if not documents and not sink.items:
+        raise SpecLoadError(
+            f"{path}: no spec found (no markdown file with `{{#id}}` headings, `[^id]` clause tags"
+            " or front matter)",
+            f"point at a spec file, or list the files in {CONFIG_NAME} under [spec] files",
+        )
+
+    spec = Spec(root=str(root.resolve()))
+    for document, _, _ in documents:
+        spec.sections.extend(document.sections)
+        spec.clauses.extend(document.clauses)
+        spec.examples.extend(document.examples)
+        spec.commentary.extend(document.commentary)
+        spec.cross_refs.extend(document.cross_refs)
+    spec.files = spec_files
+    _apply_metadata(spec, config, [document for document, _, _ in documents])
+    resolve_title_links(spec.clauses, {s.id: s.title for s in spec.sections if s.id})
+    spec.prompt_files = _load_prompt_files(config, sink)
+    return Project(spec, sink, config)
+
+
+def _apply_metadata(spec: Spec, config: ProjectConfig, documents: list[Document]) -> None:
+    metadata: dict[str, Any] = {}
+    for document in documents:
+        for key, value in document.front_matter.items():
+            metadata.setdefault(key, value)
+    metadata.update(config.metadata)
+    spec.metadata = metadata
+    spec.name = _text_or_none(metadata.get("name"))
+    spec.version = _text_or_none(metadata.get("version"))
+    spec.owner = _text_or_none(metadata.get("owner"))
+    imports = metadata.get("imports", [])
+    spec.imports = list(imports) if isinstance(imports, list) else [imports]
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptFile]:
+    prompt_files: list[PromptFile] = []
+    for folder in config.prompt_dirs:
+        directory = config.root / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            reader = reader_for(path)
+            if reader is None or not path.is_file():
+                continue
+            rel = _relative(path, config.root)
+            text = read_source(path, rel, config.max_file_bytes, sink)
+            if text is None:
+                continue
+            document = reader.read(rel, text, sink, prompt_file=True)
+            for example in document.examples:
+                example.clause = path.stem
+            prompt_files.append(
+                PromptFile(
+                    id=path.stem,
+                    path=rel,
+                    span=Span(rel, 1, 1),
+                    examples=document.examples,
+                    named_ids=document.preamble_tags,
+                    front_matter=document.front_matter,
+                )
+            )
+    return prompt_files
