@@ -1,0 +1,102 @@
+"""What every provider takes and returns. Providers live beside this module; see `charter.model`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat message sent to a model. `role` is system, developer, user, assistant or tool."""
+
+    role: str
+    content: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateConfig:
+    """Sampling parameters and limits for one call. Recorded with every sample."""
+
+    temperature: float | None = 0.0
+    max_tokens: int | None = 512
+    top_p: float | None = None
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    timeout: float = 120.0
+    """Seconds for one attempt, end to end."""
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["stop"] = list(self.stop)
+        return data
+
+
+@dataclass(slots=True)
+class ModelOutput:
+    """A model's reply to one call."""
+
+    text: str
+    model: str
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    latency: float = 0.0
+    """Seconds from sending the request to having the whole reply."""
+    finish_reason: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    """Provider-specific extras worth keeping (response id, system fingerprint...)."""
+
+
+class ProviderError(Exception):
+    """A call failed. `retryable` says whether the run engine should try again."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+
+
+class RateLimited(ProviderError):
+    """HTTP 429 or the provider's equivalent: retry later, and slow down."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, retryable=True, status=429, retry_after=retry_after)
+
+
+class ProviderConfigError(Exception):
+    """The provider cannot be set up (unknown name, missing key, bad option): exit 2, one line."""
+
+
+class Provider(ABC):
+    """A model reachable by Charter: `openai:gpt-4o`, `local:smollm2`, `command:./agent`..."""
+
+    #: The part before the colon in `PROVIDER:MODEL`.
+    name: str = ""
+    #: How many calls the run engine sends at once by default.
+    default_concurrency: int = 8
+
+    def __init__(self, model: str, **options: Any) -> None:
+        self.model = model
+        self.options = options
+
+    @property
+    def spec(self) -> str:
+        """`provider:model`, as the user wrote it: the key runs and caches are recorded under."""
+        return f"{self.name}:{self.model}"
+
+    @abstractmethod
+    async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+        """Send one conversation and return the reply. Raise `ProviderError` on failure."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Release connections, processes or loaded weights."""
