@@ -46,6 +46,8 @@ from charter.spec._text import CLAUSE_TAG, modal_words, sentence_bounds, slugify
 MAX_NESTING = 20
 _TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _EXAMPLE_TITLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*)$", re.DOTALL)
+_REASON_LINK = re.compile(r"\[([^\]]*)\]\(#([\w-]+)\)")
+_NESTING_MARKERS = re.compile(r"^\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*")
 _TITLE_REF = "\x00"  # marks a `[?](#id)` link in plain text until titles are known
 
 
@@ -107,6 +109,8 @@ class _Walker:
         for index, token in enumerate(tokens):
             if token.level >= MAX_NESTING - 1 and token.map and deepest is None:
                 deepest = token
+            if _is_cut(tokens, index):
+                self.cut_block(token)
             kind = token.type
             if kind == "front_matter":
                 self.front_matter(token)
@@ -114,7 +118,7 @@ class _Walker:
                 self.heading(token, tokens[index + 1])
             elif kind == "admonition_open":
                 if self.commentary_depth == 0:
-                    self.open_commentary(token, tokens)
+                    self.open_commentary(token, tokens, index)
                 self.commentary_depth += 1
             elif kind == "admonition_close":
                 self.commentary_depth -= 1
@@ -150,6 +154,16 @@ class _Walker:
             )
         self.finish()
         return self.doc
+
+    def cut_block(self, token: Token) -> None:
+        """Read a block whose content the parser dropped for depth as one plain paragraph, so
+        that its clause tags and links still count."""
+        start, end = token.map or (0, 0)
+        text = " ".join(_NESTING_MARKERS.sub("", line) for line in self.lines[start:end])
+        parsed = markdown_parser().parseInline(text)
+        if parsed:
+            parsed[0].map = [start, end]
+            self.inline(parsed[0])
 
     def front_matter(self, token: Token) -> None:
         try:
@@ -257,9 +271,8 @@ class _Walker:
         )
         return None
 
-    def open_commentary(self, token: Token, tokens: list[Token]) -> None:
+    def open_commentary(self, token: Token, tokens: list[Token], index: int) -> None:
         title = token.meta.get("tag", "") if isinstance(token.meta, dict) else ""
-        index = tokens.index(token)
         for follower in tokens[index + 1 : index + 4]:
             if follower.type == "inline":
                 title = follower.content.strip().strip('"')
@@ -311,8 +324,9 @@ class _Walker:
                 self.doc.cross_refs.append(
                     CrossRef(reply.blame, f"[#{reply.blame}]", reply.span, "blame")
                 )
-            for target in re.findall(r"\]\(#([\w-]+)\)", reply.reason or ""):
-                self.doc.cross_refs.append(CrossRef(target, reply.reason or "", reply.span))
+            for text, target in _REASON_LINK.findall(reply.reason or ""):
+                kind = "title-link" if text == "?" else "link"
+                self.doc.cross_refs.append(CrossRef(target, text, reply.span, kind))
         self.doc.examples.append(example)
 
     def paragraph(self, token: Token, *, top_level: bool) -> None:
@@ -321,6 +335,7 @@ class _Walker:
             if self.pending_title is not None:
                 self.example_without_block()
             self.pending_title = (" ".join(found["title"].split()), self.span(token))
+            self.cross_references(token)
             return
         if self.pending_title is not None:
             self.example_without_block()
@@ -466,6 +481,18 @@ def _plain_text(token: Token) -> str:
         elif kind == "image":
             parts.append(child.content)
     return "".join(parts)
+
+
+def _is_cut(tokens: list[Token], index: int) -> bool:
+    """Whether the token opens a block at the depth limit whose content the parser dropped."""
+    token = tokens[index]
+    return (
+        token.nesting == 1
+        and token.level == MAX_NESTING - 1
+        and token.map is not None
+        and index + 1 < len(tokens)
+        and tokens[index + 1].nesting == -1
+    )
 
 
 def _mask_code_spans(line: str) -> str:
