@@ -132,3 +132,33 @@ class Diagnostics:
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column, diagnostic.code)
+
+
+def rules_markdown() -> str:
+    """The rule catalogue as a markdown page (docs/rules.md is this output)."""
+    lines = [
+        "# Rules",
+        "",
+        "Every finding Charter reports has a stable code. This page is generated from the code",
+        "(`charter rules --format markdown`); `charter rule CODE` prints one entry.",
+        "",
+        "| code | name | default severity | what it finds |",
+        "| --- | --- | --- | --- |",
+    ]
+    found = all_rules()
+    for entry in found:
+        anchor = f"{entry.code.lower()}-{entry.name}"
+        lines.append(
+            f"| [{entry.code}](#{anchor}) | {entry.name} | {entry.severity.value} | {entry.summary} |"
+        )
+    for entry in found:
+        fix = " Mechanical fix available." if entry.fixable else ""
+        lines += [
+            "",
+            f"## {entry.code} {entry.name}",
+            "",
+            f"Default severity: **{entry.severity.value}**.{fix}",
+            "",
+            entry.doc,
+        ]
+    return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from charter import __version__
 from charter.check import FORMATS, check_path, render
 from charter.cli._errors import UsageError
 from charter.cli._show import print_clause_or_section, print_outline
-from charter.diagnostics import all_rules, get_rule
+from charter.diagnostics import all_rules, get_rule, rules_markdown
 from charter.spec import load_spec
 from charter.spec._schema import model_json, model_schema
 
@@ -136,12 +136,17 @@ def schema() -> None:
 
 @app.command()
 def rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, or markdown (the docs page).")
+    ] = "text",
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     import charter.check  # noqa: F401  (registers the checkers' rules)
 
     found = all_rules()
+    if output_format == "markdown":
+        typer.echo(rules_markdown(), nl=False)
+        return
     if output_format == "json":
         payload = [
             {

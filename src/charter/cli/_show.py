@@ -34,8 +34,9 @@ def print_outline(console: Console, spec: Spec) -> None:
     console.print(tree)
     prompts = {prompt_file.id: len(prompt_file.examples) for prompt_file in spec.prompt_files}
     table = Table(title=f"{len({c.id for c in spec.clauses})} clauses", show_lines=False)
-    for column in ("id", "authority", "section", "modals", "prompts", "statement"):
-        table.add_column(column, overflow="fold" if column == "statement" else "ellipsis")
+    for column in ("id", "authority", "section", "modals", "prompts"):
+        table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("statement", ratio=1, min_width=30, overflow="fold")
     for clause in spec.clauses:
         table.add_row(
             clause.id,

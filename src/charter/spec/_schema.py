@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter
 
+from charter.spec import _model
 from charter.spec._model import Spec
 
 SCHEMA_ID = "https://github.com/charter-spec/charter/schema/spec.json"
@@ -14,7 +15,12 @@ SCHEMA_ID = "https://github.com/charter-spec/charter/schema/spec.json"
 
 @lru_cache(maxsize=1)
 def _adapter() -> TypeAdapter[Spec]:
-    return TypeAdapter(Spec, config=ConfigDict(use_attribute_docstrings=True))
+    # Field docstrings become schema descriptions; pydantic reads this attribute on dataclasses.
+    for name in dir(_model):
+        value = getattr(_model, name)
+        if isinstance(value, type) and hasattr(value, "__dataclass_fields__"):
+            value.__pydantic_config__ = ConfigDict(use_attribute_docstrings=True)  # type: ignore[attr-defined]
+    return TypeAdapter(Spec)
 
 
 def model_dict(spec: Spec) -> dict[str, Any]:
