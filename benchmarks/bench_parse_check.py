@@ -44,6 +44,14 @@ def time_check(path: Path, runs: int) -> tuple[float, int]:
     return statistics.median(times), findings
 
 
+def _rename(text: str, suffix: str) -> str:
+    """Every section id, anchor link, blame and clause tag of `text` with `suffix` appended."""
+    text = _ID_ATTR.sub(lambda m: "{#" + m[1] + suffix, text)
+    text = _ANCHOR_LINK.sub(lambda m: "](#" + m[1] + suffix + ")", text)
+    text = _BLAME.sub(lambda m: "[#" + m[1] + suffix + "]", text)
+    return _TAG.sub(lambda m: "[^" + m[1] + suffix + "]", text)
+
+
 def build_scaled(release: Path, copies: int, target: Path) -> int:
     """Write a spec `copies` times the release's size into `target`; returns its size in bytes."""
     text = (release / "model_spec.md").read_text(encoding="utf-8")
@@ -51,15 +59,10 @@ def build_scaled(release: Path, copies: int, target: Path) -> int:
     (target / "examples").mkdir(parents=True)
     parts = []
     for copy in range(copies):
-        suffix = f"_c{copy}"
-        part = _ID_ATTR.sub(lambda m: "{#" + m[1] + suffix, text)
-        part = _ANCHOR_LINK.sub(lambda m: "](#" + m[1] + suffix + ")", part)
-        part = _BLAME.sub(lambda m: "[#" + m[1] + suffix + "]", part)
-        part = _TAG.sub(lambda m: "[^" + m[1] + suffix + "]", part)
-        parts.append(part)
+        parts.append(_rename(text, f"_c{copy}"))
         for stem, prompt in prompts.items():
-            renamed = _TAG.sub(lambda m: "[^" + m[1] + suffix + "]", prompt)
-            (target / "examples" / f"{stem}{suffix}.md").write_text(renamed, encoding="utf-8")
+            renamed = _TAG.sub(lambda m, s=f"_c{copy}": f"[^{m[1]}{s}]", prompt)
+            (target / "examples" / f"{stem}_c{copy}.md").write_text(renamed, encoding="utf-8")
     spec = "\n\n".join(parts)
     (target / "model_spec.md").write_text(spec, encoding="utf-8")
     return len(spec.encode())

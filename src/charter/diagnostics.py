@@ -148,9 +148,8 @@ def rules_markdown() -> str:
     found = all_rules()
     for entry in found:
         anchor = f"{entry.code.lower()}-{entry.name}"
-        lines.append(
-            f"| [{entry.code}](#{anchor}) | {entry.name} | {entry.severity.value} | {entry.summary} |"
-        )
+        row = f"| [{entry.code}](#{anchor}) | {entry.name} | {entry.severity.value} |"
+        lines.append(f"{row} {entry.summary} |")
     for entry in found:
         fix = " Mechanical fix available." if entry.fixable else ""
         lines += [
