@@ -1,4 +1,4 @@
-"""Plugin hooks (pluggy): how third parties add readers, and later providers, to Charter.
+"""Plugin hooks (pluggy): how third parties add readers and providers to Charter.
 
 A plugin is a module or object with functions marked `@hookimpl`, registered through the
 `charter` entry-point group in its package metadata::
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from charter.model._types import Provider
     from charter.spec._readers import Reader
 
 hookspec = pluggy.HookspecMarker("charter")
@@ -30,14 +31,23 @@ class CharterHooks:
     def charter_readers(self) -> list[Reader]:  # type: ignore[empty-body]
         """Return readers for spec file formats. Readers of plugins are tried before built-ins."""
 
+    @hookspec
+    def charter_providers(self) -> list[type[Provider]]:  # type: ignore[empty-body]
+        """Return `Provider` subclasses; each `name` is usable as `NAME:MODEL`.
+
+        A plugin's provider replaces a built-in one of the same name.
+        """
+
 
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, with built-ins and installed plugins registered."""
+    from charter.model import _builtin as builtin_providers
     from charter.spec import _readers
 
     manager = pluggy.PluginManager("charter")
     manager.add_hookspecs(CharterHooks)
     manager.register(_readers, name="charter.builtin.readers")
+    manager.register(builtin_providers, name="charter.builtin.providers")
     manager.load_setuptools_entrypoints("charter")
     return manager

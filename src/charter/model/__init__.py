@@ -1,0 +1,56 @@
+"""Providers: how Charter reaches a model under test or a grader.
+
+A model is named `PROVIDER:MODEL`, split at the first colon::
+
+    openai:gpt-4o                  OpenAI-compatible chat completions (any base_url)
+    anthropic:claude-sonnet-4-5    Anthropic's Messages API
+    local:smollm2                  a GGUF run in-process by llama.cpp (or local:PATH.gguf)
+    command:./agent.sh             a program: conversation as JSON on stdin, reply on stdout
+    python:my_agent.bot:reply      a Python function (messages, config) -> str | ModelOutput
+
+`get_provider(spec, **options)` builds one; `list_providers()` names them all.
+
+Third parties add providers with the `charter_providers` hook (see `charter.plugins` and
+docs/plugins.md): a plugin module returns `Provider` subclasses, each with a unique `name`::
+
+    from charter.model import GenerateConfig, Message, ModelOutput, Provider
+    from charter.plugins import hookimpl
+
+    class EchoProvider(Provider):
+        name = "echo"
+
+        async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+            return ModelOutput(text=messages[-1].content, model=self.model)
+
+    @hookimpl
+    def charter_providers() -> list[type[Provider]]:
+        return [EchoProvider]
+
+and names that module in its package's `[project.entry-points.charter]` table. A plugin's
+provider replaces a built-in one of the same name.
+"""
+
+from charter.model._registry import get_provider, list_providers, parse_spec, provider_classes
+from charter.model._types import (
+    GenerateConfig,
+    Message,
+    ModelOutput,
+    Provider,
+    ProviderConfigError,
+    ProviderError,
+    RateLimited,
+)
+
+__all__ = [
+    "GenerateConfig",
+    "Message",
+    "ModelOutput",
+    "Provider",
+    "ProviderConfigError",
+    "ProviderError",
+    "RateLimited",
+    "get_provider",
+    "list_providers",
+    "parse_spec",
+    "provider_classes",
+]

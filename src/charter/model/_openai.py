@@ -1,0 +1,193 @@
+"""`openai:MODEL`: any OpenAI-compatible chat completions endpoint, over httpx2."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from typing import Any
+
+import httpx2
+
+from charter.model._http import (
+    PerLoop,
+    api_key,
+    host_of,
+    is_retryable_status,
+    retry_after,
+)
+from charter.model._options import Options
+from charter.model._roles import check_roles, tool_as_user_text
+from charter.model._types import (
+    GenerateConfig,
+    Message,
+    ModelOutput,
+    Provider,
+    ProviderConfigError,
+    ProviderError,
+    RateLimited,
+)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+OPENAI_HOST = "api.openai.com"
+
+
+class OpenAIProvider(Provider):
+    """Chat completions at `base_url` (option, else `OPENAI_BASE_URL`, else OpenAI's).
+
+    Options: `base_url`, `api_key`, `api_key_env` (default `OPENAI_API_KEY`) and
+    `developer_role` (`developer`, or `system` for servers without that role: the default
+    for every host but OpenAI's).
+    """
+
+    name = "openai"
+    default_concurrency = 8
+
+    def __init__(self, model: str, **options: Any) -> None:
+        super().__init__(model, **options)
+        opts = Options(self.name, options, ["base_url", "api_key", "api_key_env", "developer_role"])
+        self.base_url = (
+            opts.text("base_url") or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        ).rstrip("/")
+        host = host_of(self.base_url)
+        self.official = host == OPENAI_HOST
+        key_env = opts.text("api_key_env") or "OPENAI_API_KEY"
+        self.key = api_key(opts.text("api_key"), key_env)
+        if self.key is None and self.official:
+            raise ProviderConfigError(
+                f"openai:{model}: no API key: set the environment variable {key_env} "
+                "(or point base_url at a server that needs none)"
+            )
+        if self.key is None and opts.text("api_key_env"):
+            raise ProviderConfigError(
+                f"openai:{model}: the environment variable {key_env} is not set"
+            )
+        role = opts.choice("developer_role", ("developer", "system"))
+        self.developer_role = role or ("developer" if self.official else "system")
+        self._clients: PerLoop[httpx2.AsyncClient] = PerLoop(self._new_client)
+
+    def _new_client(self) -> httpx2.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
+        return httpx2.AsyncClient(headers=headers, trust_env=False)
+
+    def request_body(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
+        """The JSON body for `messages` under `config`, roles mapped for this host."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [self._message_json(message) for message in messages],
+        }
+        limit_key = "max_completion_tokens" if self.official else "max_tokens"
+        for key, value in (
+            ("temperature", config.temperature),
+            (limit_key, config.max_tokens),
+            ("top_p", config.top_p),
+            ("seed", config.seed),
+        ):
+            if value is not None:
+                body[key] = value
+        if config.stop:
+            body["stop"] = list(config.stop)
+        return body
+
+    def _message_json(self, message: Message) -> dict[str, str]:
+        if message.role == "tool":
+            return {"role": "user", "content": tool_as_user_text(message)}
+        role = self.developer_role if message.role == "developer" else message.role
+        data = {"role": role, "content": message.content}
+        if message.name:
+            data["name"] = message.name
+        return data
+
+    async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+        check_roles(messages)
+        body = self.request_body(messages, config)
+        client = self._clients.get()
+        timeout = httpx2.Timeout(config.timeout, connect=min(config.timeout, 15.0))
+        started = time.perf_counter()
+        try:
+            response = await asyncio.wait_for(
+                client.post(f"{self.base_url}/chat/completions", json=body, timeout=timeout),
+                config.timeout,
+            )
+        except (TimeoutError, httpx2.TimeoutException):
+            raise ProviderError(
+                f"{self.spec}: no complete reply from {self.base_url} within {config.timeout:g} s",
+                retryable=True,
+            ) from None
+        except httpx2.TransportError as error:
+            raise ProviderError(
+                f"{self.spec}: {type(error).__name__} talking to {self.base_url}: {error}",
+                retryable=True,
+            ) from None
+        latency = time.perf_counter() - started
+        if response.status_code != 200:
+            raise self._status_error(response)
+        return self._output(response, latency)
+
+    def _status_error(self, response: httpx2.Response) -> ProviderError:
+        status = response.status_code
+        message = f"{self.spec}: HTTP {status}: {_server_message(response)}"
+        if status == 429:
+            return RateLimited(message, retry_after=retry_after(response.headers))
+        return ProviderError(
+            message,
+            retryable=is_retryable_status(status),
+            status=status,
+            retry_after=retry_after(response.headers),
+        )
+
+    def _output(self, response: httpx2.Response, latency: float) -> ModelOutput:
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            raise ProviderError(
+                f"{self.spec}: the server sent a body that is not JSON "
+                f"({len(response.content)} bytes: {response.text[:80]!r})",
+                retryable=True,
+                status=response.status_code,
+            ) from None
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not choices or not isinstance(choices[0], dict):
+            raise ProviderError(
+                f"{self.spec}: the reply has no choices: {_server_message(response)}",
+                status=response.status_code,
+            )
+        choice = choices[0]
+        message = choice.get("message") or {}
+        usage = data.get("usage") or {}
+        raw = {key: data[key] for key in ("id", "system_fingerprint", "created") if data.get(key)}
+        if message.get("refusal"):
+            raw["refusal"] = message["refusal"]
+        return ModelOutput(
+            text=message.get("content") or "",
+            model=str(data.get("model") or self.model),
+            input_tokens=usage.get("prompt_tokens"),
+            output_tokens=usage.get("completion_tokens"),
+            latency=latency,
+            finish_reason=choice.get("finish_reason"),
+            raw=raw,
+        )
+
+    async def aclose(self) -> None:
+        client = self._clients.take()
+        if client is not None:
+            await client.aclose()
+
+
+def _server_message(response: httpx2.Response) -> str:
+    """The server's own error message if it sent one in the usual shape, else its text."""
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+        if data.get("message"):
+            return str(data["message"])
+    text = " ".join(response.text.split())
+    return text[:300] or "(empty body)"
