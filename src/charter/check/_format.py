@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from charter.diagnostics import Diagnostic, Severity, all_rules
 
 FORMATS = ("text", "json", "sarif", "github")
 _EXCERPT_WIDTH = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class _Sources:
@@ -31,7 +33,9 @@ class _Sources:
             except OSError:
                 self.cache[rel] = []
         lines = self.cache[rel]
-        return lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else None
+        if not 0 < number <= len(lines):
+            return None
+        return _CONTROL.sub("\ufffd", lines[number - 1].rstrip("\r"))
 
 
 def display_path(root: Path, rel: str) -> str:

@@ -20,6 +20,23 @@ class UsageError(Exception):
     """A bad option or argument value: reported in one line, exit 2."""
 
 
+def _click_error_types() -> tuple[tuple[type[Exception], ...], tuple[type[BaseException], ...]]:
+    """Usage-error and abort classes of click and of the click copy newer typer versions carry."""
+    usage: list[type[Exception]] = [click.ClickException]
+    aborts: list[type[BaseException]] = [click.exceptions.Abort, KeyboardInterrupt]
+    try:
+        from typer.exceptions import Abort, TyperException
+    except ImportError:  # older typer raises click's own exceptions
+        pass
+    else:
+        usage.append(TyperException)
+        aborts.append(Abort)
+    return tuple(usage), tuple(aborts)
+
+
+_USAGE_ERRORS, _INTERRUPTIONS = _click_error_types()
+
+
 def _say(message: str) -> None:
     sys.stderr.write(f"charter: error: {message}\n")
 
@@ -30,10 +47,14 @@ def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) 
         code = app(args=args, standalone_mode=False, prog_name="charter")
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    except click.ClickException as error:
-        error.show()
+    except _USAGE_ERRORS as error:
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            _say(str(error))
         return EXIT_UNUSABLE
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except _INTERRUPTIONS:
         sys.stderr.write("charter: interrupted\n")
         return EXIT_INTERRUPTED
     except (SpecLoadError, UsageError) as error:

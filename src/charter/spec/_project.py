@@ -68,17 +68,24 @@ def load_config(root: Path) -> ProjectConfig:
     path = root / CONFIG_NAME
     if not path.is_file():
         return config
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise SpecLoadError(
-            f"{path}: not UTF-8 text ({error.reason})", "save it as UTF-8"
+            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{raw[error.start]:02X})",
+            "save it as UTF-8",
         ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        place = f"{path}:{where[1]}:{where[2]}" if where else str(path)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise SpecLoadError(f"{place}: invalid TOML: {message}", "fix the line shown") from None
+        line, column, message = _toml_error_place(str(error), text)
+        raise SpecLoadError(
+            f"{path}:{line}:{column}: invalid TOML: {message}", "fix the line shown"
+        ) from None
     config.config_file = path
     config.raw = data
     spec = data.get("spec", {})
@@ -96,11 +103,53 @@ def load_config(root: Path) -> ProjectConfig:
     config.spec_files = files
     config.prompt_dirs = prompts
     config.metadata = {k: v for k, v in spec.items() if k not in ("files", "prompts")}
-    check = data.get("check", {})
-    config.check = check if isinstance(check, dict) else {}
+    config.check = _check_table(data.get("check", {}), path)
     for entry in [*files, *prompts]:
         _inside(root, entry, path)
     return config
+
+
+def _toml_error_place(error: str, text: str) -> tuple[int, int, str]:
+    """Line, column and message of a TOML error (the end of the file when it names none)."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", error)
+    message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", error)
+    if where is not None:
+        return int(where[1]), int(where[2]), message
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return max(1, len(lines)), len(lines[-1]) + 1 if lines else 1, message
+
+
+_SEVERITY_NAMES = ("note", "warning", "error")
+
+
+def _check_table(check: Any, path: Path) -> dict[str, Any]:
+    """The `[check]` table, after making sure each known key has the right type."""
+    if not isinstance(check, dict):
+        raise SpecLoadError(f"{path}: [check] must be a table", "write `[check]` then key = value")
+    for key in ("select", "ignore"):
+        value = check.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise SpecLoadError(
+                f"{path}: [check] {key} must be a list of rule codes or names",
+                f'e.g. {key} = ["S102", "S11"]',
+            )
+    severity = check.get("severity", {})
+    if not isinstance(severity, dict) or not all(
+        isinstance(level, str) and level in _SEVERITY_NAMES for level in severity.values()
+    ):
+        raise SpecLoadError(
+            f"{path}: [check] severity must map rule codes to note, warning or error",
+            'e.g. severity = { S114 = "error" }',
+        )
+    limit = check.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        raise SpecLoadError(
+            f"{path}: [check] max-file-bytes must be a positive whole number of bytes",
+            "e.g. max-file-bytes = 33554432",
+        )
+    return check
 
 
 def _inside(root: Path, entry: str, config_path: Path) -> None:
@@ -124,7 +173,7 @@ def read_source(path: Path, rel: str, limit: int, sink: Diagnostics) -> str | No
         )
         return None
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         sink.add(
             UNREADABLE_FILE,
             "file is binary (it contains NUL bytes), not markdown text",
