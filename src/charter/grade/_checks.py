@@ -1,0 +1,183 @@
+"""Deterministic checks written in a prompt file's front matter, and the grader that runs them.
+
+```yaml
+checks:
+  - contains: "refund policy"
+  - not_contains: "password"
+  - regex: "(?i)order #\\d+"
+  - max_length: 400
+  - json_schema: {type: object, required: [answer]}
+  - refusal: false
+examples:
+  "asks for a refund":
+    checks:
+      - contains: "30 days"
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jsonschema
+
+from charter.grade._types import Grade, GradeInput, Verdict
+
+CHECK_KINDS = ("contains", "not_contains", "regex", "max_length", "json_schema", "refusal")
+
+_REFUSAL = re.compile(
+    r"\b(i\s*(?:am|'m)\s+(?:sorry|afraid)[^.]{0,40}\b(?:can(?:no|')t|unable|won't)"
+    r"|i\s+(?:can(?:no|')t|cannot|won't|will not|am unable to|'m unable to)\s+"
+    r"(?:help|assist|provide|do|comply|share|support|answer|fulfil)"
+    r"|i\s+must\s+(?:decline|refuse)|(?:unable|not able) to (?:help|assist|comply) with)",
+    re.IGNORECASE,
+)
+
+
+class CheckFormatError(ValueError):
+    """A check in front matter is malformed; the message says which and how to fix it."""
+
+
+def looks_like_refusal(reply: str) -> bool:
+    """A fixed phrase list: "I can't help with", "I'm sorry, but I cannot"... (a heuristic)."""
+    return _REFUSAL.search(reply) is not None
+
+
+def checks_for(front_matter: Mapping[str, Any], title: str | None) -> list[dict[str, Any]]:
+    """The file's checks plus those given for the example `title`, validated.
+
+    Raises `CheckFormatError` naming the offending entry.
+    """
+    found = _validate(front_matter.get("checks", []), "checks")
+    per_example = front_matter.get("examples", {})
+    if not isinstance(per_example, Mapping):
+        raise CheckFormatError("`examples` must map example titles to {checks: [...]}")
+    if title is not None and title in per_example:
+        entry = per_example[title]
+        if not isinstance(entry, Mapping):
+            raise CheckFormatError(f"examples[{title!r}] must be a mapping with a `checks` list")
+        found.extend(_validate(entry.get("checks", []), f"examples[{title!r}].checks"))
+    return found
+
+
+def _validate(raw: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise CheckFormatError(f'`{where}` must be a list of checks, e.g. - contains: "..."')
+    checks: list[dict[str, Any]] = []
+    for index, item in enumerate(raw):
+        place = f"{where}[{index}]"
+        if not isinstance(item, Mapping) or len(item) != 1:
+            raise CheckFormatError(f"{place} must be one `kind: value` pair")
+        ((kind, value),) = item.items()
+        if kind not in CHECK_KINDS:
+            raise CheckFormatError(
+                f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
+            )
+        _validate_value(place, str(kind), value)
+        checks.append({str(kind): value})
+    return checks
+
+
+def _validate_value(place: str, kind: str, value: Any) -> None:
+    if kind in ("contains", "not_contains") and not isinstance(value, str):
+        raise CheckFormatError(f"{place}: {kind} takes a string")
+    if kind == "regex":
+        if not isinstance(value, str):
+            raise CheckFormatError(f"{place}: regex takes a string")
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise CheckFormatError(f"{place}: regex does not compile: {error}") from None
+    if kind == "max_length" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise CheckFormatError(f"{place}: max_length takes a whole number of characters")
+    if kind == "refusal" and not isinstance(value, bool):
+        raise CheckFormatError(f"{place}: refusal takes true or false")
+    if kind == "json_schema":
+        if not isinstance(value, Mapping):
+            raise CheckFormatError(f"{place}: json_schema takes a JSON Schema object")
+        try:
+            jsonschema.Draft202012Validator.check_schema(dict(value))
+        except jsonschema.SchemaError as error:
+            raise CheckFormatError(f"{place}: not a valid JSON Schema: {error.message}") from None
+
+
+def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
+    """Whether `reply` passes one check, and a reason in a few words."""
+    ((kind, value),) = check.items()
+    return _RUNNERS[kind](value, reply)
+
+
+def _contains(value: str, reply: str) -> tuple[bool, str]:
+    ok = value.casefold() in reply.casefold()
+    return ok, f"contains {value!r}" if ok else f"does not contain {value!r}"
+
+
+def _not_contains(value: str, reply: str) -> tuple[bool, str]:
+    ok = value.casefold() not in reply.casefold()
+    return ok, f"does not contain {value!r}" if ok else f"contains {value!r}"
+
+
+def _regex(value: str, reply: str) -> tuple[bool, str]:
+    ok = re.search(value, reply) is not None
+    return ok, f"matches /{value}/" if ok else f"does not match /{value}/"
+
+
+def _max_length(value: int, reply: str) -> tuple[bool, str]:
+    ok = len(reply) <= value
+    return ok, f"{len(reply)} characters {'<=' if ok else '>'} {value}"
+
+
+def _json_schema(value: Mapping[str, Any], reply: str) -> tuple[bool, str]:
+    try:
+        data = json.loads(reply)
+    except json.JSONDecodeError as error:
+        return False, f"not JSON ({error.msg} at character {error.pos})"
+    problem = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(dict(value)).iter_errors(data)
+    )
+    if problem is None:
+        return True, "JSON matches the schema"
+    return False, f"JSON does not match the schema: {problem.message}"
+
+
+def _refusal(value: bool, reply: str) -> tuple[bool, str]:
+    refused = looks_like_refusal(reply)
+    said = "refuses" if refused else "does not refuse"
+    return refused == value, said
+
+
+_RUNNERS: dict[str, Callable[[Any, str], tuple[bool, str]]] = {
+    "contains": _contains,
+    "not_contains": _not_contains,
+    "regex": _regex,
+    "max_length": _max_length,
+    "json_schema": _json_schema,
+    "refusal": _refusal,
+}
+
+
+class ChecksGrader:
+    """Grades by the sample's deterministic checks: every check passes, or the reply violates."""
+
+    name = "checks"
+
+    async def grade(self, item: GradeInput) -> Grade:
+        return self.grade_now(item)
+
+    def grade_now(self, item: GradeInput) -> Grade:
+        results = [run_check(check, item.reply) for check in item.checks]
+        failed = [reason for ok, reason in results if not ok]
+        if failed:
+            verdict, reasons = Verdict.VIOLATE, failed
+        else:
+            verdict, reasons = Verdict.COMPLY, [reason for _, reason in results]
+        return Grade(
+            verdict=verdict,
+            grader=self.name,
+            rationale="; ".join(reasons),
+            confidence=1.0,
+            clause_ids=item.clause_ids or (item.clause_id,),
+        )

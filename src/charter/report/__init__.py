@@ -1,0 +1,27 @@
+"""Reports on a stored run: `RunReport.load(store, run_id)`, then a renderer, then the gate."""
+
+from charter.report._gate import Gate, GateResult, evaluate
+from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
+from charter.report._render import (
+    RENDERERS,
+    clause_table,
+    print_terminal,
+    render_json,
+    render_junit,
+)
+
+__all__ = [
+    "RENDERERS",
+    "ClauseResult",
+    "Gate",
+    "GateResult",
+    "RunReport",
+    "SampleResult",
+    "Tally",
+    "clause_table",
+    "evaluate",
+    "print_terminal",
+    "render_json",
+    "render_junit",
+    "wilson_interval",
+]

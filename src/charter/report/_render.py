@@ -1,0 +1,134 @@
+"""Renderers for a `RunReport`: a terminal table, JSON, JUnit XML. `RENDERERS` maps names."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from charter.report._model import RunReport, Tally
+
+
+def _rate(tally: Tally) -> str:
+    rate = tally.pass_rate
+    return "n/a" if rate is None else f"{rate:.1%}"
+
+
+def _interval(tally: Tally) -> str:
+    interval = tally.interval
+    return "n/a" if interval is None else f"[{interval[0]:.2f}, {interval[1]:.2f}]"
+
+
+def clause_table(report: RunReport) -> Table:
+    """One row per clause with totals: the table `charter test` and `show-run` print."""
+    table = Table(title=f"run {report.run.id}: {report.run.model}", title_justify="left")
+    for header in ("clause", "authority", "graded", "passed", "pass rate", "95% CI"):
+        table.add_column(header, justify="left" if header in ("clause", "authority") else "right")
+    table.add_column("needs review", justify="right")
+    table.add_column("errors", justify="right")
+    for result in report.clauses:
+        tally = result.tally
+        table.add_row(
+            result.id,
+            result.authority or "-",
+            str(tally.n),
+            str(tally.passed),
+            _rate(tally),
+            _interval(tally),
+            str(tally.needs_review),
+            str(tally.errors),
+        )
+    total = report.total
+    table.add_section()
+    table.add_row(
+        "total",
+        "",
+        str(total.n),
+        str(total.passed),
+        _rate(total),
+        _interval(total),
+        str(total.needs_review),
+        str(total.errors),
+    )
+    return table
+
+
+def print_terminal(report: RunReport, console: Console) -> None:
+    console.print(clause_table(report))
+    if report.total.n == 0 and report.total.total:
+        console.print(
+            f"pass rate: n/a, nothing was graded ({report.total.needs_review} replies need "
+            f"review, {report.total.errors} errors); add checks to the prompt files or use "
+            "--grader"
+        )
+
+
+def _tally_json(tally: Tally) -> dict[str, Any]:
+    interval = tally.interval
+    return {
+        "n": tally.n,
+        "passed": tally.passed,
+        "pass_rate": tally.pass_rate,
+        "interval": list(interval) if interval is not None else None,
+        "needs_review": tally.needs_review,
+        "not_applicable": tally.not_applicable,
+        "errors": tally.errors,
+    }
+
+
+def render_json(report: RunReport) -> str:
+    payload = {
+        "run": report.metadata(),
+        "clauses": [
+            {"id": r.id, "authority": r.authority, **_tally_json(r.tally)} for r in report.clauses
+        ],
+        "authorities": {name: _tally_json(t) for name, t in report.by_authority().items()},
+        "totals": _tally_json(report.total),
+    }
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def render_junit(report: RunReport) -> str:
+    """A testsuite per clause, a testcase per prompt and epoch: violate is a failure, error an
+    error, needs_review and not_applicable are skipped."""
+    root = ET.Element("testsuites", name=f"charter run {report.run.id}")
+    suites: dict[str, ET.Element] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for item in report.samples:
+        sample = item.sample
+        suite = suites.get(sample.clause_id)
+        if suite is None:
+            suite = ET.SubElement(root, "testsuite", name=sample.clause_id)
+            suites[sample.clause_id] = suite
+            counts[sample.clause_id] = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        count = counts[sample.clause_id]
+        count["tests"] += 1
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"{report.run.model}.{sample.clause_id}",
+            name=f"{item.title} [prompt {sample.prompt_index}, epoch {sample.epoch}]",
+            time=f"{sample.latency or 0.0:.3f}",
+        )
+        reason = sample.rationale or sample.error or ""
+        if sample.verdict == "violate":
+            count["failures"] += 1
+            ET.SubElement(case, "failure", message=reason).text = sample.reply or ""
+        elif sample.verdict == "error":
+            count["errors"] += 1
+            ET.SubElement(case, "error", message=reason)
+        elif sample.verdict != "comply":
+            count["skipped"] += 1
+            ET.SubElement(case, "skipped", message=f"{sample.verdict or 'ungraded'}: {reason}")
+    for clause_id, suite in suites.items():
+        for key, value in counts[clause_id].items():
+            suite.set(key, str(value))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+RENDERERS: dict[str, Callable[[RunReport], str]] = {"json": render_json, "junit": render_junit}

