@@ -176,3 +176,23 @@ def test_a_plugin_with_a_non_provider_is_reported() -> None:
             list_providers()
     finally:
         manager.unregister(name="test-broken")
+
+
+def test_the_documented_plugin_example_works() -> None:
+    doc = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
+    source = doc.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {"__name__": "charter_echo_doc_example"}
+    exec(compile(source, str(doc), "exec"), namespace)
+    manager = plugin_manager()
+    plugin = type(
+        "DocPlugin", (), {"charter_providers": staticmethod(namespace["charter_providers"])}
+    )
+    manager.register(plugin, name="test-doc-echo")
+    try:
+        provider = get_provider("echo:upper", prefix="> ")
+        reply = asyncio.run(provider.generate([Message("user", "hi there")], GenerateConfig()))
+        assert (reply.text, reply.output_tokens) == ("> HI THERE", 2)
+        with pytest.raises(ProviderConfigError, match="echo:upper or echo:lower"):
+            get_provider("echo:sideways")
+    finally:
+        manager.unregister(name="test-doc-echo")

@@ -29,14 +29,17 @@ DEFAULT_MAX_TOKENS = 1024
 
 class AnthropicProvider(Provider):
     """Claude models. Options: `base_url` (else `ANTHROPIC_BASE_URL`), `api_key`,
-    `api_key_env` (default `ANTHROPIC_API_KEY`; a loopback `base_url` may run keyless)."""
+    `api_key_env` (default `ANTHROPIC_API_KEY`; a loopback `base_url` may run keyless) and
+    `send_sampling` (`yes` sends temperature and top_p, which current SDKs no longer take and
+    newer models refuse; by default they are left out and listed in `raw["not_sent"]`)."""
 
     name = "anthropic"
     default_concurrency = 8
 
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
-        opts = Options(self.name, options, ["base_url", "api_key", "api_key_env"])
+        opts = Options(self.name, options, ["base_url", "api_key", "api_key_env", "send_sampling"])
+        self.send_sampling = opts.choice("send_sampling", ("yes", "no")) == "yes"
         try:
             import anthropic  # noqa: F401 - checked here so a missing SDK fails before a run
         except ImportError:
@@ -83,10 +86,13 @@ class AnthropicProvider(Provider):
         }
         if system:
             args["system"] = "\n\n".join(system)
-        if config.temperature is not None:
-            args["temperature"] = config.temperature
-        if config.top_p is not None:
-            args["top_p"] = config.top_p
+        sampling = {
+            key: value
+            for key, value in (("temperature", config.temperature), ("top_p", config.top_p))
+            if value is not None
+        }
+        if sampling and self.send_sampling:
+            args["extra_body"] = sampling
         if config.stop:
             args["stop_sequences"] = list(config.stop)
         return args
@@ -105,11 +111,19 @@ class AnthropicProvider(Provider):
             ) from None
         except anthropic.APIError as error:
             raise self._mapped(error) from None
+        except ValueError as error:  # the SDK lets a body that is not JSON through as is
+            raise ProviderError(
+                f"{self.spec}: the server sent a body that is not valid JSON: {error}",
+                retryable=True,
+            ) from None
         latency = time.perf_counter() - started
         text = "".join(
             block.text for block in reply.content if getattr(block, "type", "") == "text"
         )
         raw: dict[str, Any] = {"id": reply.id}
+        not_sent = self.unsent(config)
+        if not_sent:
+            raw["not_sent"] = not_sent
         if reply.stop_sequence:
             raw["stop_sequence"] = reply.stop_sequence
         return ModelOutput(
@@ -121,6 +135,17 @@ class AnthropicProvider(Provider):
             finish_reason=reply.stop_reason,
             raw=raw,
         )
+
+    def unsent(self, config: GenerateConfig) -> list[str]:
+        """The settings of `config` this provider does not pass on to the API."""
+        names = [] if config.seed is None else ["seed"]
+        if not self.send_sampling:
+            names += [
+                name
+                for name, value in (("temperature", config.temperature), ("top_p", config.top_p))
+                if value is not None
+            ]
+        return names
 
     def _mapped(self, error: anthropic.APIError) -> ProviderError:
         import anthropic
