@@ -184,6 +184,8 @@ class RunStore:
     def _errors(self) -> Iterator[None]:
         try:
             yield
+        except sqlite3.IntegrityError:
+            raise
         except sqlite3.OperationalError as error:
             text = str(error)
             if "locked" in text or "busy" in text:
