@@ -32,8 +32,9 @@ class MessagesHandler(JsonHandler):
         if self.path.split("?")[0].rstrip("/") != "/v1/messages":
             self._error(404, "not_found_error", f"no route for {self.path}")
             return
-        if not self.headers.get("x-api-key"):
-            self._error(401, "authentication_error", "x-api-key header is required")
+        bearer = (self.headers.get("authorization") or "").startswith("Bearer ")
+        if not (self.headers.get("x-api-key") or bearer):
+            self._error(401, "authentication_error", "x-api-key or Authorization is required")
             return
         if not self.headers.get("anthropic-version"):
             self._error(400, "invalid_request_error", "anthropic-version header is required")

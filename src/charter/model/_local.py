@@ -64,14 +64,19 @@ def model_path(model: str) -> Path:
 
 
 class _Deadline:
-    """A logits processor that stops generation once the time for the call has run out."""
+    """A logits processor that ends generation (by forcing end-of-sequence) once the time for
+    the call has run out; `expired` then says so."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, eos: int) -> None:
         self.at = time.monotonic() + seconds
+        self.eos = eos
+        self.expired = False
 
     def __call__(self, tokens: npt.NDArray[Any], scores: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        if time.monotonic() > self.at:
-            raise TimeoutError
+        if self.expired or time.monotonic() > self.at:
+            self.expired = True
+            scores[:] = -float("inf")
+            scores[self.eos] = 0.0
         return scores
 
 
@@ -131,23 +136,24 @@ class LocalProvider(Provider):
                 sampling["temperature"] = config.temperature
             if config.top_p is not None:
                 sampling["top_p"] = config.top_p
+            deadline = _Deadline(config.timeout, loaded.llama.token_eos())
             try:
                 result: Any = loaded.llama.create_chat_completion(
                     messages=turns,  # type: ignore[arg-type]
                     max_tokens=reply_room,
                     stop=list(config.stop),
                     seed=config.seed,
-                    logits_processor=LogitsProcessorList([_Deadline(config.timeout)]),
+                    logits_processor=LogitsProcessorList([deadline]),
                     **sampling,
                 )
-            except TimeoutError:
-                raise ProviderError(
-                    f"{self.spec} gave no complete reply within {config.timeout:g} s",
-                    retryable=True,
-                ) from None
             except ValueError as error:
                 raise ProviderError(f"{self.spec}: {error}") from None
             latency = time.perf_counter() - started
+        if deadline.expired:
+            raise ProviderError(
+                f"{self.spec} gave no complete reply within {config.timeout:g} s",
+                retryable=True,
+            )
         choice = result["choices"][0]
         usage = result.get("usage") or {}
         raw: dict[str, Any] = {"id": result.get("id"), "n_ctx": self.n_ctx}
