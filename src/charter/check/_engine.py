@@ -67,7 +67,8 @@ class _Suppressions:
             except OSError:
                 text = ""
             if "charter:" in text:
-                for number, line in enumerate(text.split("\n"), 1):
+                lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                for number, line in enumerate(lines, 1):
                     for match in _SUPPRESS.finditer(line):
                         codes = re.split(r"[\s,]+", match["codes"].strip())
                         (whole if match["file"] else by_line.setdefault(number, [])).extend(codes)

@@ -29,7 +29,8 @@ class _Sources:
         if rel not in self.cache:
             try:
                 data = (self.root / rel).read_bytes()
-                self.cache[rel] = data.decode("utf-8", errors="replace").split("\n")
+                text = data.decode("utf-8", errors="replace")
+                self.cache[rel] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             except OSError:
                 self.cache[rel] = []
         lines = self.cache[rel]

@@ -441,6 +441,7 @@ def read_markdown(
     path: str, text: str, sink: Diagnostics, *, prompt_file: bool = False
 ) -> Document:
     """Read one markdown file into a `Document`, adding findings to `sink`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as markdown-it sees them
     tokens = markdown_parser().parse(text)
     return _Walker(path, text, sink, prompt_file=prompt_file).run(tokens)
 

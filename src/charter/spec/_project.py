@@ -194,7 +194,7 @@ def read_source(path: Path, rel: str, limit: int, sink: Diagnostics) -> str | No
             hint="save the file as UTF-8",
         )
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _relative(path: Path, root: Path) -> str:
