@@ -73,7 +73,7 @@ def test_select_by_tag_and_authority(tmp_path: Path) -> None:
     assert by_tag.returncode == 0, by_tag.stderr
     by_authority = charter(root, "test", ".", "-m", "python:bot:reply", "--authority", "root")
     assert by_authority.returncode == 0, by_authority.stderr
-    runs = query(root, "SELECT id FROM runs ORDER BY created, id")
+    runs = query(root, "SELECT id FROM runs ORDER BY rowid")
     first = {r[0] for r in query(root, "SELECT clause_id FROM samples WHERE run_id=?", runs[0][0])}
     second = {r[0] for r in query(root, "SELECT clause_id FROM samples WHERE run_id=?", runs[1][0])}
     assert first == {"rf01"}

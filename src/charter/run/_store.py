@@ -291,7 +291,7 @@ class RunStore:
                 "   WHERE s.run_id = r.id AND g.verdict = 'comply') AS comply,"
                 " (SELECT COUNT(*) FROM samples s JOIN grades g ON g.sample_id = s.id"
                 "   WHERE s.run_id = r.id AND g.verdict = 'violate') AS violate"
-                " FROM runs r ORDER BY r.created, r.id"
+                " FROM runs r ORDER BY r.rowid"
             ).fetchall()
         return [
             RunSummary(_run_record(row), row["n"], row["comply"], row["violate"]) for row in rows
