@@ -77,13 +77,17 @@ def test_nul_bytes_make_a_binary_file(run_charter: CliRunner, make_project: Make
 def test_unclosed_example_block_is_reported_at_its_opening_line(
     run_charter: CliRunner, make_project: MakeProject
 ) -> None:
-    spec = SPEC + "\n**Example**: open\n\n~~~xml\n<user>\nhi\n</user>\n"
+    spec = (
+        SPEC + "\n**Example**: open\n\n~~~xml\n<user>\nhi\n</user>\n\n## Later {#later}\n\nMore.\n"
+    )
     root = make_project({"spec.md": spec, "examples/ab12.md": PROMPTS})
     done = run_charter("check", root, "--format", "json")
     assert done.returncode == 1
-    unclosed = [f for f in json_findings(done) if f["code"] == "S109"]
-    assert [(f["line"], f["column"]) for f in unclosed] == [(7, 1)]
-    assert "never closed" in unclosed[0]["message"]
+    findings = json_findings(done)
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("S109", 7, 1)]
+    assert "never closed" in findings[0]["message"]
+    shown = json.loads(run_charter("show", root, "--format", "json").stdout)
+    assert [turn["content"] for turn in shown["examples"][0]["turns"]] == ["hi"]
 
 
 def test_malformed_front_matter_points_at_the_yaml_error(

@@ -48,6 +48,8 @@ _TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _EXAMPLE_TITLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*)$", re.DOTALL)
 _REASON_LINK = re.compile(r"\[([^\]]*)\]\(#([\w-]+)\)")
 _NESTING_MARKERS = re.compile(r"^\s*(?:(?:>|[-*+]|\d{1,9}[.)])\s*)*")
+_PROSE_RESUMES = re.compile(r"^ {0,3}(?:#{1,6}\s|\*\*Example\*\*)", re.MULTILINE)
+"""Where an unclosed example block's conversation ends: the next heading or example title."""
 _TITLE_REF = "\x00"  # marks a `[?](#id)` link in plain text until titles are known
 
 
@@ -298,7 +300,10 @@ class _Walker:
         start, end = token.map or (0, 1)
         closing = self.lines[end - 1].strip() if end - 1 > start else ""
         marker = token.markup
+        content = token.content
         if not (closing.startswith(marker) and closing.strip(marker[0]) == ""):
+            resumed = _PROSE_RESUMES.search(content)
+            content = content[: resumed.start()] if resumed else content
             self.sink.add(
                 UNCLOSED_EXAMPLE,
                 f"`{marker}{token.info}` block opened here is never closed",
@@ -310,7 +315,7 @@ class _Walker:
         self.pending_title = None
         section = self.section()
         example = read_example(
-            token.content,
+            content,
             file=self.path,
             first_line=start + 2,
             indent=_indent(self.lines[start]),

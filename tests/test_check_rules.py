@@ -1,0 +1,67 @@
+"""Rules on small projects written for the purpose: one finding each, at the right place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from charter.check import check_path
+
+MakeProject = Callable[..., Path]
+PROMPTS = "Examples for [^{id}] in R:\n\n**Example**: x\n\n~~~xml\n<user>\nhi\n</user>\n~~~\n"
+
+
+def test_clause_id_used_twice(make_project: MakeProject) -> None:
+    spec = "# R {#r}\n\nBe kind[^ab12].\n\nBe brief[^ab12].\n"
+    root = make_project({"spec.md": spec, "examples/ab12.md": PROMPTS.format(id="ab12")})
+    result = check_path(root)
+    assert [(d.code, d.span.line, d.span.column) for d in result.diagnostics] == [("S101", 5, 9)]
+    assert result.diagnostics[0].message == "clause id `ab12` already tags another statement"
+    assert [r.span.line for r in result.diagnostics[0].related] == [3]
+
+
+def test_heading_attributes_that_do_not_parse(make_project: MakeProject) -> None:
+    root = make_project({"spec.md": "# R {#r}\n\n## Minors {#minors tags=a,b}\n\nText.\n"})
+    result = check_path(root)
+    assert [(d.code, d.span.line, d.span.column) for d in result.diagnostics] == [("S108", 3, 11)]
+
+
+def test_prompt_files_in_cases_folder(make_project: MakeProject) -> None:
+    root = make_project(
+        {"spec.md": "# R {#r}\n\nBe kind[^ab12].\n", "cases/ab12.md": PROMPTS.format(id="ab12")}
+    )
+    result = check_path(root)
+    assert result.diagnostics == []
+    assert [p.path for p in result.spec.prompt_files] == ["cases/ab12.md"]
+
+
+def test_unreadable_prompt_file_is_fatal_and_named(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "spec.md": "# R {#r}\n\nBe kind[^ab12].\n",
+            "examples/ab12.md": b"Examples for [^ab12]\n\ncaf\xe9\n",
+        }
+    )
+    result = check_path(root)
+    assert [(d.code, d.span.file, d.span.line, d.span.column) for d in result.diagnostics] == [
+        ("S001", "examples/ab12.md", 3, 4)
+    ]
+    assert result.exit_code == 2
+
+
+def test_spec_files_listed_in_charter_toml(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "charter.toml": '[spec]\nfiles = ["spec/*.md"]\nprompts = ["tests"]\nname = "bot"\n',
+            "spec/a.md": "# A {#a}\n\nBe kind[^ab12].\n",
+            "spec/b.md": "# B {#b}\n\nSee [?](#a). Be brief[^cd34].\n",
+            "notes.md": "# Not part of the spec {#n}\n\nIgnored[^zz99].\n",
+            "tests/ab12.md": PROMPTS.format(id="ab12"),
+        }
+    )
+    result = check_path(root)
+    assert result.spec.name == "bot"
+    assert [f.path for f in result.spec.files] == ["spec/a.md", "spec/b.md"]
+    assert [(d.code, d.span.file, d.span.line) for d in result.diagnostics] == [
+        ("S102", "spec/b.md", 3)
+    ]
