@@ -185,3 +185,4 @@ def main() -> None:
 
     debug = os.environ.get("CHARTER_DEBUG") == "1"
     raise SystemExit(run_safely(app, debug=debug))
+from charter.cli import _version_cmd  # noqa: E402, F401  (diff, version, changelog, amend)
