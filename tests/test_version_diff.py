@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import REPO_ROOT, CliRunner
 
 from charter.spec import load_spec
 from charter.version import Bump, Kind, Version, affected_clauses, changelog_entry, diff_specs
 from charter.version._modality import compare, modality
-from tests.conftest import REPO_ROOT, CliRunner
 
 HELPDESK = REPO_ROOT / "examples" / "helpdesk"
 SPEC = Path("spec") / "helpdesk.md"

@@ -251,9 +251,10 @@ def amend_check(
         targets = amendments
     problems = []
     for amendment in targets:
-        problems += check_against_spec(amendment, loaded.spec)
-        if not amendment.problems:
-            problems += plan_edits(amendment, loaded).problems
+        found = check_against_spec(amendment, loaded.spec)
+        if not found:
+            found = plan_edits(amendment, loaded).problems
+        problems += found
     chosen_files = {a.rel for a in targets}
     problems += [p for p in check_conflicts(amendments) if p.file in chosen_files]
     for problem in sorted(problems, key=lambda p: (p.file, p.line, p.code)):

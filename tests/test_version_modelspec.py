@@ -1,0 +1,62 @@
+"""The diff of the two Model Spec releases surfaces what the later release's CHANGELOG lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charter.spec import load_spec
+from charter.version import Bump, Kind, SpecDiff, changelog_entry, diff_specs
+
+
+@pytest.fixture(scope="module")
+def model_spec_diff(release_0212: Path, release_0912: Path) -> SpecDiff:
+    return diff_specs(load_spec(release_0212)[0], load_spec(release_0912)[0])
+
+
+def test_platform_is_renamed_to_root_not_changed(model_spec_diff: SpecDiff) -> None:
+    levels = model_spec_diff.authority_levels()
+    assert levels["renamed"] == {"platform": "root"}
+    renames = [c for c in model_spec_diff.changes if c.kind is Kind.SECTION_AUTHORITY_RENAMED]
+    assert len(renames) >= 15
+    assert all((c.old, c.new, c.bump) == ("platform", "root", Bump.PATCH) for c in renames)
+    assert "follow_all_applicable_instructions" in {c.id for c in renames}
+
+
+def test_system_level_is_new_and_some_principles_move_there(model_spec_diff: SpecDiff) -> None:
+    assert model_spec_diff.authority_levels()["added"] == ["system"]
+    lowered = {
+        c.id: (c.old, c.new) for c in model_spec_diff.changes if c.kind is Kind.SECTION_AUTHORITY
+    }
+    assert lowered["comply_with_laws"] == ("root", "system")
+    assert lowered["use_preset_voice_in_voice_mode"] == ("root", "system")
+
+
+def test_new_sections_from_the_changelog_are_found(model_spec_diff: SpecDiff) -> None:
+    added = {c.new for c in model_spec_diff.changes if c.kind is Kind.SECTION_ADDED}
+    assert {
+        "No other objectives",
+        "Act within an agreed-upon scope of autonomy",
+        "Control and communicate side effects",
+        "Red-line principles",
+    } <= added
+
+
+def test_merged_personality_sections_and_bump(model_spec_diff: SpecDiff) -> None:
+    removed = {c.old for c in model_spec_diff.changes if c.kind is Kind.SECTION_REMOVED}
+    assert "Be approachable" in removed
+    renamed = {(c.old, c.new) for c in model_spec_diff.changes if c.kind is Kind.SECTION_RENAMED}
+    assert ("Do not reveal privileged instructions", "Do not reveal privileged information") in (
+        renamed
+    )
+    assert model_spec_diff.bump is Bump.MAJOR
+
+
+def test_changelog_headlines(model_spec_diff: SpecDiff) -> None:
+    entry = changelog_entry(model_spec_diff, "2025-09-12")
+    headlines = entry[: entry.index("### ")]
+    assert "Renames the authority level **platform** to **root**" in headlines
+    assert "Introduces the **system** authority level" in headlines
+    assert '"No other objectives"' in headlines
+    assert '"Red-line principles"' in headlines
