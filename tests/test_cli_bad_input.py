@@ -232,3 +232,13 @@ def test_output_into_a_missing_folder(run_charter: CliRunner, make_project: Make
     root = make_project({"spec.md": SPEC, "examples/ab12.md": PROMPTS})
     line = one_error_line(run_charter("check", root, "--output", root / "no" / "report.json"))
     assert "report.json" in line
+
+
+def test_show_refuses_unusable_input(run_charter: CliRunner, make_project: MakeProject) -> None:
+    latin = make_project({"spec.md": b"# T {#t}\n\nSome caf\xe9 text[^ab12].\n"})
+    for args in (("--stats",), ("--format", "json"), ()):
+        line = one_error_line(run_charter("show", latin, *args))
+        assert line.endswith("spec.md:3:9: S001 byte 0xE9 is not valid UTF-8"), line
+    bad_yaml = make_project({"spec.md": "---\nname: [x\n---\n" + SPEC})
+    line = one_error_line(run_charter("show", bad_yaml, "--stats"))
+    assert re.search(r"spec\.md:\d+:\d+: S003 front matter is not valid YAML", line), line

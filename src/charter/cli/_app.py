@@ -15,8 +15,8 @@ from charter import __version__
 from charter.check import FORMATS, check_path, render
 from charter.cli._errors import UsageError
 from charter.cli._show import print_clause_or_section, print_outline
-from charter.diagnostics import all_rules, get_rule, rules_markdown
-from charter.spec import load_spec
+from charter.diagnostics import Diagnostics, Severity, all_rules, get_rule, rules_markdown
+from charter.spec import Spec, load_spec
 from charter.spec._schema import model_json, model_schema
 
 app = typer.Typer(
@@ -111,7 +111,8 @@ def show(
 ) -> None:
     """Show a spec: its outline and clause table, one clause or section, the counts, or the whole
     model as JSON (schema: `charter schema`)."""
-    spec, _ = load_spec(path)
+    spec, findings = load_spec(path)
+    _stop_on_fatal(spec, findings)
     if stats:
         typer.echo(json.dumps(spec.stats()))
         return
@@ -126,6 +127,16 @@ def show(
             raise UsageError(f"{item!r} is neither a clause id nor a section id in {path}")
         return
     print_outline(console, spec)
+
+
+def _stop_on_fatal(spec: Spec, findings: Diagnostics) -> None:
+    """Unusable input (an unreadable file, broken front matter) ends `show` with exit 2."""
+    fatal = [found for found in findings.items if found.severity is Severity.FATAL]
+    if fatal:
+        first = fatal[0]
+        where = f"{Path(spec.root) / first.span.file}:{first.span.line}:{first.span.column}"
+        more = f"; {len(fatal) - 1} more, see `charter check`" if len(fatal) > 1 else ""
+        raise UsageError(f"{where}: {first.code} {first.message}{more}")
 
 
 @app.command()
@@ -185,4 +196,6 @@ def main() -> None:
 
     debug = os.environ.get("CHARTER_DEBUG") == "1"
     raise SystemExit(run_safely(app, debug=debug))
+
+
 from charter.cli import _version_cmd  # noqa: E402, F401  (diff, version, changelog, amend)
