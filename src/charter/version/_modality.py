@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 # Strength of each modal word the reader reports: 3 binds absolutely, 2 is a strong default,
 # 1 permits. Words that are as often descriptive as normative (`can`, `do not`) are left out.
@@ -50,17 +51,32 @@ def modality(modals: list[str]) -> Modality:
 
 
 def compare(old: Modality, new: Modality) -> str | None:
-    """`weakened`, `strengthened`, `reversed` (same strengths, opposite polarity) or None.
+    """`weakened`, `strengthened`, `reversed` (same strength, opposite polarity) or None.
 
-    Strengths are compared strongest first: `must not, should` -> `must not, must` strengthens.
+    The modal words are aligned in order; a word replaced by a weaker one weakens the clause
+    (`must not, should` -> `must not, must` strengthens it). Words only added or dropped beside
+    others come with rewording and do not count, but losing every modal weakens.
     """
-    width = max(len(old.strengths), len(new.strengths))
-    before = old.strengths + (0,) * (width - len(old.strengths))
-    after = new.strengths + (0,) * (width - len(new.strengths))
-    if after < before:
-        return "weakened"
-    if after > before:
-        return "strengthened"
-    if old.strengths and new.negative != old.negative:
-        return "reversed"
+    if not old.words or not new.words:
+        if old.words == new.words:
+            return None
+        return "weakened" if old.words else "strengthened"
+    shifts: set[str] = set()
+    matcher = SequenceMatcher(None, old.words, new.words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        before = max(_STRENGTH[w] for w in old.words[i1:i2])
+        after = max(_STRENGTH[w] for w in new.words[j1:j2])
+        if after < before:
+            shifts.add("weakened")
+        elif after > before:
+            shifts.add("strengthened")
+        elif any(w in _NEGATIVE for w in old.words[i1:i2]) != any(
+            w in _NEGATIVE for w in new.words[j1:j2]
+        ):
+            shifts.add("reversed")
+    for shift in ("weakened", "reversed", "strengthened"):
+        if shift in shifts:
+            return shift
     return None
