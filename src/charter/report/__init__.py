@@ -1,6 +1,7 @@
 """Reports on a stored run: `RunReport.load(store, run_id)`, then a renderer, then the gate."""
 
 from charter.report._gate import Gate, GateResult, evaluate
+from charter.report._html import load_calibration, render_html
 from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
 from charter.report._render import (
     RENDERERS,
@@ -20,7 +21,9 @@ __all__ = [
     "Tally",
     "clause_table",
     "evaluate",
+    "load_calibration",
     "print_terminal",
+    "render_html",
     "render_json",
     "render_junit",
     "wilson_interval",

@@ -1,4 +1,4 @@
-"""Renderers for a `RunReport`: a terminal table, JSON, JUnit XML. `RENDERERS` maps names."""
+"""Renderers for a `RunReport`: a terminal table, JSON, JUnit XML, HTML. `RENDERERS` maps names."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from charter.report._html import render_html
 from charter.report._model import RunReport, Tally
 
 
@@ -131,4 +132,8 @@ def render_junit(report: RunReport) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-RENDERERS: dict[str, Callable[[RunReport], str]] = {"json": render_json, "junit": render_junit}
+RENDERERS: dict[str, Callable[[RunReport], str]] = {
+    "json": render_json,
+    "junit": render_junit,
+    "html": render_html,
+}

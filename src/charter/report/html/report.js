@@ -1,0 +1,325 @@
+// Draws the Charter run report from the JSON block #charter-data.
+// Every piece of run, model or spec text goes into the page through textContent or
+// setAttribute, never through an HTML parser.
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("charter-data").textContent);
+  const VERDICTS = ["comply", "violate", "needs_review", "not_applicable", "error"];
+  const LABELS = {
+    comply: "comply",
+    violate: "violate",
+    needs_review: "needs review",
+    not_applicable: "not applicable",
+    error: "error",
+  };
+  const FAILURES = new Set(["violate", "error"]);
+  const OPEN_LIMIT = 300;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? "n/a" : (value * 100).toFixed(1) + "%";
+  }
+
+  function interval(pair) {
+    return pair ? "[" + pair[0].toFixed(2) + ", " + pair[1].toFixed(2) + "]" : "";
+  }
+
+  function isNumber(value) {
+    return typeof value === "number" && isFinite(value);
+  }
+
+  function verdictOf(sample) {
+    return VERDICTS.includes(sample.verdict) ? sample.verdict : "needs_review";
+  }
+
+  // run metadata
+
+  function parameters(settings) {
+    const parts = [];
+    for (const [key, value] of Object.entries(settings || {})) {
+      if (value === null || value === undefined) continue;
+      if (Array.isArray(value) && value.length === 0) continue;
+      parts.push(key + "=" + (typeof value === "object" ? JSON.stringify(value) : String(value)));
+    }
+    return parts.join(", ") || "defaults";
+  }
+
+  function totalsText(tally) {
+    return (
+      tally.total + " samples, " + tally.n + " graded, " + tally.passed + " passed (" +
+      percent(tally.pass_rate) + (tally.interval ? " " + interval(tally.interval) : "") + "), " +
+      tally.needs_review + " need review, " + tally.not_applicable + " not applicable, " +
+      tally.errors + " errors"
+    );
+  }
+
+  function drawMeta() {
+    const run = data.run;
+    document.getElementById("title").textContent = "Charter run " + run.run_id;
+    const list = document.getElementById("meta-list");
+    const rows = [
+      ["Run", run.run_id + " (" + run.status + ")"],
+      ["Model", run.model],
+      ["Grader", run.grader || "checks only (no judge)"],
+      ["Date", run.created + (run.finished ? " to " + run.finished : "")],
+      ["Spec", run.project],
+      ["Parameters", parameters(run.settings)],
+      ["Totals", totalsText(data.totals) + " of " + run.planned + " planned"],
+    ];
+    for (const [name, value] of rows) {
+      list.append(el("dt", "", name), el("dd", "", value));
+    }
+  }
+
+  // judge calibration (optional)
+
+  function drawCalibration() {
+    const found = data.calibration;
+    if (!found) return;
+    const section = document.getElementById("calibration");
+    const body = document.getElementById("calibration-body");
+    section.hidden = false;
+    body.append(el("p", "note", "From " + found.path));
+    if (found.problem) {
+      body.append(el("p", "problem", "Calibration file " + found.problem));
+      return;
+    }
+    const facts = el("dl", "calibration-facts");
+    const shown = [
+      ["Accuracy", isNumber(found.accuracy) ? percent(found.accuracy) : "not given"],
+      ["Cohen's kappa", isNumber(found.kappa) ? found.kappa.toFixed(3) : "not given"],
+    ];
+    if (isNumber(found.n)) shown.push(["Items", String(found.n)]);
+    for (const [name, value] of shown) facts.append(el("dt", "", name), el("dd", "", value));
+    body.append(facts);
+    if (Array.isArray(found.labels) && Array.isArray(found.matrix)) {
+      const table = el("table", "confusion");
+      table.append(el("caption", "", "Confusion matrix: rows reference verdict, columns judge verdict"));
+      const head = el("tr");
+      head.append(el("th", "", "reference \\ judge"));
+      for (const label of found.labels) head.append(el("th", "", label));
+      table.append(head);
+      found.matrix.forEach(function (row, index) {
+        const line = el("tr");
+        line.append(el("th", "", found.labels[index]));
+        for (const cell of row) line.append(el("td", "", cell));
+        table.append(line);
+      });
+      body.append(table);
+    }
+  }
+
+  // clause bars
+
+  const bars = new Map();
+
+  function drawBars() {
+    const holder = document.getElementById("bars");
+    for (const clause of data.clauses) {
+      const row = el("div", "bar-row" + (clause.n ? "" : " ungraded"));
+      row.dataset.clause = clause.id;
+      row.dataset.authority = clause.authority || "none";
+      const label = el("div", "bar-label", clause.id);
+      label.append(el("span", "authority", clause.authority || "no authority"));
+      const track = el("div", "track");
+      track.setAttribute("role", "img");
+      const fill = el("div", "fill");
+      fill.style.width = ((clause.pass_rate || 0) * 100).toFixed(2) + "%";
+      track.append(fill);
+      if (clause.interval) {
+        const band = el("div", "ci");
+        band.style.left = (clause.interval[0] * 100).toFixed(2) + "%";
+        band.style.width = ((clause.interval[1] - clause.interval[0]) * 100).toFixed(2) + "%";
+        track.append(band);
+      }
+      const summary = clause.n
+        ? clause.passed + "/" + clause.n + " passed, " + percent(clause.pass_rate) + " " +
+          interval(clause.interval)
+        : "not graded";
+      const text = el(
+        "div",
+        "bar-text",
+        summary + " · " + clause.needs_review + " need review · " + clause.errors + " errors"
+      );
+      track.setAttribute("aria-label", clause.id + ": " + text.textContent);
+      row.append(label, track, text);
+      holder.append(row);
+      bars.set(clause.id, row);
+    }
+  }
+
+  // samples, grouped by clause
+
+  const entries = [];
+  const groups = [];
+
+  function drawTurn(turn) {
+    const role = String(turn.role || "unknown");
+    const box = el("div", "turn role-" + role.replace(/[^a-z]/gi, ""));
+    box.append(el("span", "role", role), el("pre", "", turn.content));
+    return box;
+  }
+
+  function drawSample(sample) {
+    const verdict = verdictOf(sample);
+    const article = el("article", "sample");
+    article.dataset.verdict = verdict;
+    const head = el("div", "sample-head");
+    head.append(el("span", "title", sample.title));
+    head.append(el("span", "badge v-" + verdict, sample.verdict ? LABELS[verdict] : "ungraded"));
+    const facts = ["prompt " + sample.prompt, "epoch " + sample.epoch];
+    if (sample.grader) facts.push("graded by " + sample.grader);
+    if (isNumber(sample.confidence)) facts.push("confidence " + sample.confidence.toFixed(2));
+    if (isNumber(sample.latency)) facts.push(sample.latency.toFixed(2) + " s");
+    if (sample.cached) facts.push("cached");
+    head.append(el("span", "facts", facts.join(" · ")));
+    article.append(head);
+    const conversation = el("details", "conversation");
+    conversation.open = true;
+    conversation.append(el("summary", "", "Conversation (" + sample.conversation.length + " turns)"));
+    for (const turn of sample.conversation) conversation.append(drawTurn(turn));
+    article.append(conversation);
+    const reply = el("div", "reply");
+    reply.append(el("span", "part-label", "reply"));
+    reply.append(el("pre", "reply-text", sample.reply === null ? "(no reply)" : sample.reply));
+    article.append(reply);
+    if (sample.error) {
+      const problem = el("div", "problem");
+      problem.append(el("span", "part-label", "error"), el("pre", "", sample.error));
+      article.append(problem);
+    }
+    if (sample.rationale) {
+      const why = el("div", "rationale");
+      why.append(el("span", "part-label", "rationale"), el("pre", "", sample.rationale));
+      article.append(why);
+    }
+    return article;
+  }
+
+  function drawGroups() {
+    const holder = document.getElementById("groups");
+    const byClause = new Map();
+    for (const clause of data.clauses) byClause.set(clause.id, { clause: clause, samples: [] });
+    for (const sample of data.samples) {
+      if (!byClause.has(sample.clause)) {
+        byClause.set(sample.clause, { clause: { id: sample.clause, authority: null, text: "" }, samples: [] });
+      }
+      byClause.get(sample.clause).samples.push(sample);
+    }
+    const open = data.samples.length <= OPEN_LIMIT;
+    for (const { clause, samples } of byClause.values()) {
+      if (samples.length === 0) continue;
+      const authority = clause.authority || "none";
+      const group = el("details", "clause-group");
+      group.dataset.clause = clause.id;
+      group.dataset.authority = authority;
+      group.open = open;
+      const summary = el("summary", "", clause.id);
+      const counts = {};
+      for (const sample of samples) counts[verdictOf(sample)] = (counts[verdictOf(sample)] || 0) + 1;
+      const countText = VERDICTS.filter((v) => counts[v]).map((v) => counts[v] + " " + LABELS[v]);
+      summary.append(
+        el("span", "counts", (clause.authority || "no authority") + " · " + samples.length +
+          " samples · " + countText.join(", "))
+      );
+      group.append(summary);
+      if (clause.text) group.append(el("div", "clause-text", clause.text));
+      const record = { node: group, clause: clause.id, authority: authority, visible: 0 };
+      groups.push(record);
+      for (const sample of samples) {
+        const node = drawSample(sample);
+        group.append(node);
+        const prompt = sample.conversation.map((turn) => turn.content).join("\n");
+        entries.push({
+          node: node,
+          group: record,
+          verdict: verdictOf(sample),
+          haystack: (clause.id + "\n" + sample.title + "\n" + prompt).toLowerCase(),
+        });
+      }
+      holder.append(group);
+    }
+  }
+
+  // filters
+
+  const verdictOn = new Set(VERDICTS);
+
+  function drawFilters() {
+    const select = document.getElementById("filter-authority");
+    const authorities = [...new Set(data.clauses.map((c) => c.authority || "none"))];
+    select.append(new Option("all", ""));
+    for (const authority of authorities) select.append(new Option(authority, authority));
+    select.addEventListener("change", apply);
+    const verdicts = document.getElementById("filter-verdicts");
+    for (const verdict of VERDICTS) {
+      const button = el("button", "verdict-filter", LABELS[verdict]);
+      button.type = "button";
+      button.dataset.verdict = verdict;
+      button.setAttribute("aria-pressed", "true");
+      button.addEventListener("click", function () {
+        if (verdictOn.has(verdict)) verdictOn.delete(verdict);
+        else verdictOn.add(verdict);
+        button.setAttribute("aria-pressed", String(verdictOn.has(verdict)));
+        apply();
+      });
+      verdicts.append(button);
+    }
+    document.getElementById("filter-failures").addEventListener("change", apply);
+    document.getElementById("filter-search").addEventListener("input", apply);
+    document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
+    document.getElementById("expand-all").addEventListener("click", () => openAll(true));
+    document.getElementById("collapse-all").addEventListener("click", () => openAll(false));
+  }
+
+  function openAll(open) {
+    for (const group of groups) if (!group.node.hidden) group.node.open = open;
+  }
+
+  function apply() {
+    const authority = document.getElementById("filter-authority").value;
+    const failuresOnly = document.getElementById("filter-failures").checked;
+    const query = document.getElementById("filter-search").value.trim().toLowerCase();
+    for (const group of groups) group.visible = 0;
+    let shown = 0;
+    for (const entry of entries) {
+      const visible =
+        (!authority || entry.group.authority === authority) &&
+        verdictOn.has(entry.verdict) &&
+        (!failuresOnly || FAILURES.has(entry.verdict)) &&
+        (!query || entry.haystack.includes(query));
+      entry.node.hidden = !visible;
+      if (visible) {
+        entry.group.visible += 1;
+        shown += 1;
+      }
+    }
+    const filtering = Boolean(authority || failuresOnly || query || verdictOn.size < VERDICTS.length);
+    for (const group of groups) {
+      group.node.hidden = group.visible === 0;
+      if (filtering && group.visible > 0 && entries.length <= OPEN_LIMIT) group.node.open = true;
+    }
+    for (const clause of data.clauses) {
+      const bar = bars.get(clause.id);
+      const group = groups.find((g) => g.clause === clause.id);
+      const byAuthority = !authority || (clause.authority || "none") === authority;
+      bar.hidden = !byAuthority || (filtering && (!group || group.visible === 0));
+    }
+    document.getElementById("shown").textContent =
+      "Showing " + shown + " of " + entries.length + " samples";
+  }
+
+  drawMeta();
+  drawCalibration();
+  drawBars();
+  drawGroups();
+  drawFilters();
+  apply();
+})();
