@@ -79,6 +79,9 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe mechanical fixes, then report the rest.")
+    ] = False,
 ) -> None:
     """Check a spec: duplicate ids, clauses with no prompt file, orphan prompt files, broken
     cross references, unknown authorities, malformed examples and unlabelled replies.
@@ -88,6 +91,12 @@ def check(
     if output_format not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     result = check_path(path, select=_split(select), ignore=_split(ignore))
+    if fix:
+        from charter.lint import fix_check_result
+
+        fixed = fix_check_result(result)
+        sys.stderr.write(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n")
+        result = check_path(path, select=_split(select), ignore=_split(ignore))
     text = render(result, output_format)
     if output is not None:
         output.write_text(text, encoding="utf-8")
@@ -199,3 +208,4 @@ def main() -> None:
 
 
 from charter.cli import _version_cmd  # noqa: E402, F401  (diff, version, changelog, amend)
+from charter.cli import _lint_cmd as _lint_cmd  # noqa: E402,F401  (charter clarify, lint)

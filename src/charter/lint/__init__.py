@@ -1,0 +1,54 @@
+"""The spec linter: weak or ambiguous wording in normative text (rule family `L`).
+
+Lint findings appear in `charter check` (select them with `--select L`); `charter check --fix`
+applies the mechanical fixes. Use `lint_spec(spec)` directly for the findings with their edits.
+"""
+
+from __future__ import annotations
+
+from charter.check import CheckResult, checker
+from charter.diagnostics import Diagnostics
+from charter.lint._config import MODAL_STYLES, LintConfig, lint_config, project_lint_config
+from charter.lint._engine import LintReport, lint_spec
+from charter.lint._finding import Edit, Finding
+from charter.lint._fix import apply_edits
+from charter.lint._rules import LINT_RULES
+from charter.spec import Spec
+
+__all__ = [
+    "LINT_RULES",
+    "MODAL_STYLES",
+    "Edit",
+    "Finding",
+    "LintConfig",
+    "LintReport",
+    "apply_edits",
+    "check_lint",
+    "fix_check_result",
+    "lint_config",
+    "lint_spec",
+    "project_lint_config",
+]
+
+
+@checker
+def check_lint(spec: Spec, sink: Diagnostics) -> None:
+    """Add every lint finding to the `charter check` sink."""
+    report = lint_spec(spec, project_lint_config(spec.root))
+    for finding in report.findings:
+        sink.add(
+            finding.rule,
+            finding.message,
+            finding.span,
+            hint=finding.hint,
+            length=len(finding.text.split("\n", 1)[0]),
+        )
+
+
+def fix_check_result(result: CheckResult) -> int:
+    """Apply the mechanical fixes of the lint findings `charter check` kept (after selection,
+    configuration and suppression). Returns how many edits were written."""
+    shown = {(d.code, d.span.file, d.span.line, d.span.column) for d in result.diagnostics}
+    report = lint_spec(result.spec, project_lint_config(result.spec.root))
+    edits = [f.fix for f in report.findings if f.fix is not None and f.key in shown]
+    return apply_edits(result.spec.root, edits)

@@ -1,0 +1,52 @@
+"""Precision of the lint rules against a labelled sample (tests/data/lint_sample.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One judged finding: rule code, file, line, flagged words, and whether it is a real issue."""
+
+    rule: str
+    file: str
+    line: int
+    text: str
+    judgement: bool
+    reason: str
+
+
+def load_sample(path: Path) -> list[Labelled]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        Labelled(
+            str(e["rule"]),
+            str(e["file"]),
+            int(e["line"]),
+            str(e["text"]),
+            bool(e["judgement"]),
+            str(e["reason"]),
+        )
+        for e in data
+    ]
+
+
+def precision_table(sample: list[Labelled]) -> dict[str, tuple[int, int]]:
+    """Rule code -> (true findings, all findings), plus `ALL` for the whole sample."""
+    table: dict[str, tuple[int, int]] = {}
+    for entry in sample:
+        good, total = table.get(entry.rule, (0, 0))
+        table[entry.rule] = (good + entry.judgement, total + 1)
+    table["ALL"] = (sum(e.judgement for e in sample), len(sample))
+    return dict(sorted(table.items()))
+
+
+def format_table(table: dict[str, tuple[int, int]]) -> str:
+    lines = ["rule   true  all  precision"]
+    for code, (good, total) in table.items():
+        lines.append(f"{code:<6} {good:>4} {total:>4}  {good / total:>8.1%}")
+    return "\n".join(lines)

@@ -1,0 +1,161 @@
+"""Run every lint rule over a spec's normative prose and collect findings with their fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charter._source import Span
+from charter.lint import _clauses as clauses
+from charter.lint import _phrases as phrases
+from charter.lint import _rules as rules
+from charter.lint._config import LintConfig
+from charter.lint._finding import Edit, Finding
+from charter.lint._phrases import Hit
+from charter.lint._prose import Block, ProseFile, read_prose
+from charter.lint._terms import TermUses, undefined_terms
+from charter.spec import Spec
+
+#: When phrase findings overlap, the earlier rule here wins (`as appropriate` is a loophole,
+#: not also a vague term).
+_PRIORITY = [
+    rules.PLACEHOLDER,
+    rules.AND_OR,
+    rules.OPEN_ENDED_LIST,
+    rules.LOOPHOLE,
+    rules.DOUBLE_NEGATIVE,
+    rules.VAGUE_TERM,
+    rules.VAGUE_QUANTIFIER,
+    rules.UNREFERENCED_COMPARISON,
+    rules.PASSIVE_WITHOUT_AGENT,
+    rules.MODAL_STYLE,
+]
+
+
+@dataclass(slots=True)
+class LintReport:
+    """Findings plus the size of the text they came from."""
+
+    findings: list[Finding] = field(default_factory=list)
+    words: int = 0
+    files: list[ProseFile] = field(default_factory=list)
+
+
+def read_spec_prose(spec: Spec) -> list[ProseFile]:
+    """The normative prose of every spec file, read from disk."""
+    found = []
+    for spec_file in spec.files:
+        path = Path(spec.root) / spec_file.path
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found.append(read_prose(spec_file.path, text))
+    return found
+
+
+def lint_spec(spec: Spec, config: LintConfig | None = None) -> LintReport:
+    """Every lint finding of `spec`, in file order."""
+    config = config or LintConfig()
+    report = LintReport(files=read_spec_prose(spec))
+    defined = set().union(*(prose.definitions for prose in report.files)) if report.files else set()
+    defined |= {heading for prose in report.files for heading in prose.headings}
+    seen_terms: set[str] = set()
+    uses = TermUses([block for prose in report.files for block in prose.blocks])
+    empty = dict(clauses.without_challenge(spec))
+    for prose in report.files:
+        for block in prose.blocks:
+            report.words += block.words()
+            hits = _resolve(_phrase_hits(block, config))
+            tagged = [
+                *clauses.multiple_obligations(block),
+                *clauses.ambiguous_pronouns(block),
+                *clauses.untestable(block),
+            ]
+            located = [(None, hit) for hit in hits] + list(tagged)
+            located += [(None, hit) for hit in undefined_terms(block, defined, seen_terms, uses)]
+            for clause_id, hit in located:
+                if _allowed(block, hit, config):
+                    continue
+                report.findings.append(_finding(block, hit, clause_id))
+            for sentence in block.sentences:
+                for clause_id in sentence.clause_ids:
+                    if clause_id in empty:
+                        report.findings.append(
+                            _coverage(block, sentence.start, clause_id, empty.pop(clause_id))
+                        )
+    report.findings = sorted(
+        report.findings,
+        key=lambda f: (f.span.file, f.span.line, f.span.column, f.rule.code),
+    )
+    return report
+
+
+def _phrase_hits(block: Block, config: LintConfig) -> Iterator[Hit]:
+    yield from phrases.placeholders(block)
+    yield from phrases.and_or(block)
+    yield from phrases.open_lists(block)
+    yield from phrases.loopholes(block)
+    yield from phrases.double_negatives(block)
+    yield from phrases.vague_terms(block)
+    yield from phrases.vague_quantifiers(block)
+    yield from phrases.comparisons(block)
+    yield from phrases.passives(block)
+    yield from phrases.modal_case(block, config.modal_style)
+
+
+def _resolve(hits: Iterable[Hit]) -> list[Hit]:
+    """Drop a hit that overlaps one of a rule earlier in `_PRIORITY`."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (_PRIORITY.index(h.rule), h.start)):
+        if hit.rule is not rules.MODAL_STYLE and any(
+            other.rule is not hit.rule and other.start < hit.end and hit.start < other.end
+            for other in kept
+        ):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _allowed(block: Block, hit: Hit, config: LintConfig) -> bool:
+    if not config.allow:
+        return False
+    return " ".join(block.text[hit.start : hit.end].lower().split()) in config.allow
+
+
+def _finding(block: Block, hit: Hit, clause_id: str | None) -> Finding:
+    line, column = block.place(hit.start)
+    sentence = block.sentence_at(hit.start)
+    start, end = (sentence.start, sentence.end) if sentence else (hit.start, hit.end)
+    if clause_id is None and sentence is not None and sentence.clause_ids:
+        clause_id = sentence.clause_ids[-1]
+    fix = None
+    if hit.replacement is not None:
+        fix_start = hit.fix_start if hit.fix_start is not None else hit.start
+        fix_end = hit.fix_end if hit.fix_end is not None else hit.end
+        fix = Edit(block.file, block.offset + fix_start, block.offset + fix_end, hit.replacement)
+    text = block.text[hit.start : hit.end]
+    return Finding(
+        rule=hit.rule,
+        message=hit.message,
+        span=Span(block.file, line, column),
+        text=text,
+        offset=block.offset + hit.start,
+        hint=hit.hint,
+        sentence=block.text[start:end],
+        sentence_offset=block.offset + start,
+        clause=clause_id,
+        section=block.section,
+        fix=fix,
+    )
+
+
+def _coverage(block: Block, start: int, clause_id: str, prompt_path: str) -> Finding:
+    position = block.text.find(f"[^{clause_id}]", start)
+    hit = Hit(
+        rules.CLAUSE_WITHOUT_CHALLENGE,
+        position,
+        position + len(clause_id) + 3,
+        f"clause `{clause_id}` has a prompt file, `{prompt_path}`, with no challenge "
+        "conversation to send",
+        "add an `**Example**:` with a `<user>` turn to the prompt file",
+    )
+    return _finding(block, hit, clause_id)

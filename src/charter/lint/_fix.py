@@ -1,0 +1,39 @@
+"""Apply mechanical fixes byte-exactly: only the edited characters change, every other byte of
+the file (line endings, encoding, trailing white space) stays as it was."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from charter.lint._finding import Edit
+
+
+def apply_edits(root: str | Path, edits: Iterable[Edit]) -> int:
+    """Write `edits` into their files under `root`; returns how many were applied.
+
+    Overlapping edits are skipped (the first in file order wins); a file whose text no longer
+    decodes as UTF-8 is left alone.
+    """
+    by_file: dict[str, list[Edit]] = defaultdict(list)
+    for edit in edits:
+        by_file[edit.file].append(edit)
+    applied = 0
+    for rel, chosen in by_file.items():
+        path = Path(root) / rel
+        text = path.read_bytes().decode("utf-8")
+        kept: list[Edit] = []
+        for edit in sorted(chosen, key=lambda e: (e.start, e.end)):
+            if kept and edit.start < kept[-1].end:
+                continue
+            kept.append(edit)
+        pieces: list[str] = []
+        cursor = 0
+        for edit in kept:
+            pieces += [text[cursor : edit.start], edit.replacement]
+            cursor = edit.end
+        pieces.append(text[cursor:])
+        path.write_bytes("".join(pieces).encode("utf-8"))
+        applied += len(kept)
+    return applied
