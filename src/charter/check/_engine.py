@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from charter.check._registry import checkers
-from charter.diagnostics import Diagnostic, Diagnostics, Severity, get_rule, sort_key
+from charter.diagnostics import (
+    Diagnostic,
+    Diagnostics,
+    Severity,
+    all_rules,
+    get_rule,
+    sort_key,
+)
 from charter.spec import ProjectConfig, Spec, load_project
 
 _SUPPRESS = re.compile(r"<!--\s*charter:\s*ignore(?P<file>-file)?\s+(?P<codes>[\w\s,-]+?)\s*-->")
@@ -32,6 +39,17 @@ class CheckResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
+
+
+#: Rule families a plain `charter check` leaves out: the linter's style findings. Select them with
+#: `--select L` (or a code or name), `select = ["S", "L"]` under `[check]`, or `ALL`.
+OPT_IN_FAMILIES = ("L",)
+
+
+def default_selection() -> list[str]:
+    """Every registered rule family except the opt-in ones."""
+    families = {rule.family for rule in all_rules()}
+    return sorted(family for family in families if family not in OPT_IN_FAMILIES)
 
 
 def _matches(code: str, patterns: list[str]) -> bool:
@@ -101,7 +119,7 @@ def check_spec(
     if not any(d.severity == Severity.FATAL for d in read_findings.items):
         for run in checkers():
             run(spec, sink)
-    chosen = select or _config_list(config, "select") or ["ALL"]
+    chosen = select or _config_list(config, "select") or default_selection()
     skipped = [*(ignore or []), *_config_list(config, "ignore")]
     overrides: dict[str, Any] = config.check.get("severity", {})
     suppressions = _Suppressions(Path(spec.root))

@@ -1,6 +1,14 @@
-"""The `charter` command line (typer)."""
+"""The `charter` command line (typer).
 
-from charter.cli import _test_cmd  # noqa: F401  (registers test, runs, show-run)
+`_app` defines the app and the spec commands; each stage's module registers its own commands on it.
+"""
+
+from charter.cli import (
+    _judge_cmd,  # noqa: F401  (precedent, calibrate)
+    _lint_cmd,  # noqa: F401  (clarify)
+    _test_cmd,  # noqa: F401  (test, runs, show-run)
+    _version_cmd,  # noqa: F401  (diff, changelog, version, amend)
+)
 from charter.cli._app import app, main
 
 __all__ = ["app", "main"]

@@ -83,8 +83,11 @@ def check(
         bool, typer.Option("--fix", help="Apply the safe mechanical fixes, then report the rest.")
     ] = False,
 ) -> None:
-    """Check a spec: duplicate ids, clauses with no prompt file, orphan prompt files, broken
-    cross references, unknown authorities, malformed examples and unlabelled replies.
+    """Type-check a spec: ids, prompt files, cross references, authorities, examples.
+
+    Structural rules (S) and precedent rules (P) run by default. The linter's rules (L: vague
+    words, loopholes, untestable clauses...) are opt-in: `--select L`, `--select ALL`, or
+    `select = ["S", "P", "L"]` under `[check]` in charter.toml. `charter rules` lists every code.
 
     Exits 0 when clean, 1 when any finding is an error, 2 when the input is unusable.
     """
@@ -205,7 +208,3 @@ def main() -> None:
 
     debug = os.environ.get("CHARTER_DEBUG") == "1"
     raise SystemExit(run_safely(app, debug=debug))
-
-
-from charter.cli import _version_cmd  # noqa: E402, F401  (diff, version, changelog, amend)
-from charter.cli import _lint_cmd as _lint_cmd  # noqa: E402,F401  (charter clarify, lint)
