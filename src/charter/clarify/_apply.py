@@ -123,6 +123,7 @@ def _append_log(text: str, results: list[Applied], day: str) -> str:
                 "",
                 "Answers recorded by `charter clarify`: question -> answer -> what changed.",
                 "",
+                "",
             ]
         )
     entries = []
@@ -133,6 +134,8 @@ def _append_log(text: str, results: list[Applied], day: str) -> str:
             change = f"not applied ({result.skipped})"
         elif result.before == result.after == "":
             change = "wording kept"
+        elif not result.after.strip():
+            change = f"{_code(result.before)} removed"
         else:
             change = f"{_code(result.before)} -> {_code(result.after)}"
         if result.answer.definition:

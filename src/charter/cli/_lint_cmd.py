@@ -123,7 +123,7 @@ def clarify(
         console.print("No answers; the spec is unchanged.")
         return
     applied = apply_answers(root, chosen, today)
-    changed = sum(1 for item in applied if item.after and not item.skipped)
+    changed = sum(1 for item in applied if item.before != item.after and not item.skipped)
     skipped = [item for item in applied if item.skipped]
     console.print(
         f"Recorded {len(applied)} answers ({changed} edits) in the Clarifications log."

@@ -315,7 +315,7 @@ def _etc_span(block: Block, start: int, end: int) -> tuple[int, int]:
 
 def _ends_sentence(block: Block, end: int) -> bool:
     rest = block.plain[end:].lstrip(" \t")
-    return not rest or rest[0] in "\n" or rest[0].isupper() or rest[0] in "*_"
+    return not rest or rest[0] in "\r\n" or rest[0].isupper() or rest[0] in "*_"
 
 
 def and_or(block: Block) -> Iterator[Hit]:
