@@ -263,3 +263,18 @@ def test_version_check_without_a_tag_says_what_to_do(
     assert done.returncode == 2
     assert "no git tag reachable from HEAD" in done.stderr
     assert "--since" in done.stderr
+
+
+def test_prose_edit_reruns_the_sections_clauses(helpdesk: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "changed"
+    shutil.copytree(helpdesk, changed)
+    edit(
+        changed,
+        "These guidelines shape the assistant's voice.",
+        "These guidelines shape the assistant's voice in every channel, spoken ones included.",
+    )
+    diff = diff_specs(load_spec(helpdesk)[0], load_spec(changed)[0])
+    prose = [c for c in diff.changes if c.kind is Kind.SECTION_TEXT]
+    assert [(c.id, c.bump) for c in prose] == [("style", Bump.PATCH)]
+    assert "1 sentence reworded" in prose[0].message
+    assert affected_clauses(diff) == {"no-blame", "plain-words", "next-step"}

@@ -60,3 +60,17 @@ def test_changelog_headlines(model_spec_diff: SpecDiff) -> None:
     assert "Introduces the **system** authority level" in headlines
     assert '"No other objectives"' in headlines
     assert '"Red-line principles"' in headlines
+
+
+def test_untagged_guidance_changes_surface_safe_completions(model_spec_diff: SpecDiff) -> None:
+    prose = {c.id: c for c in model_spec_diff.changes if c.kind is Kind.SECTION_TEXT}
+    # "Safe completions" and "mistaken instructions" were rewritten in prose without clause tags.
+    assert "refusal_style" in prose
+    assert "letter_and_spirit" in prose
+    assert all(c.bump is Bump.PATCH for c in prose.values())
+    examples = {c.id for c in model_spec_diff.changes if c.kind is Kind.SECTION_EXAMPLES}
+    assert "refusal_style" in examples
+    entry = changelog_entry(model_spec_diff, "2025-09-12")
+    headline = next(line for line in entry.splitlines() if line.startswith("* Rewrites"))
+    assert '"When appropriate, be helpful when refusing"' in headline
+    assert '"Respect the letter and spirit of instructions"' in headline

@@ -16,10 +16,18 @@ _TOUCHING = {
 }
 
 
+#: Section-level changes that change the context every clause of the section is judged in.
+_SECTION_CONTEXT = {Kind.SECTION_TEXT, Kind.SECTION_AUTHORITY}
+
+
 def affected_clauses(diff: SpecDiff) -> set[str]:
     """Ids (in the newer spec) of clauses that were added, or whose text, authority, modality,
-    section or prompt file changed. Removed clauses are not included: they have no test left."""
+    section or prompt file changed, or whose section's prose or authority changed. Removed clauses
+    are not included: they have no test left."""
     present = {clause.id for clause in diff.new.clauses} | {p.id for p in diff.new.prompt_files}
-    return {
+    touched = {
         change.id for change in diff.changes if change.kind in _TOUCHING and change.id in present
     }
+    sections = {change.section for change in diff.changes if change.kind in _SECTION_CONTEXT}
+    touched |= {clause.id for clause in diff.new.clauses if clause.section in sections}
+    return touched

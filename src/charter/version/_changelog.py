@@ -14,8 +14,13 @@ _LISTS: tuple[tuple[str, tuple[Kind, ...]], ...] = (
         "Renamed and moved",
         (Kind.SECTION_RENAMED, Kind.CLAUSE_ID_CHANGED, Kind.SECTION_MOVED, Kind.CLAUSE_MOVED),
     ),
+    ("Guidance text (untagged prose)", (Kind.SECTION_TEXT,)),
+    ("Inline examples", (Kind.SECTION_EXAMPLES,)),
     ("Prompt files", (Kind.PROMPT_EDITED,)),
 )
+
+#: A section whose untagged prose changed by at least this many sentences is a headline.
+_HEADLINE_PROSE = 4
 
 
 def _headlines(diff: SpecDiff) -> list[str]:
@@ -43,6 +48,17 @@ def _headlines(diff: SpecDiff) -> list[str]:
     if modal:
         items = [f"[^{c.id}] {c.old} -> {c.new}" for c in modal]
         lines.append(f"Changes how binding clauses are: {'; '.join(items)}.")
+    rewritten = sorted(
+        (
+            c
+            for c in diff.changes
+            if c.kind is Kind.SECTION_TEXT and int(c.old or 0) >= _HEADLINE_PROSE
+        ),
+        key=lambda c: -int(c.old or 0),
+    )
+    if rewritten:
+        items = [f'"{diff.title(c.section)}" ({c.old} sentences)' for c in rewritten]
+        lines.append(f"Rewrites the guidance of: {', '.join(items)}.")
     return lines
 
 
@@ -55,6 +71,8 @@ def _item(diff: SpecDiff, change: Change) -> str:
     text = f"- {change.message} ({where}; {change.bump.label})"
     if change.kind in (Kind.CLAUSE_ADDED, Kind.CLAUSE_REMOVED):
         text += f": {change.new or change.old}"
+    elif change.kind is Kind.SECTION_TEXT and change.new:
+        text += f': "{_shorten(change.new)}"'
     elif change.word_diff:
         text += f": {change.word_diff}"
     return text
@@ -81,3 +99,7 @@ def changelog_entry(diff: SpecDiff, heading: str, intro: str | None = None) -> s
             lines += [_item(diff, change) for change in picked]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _shorten(text: str, width: int = 140) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

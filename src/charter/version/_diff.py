@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from charter.spec import Authority, Clause, Example, PromptFile, Section, Spec
+from charter.spec._text import CLAUSE_TAG, sentence_bounds
 from charter.version._match import (
     CLAUSE_THRESHOLD,
     TITLE_THRESHOLD,
@@ -36,6 +37,8 @@ class Kind(StrEnum):
     CLAUSE_MOVED = "clause-moved"
     CLAUSE_AUTHORITY = "clause-authority"
     CLAUSE_MODALITY = "clause-modality"
+    SECTION_TEXT = "section-text"
+    SECTION_EXAMPLES = "section-examples"
     PROMPT_ADDED = "prompt-added"
     PROMPT_REMOVED = "prompt-removed"
     PROMPT_EDITED = "prompt-edited"
@@ -135,6 +138,7 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
     _diff_sections(result)
     _diff_clauses(result)
     _diff_prompt_files(result)
+    _diff_section_bodies(result)
     return result
 
 
@@ -433,10 +437,19 @@ def _diff_prompt_files(result: SpecDiff) -> None:
 
 
 def _prompt_changes(old: PromptFile, new: PromptFile) -> str:
-    before = {_example_key(e, i): _example_body(e) for i, e in enumerate(old.examples)}
-    after = {_example_key(e, i): _example_body(e) for i, e in enumerate(new.examples)}
-    titles = {_example_key(e, i): e.title or f"#{i + 1}" for i, e in enumerate(old.examples)}
-    titles.update({_example_key(e, i): e.title or f"#{i + 1}" for i, e in enumerate(new.examples)})
+    parts = [_example_changes(old.examples, new.examples)] if old.examples or new.examples else []
+    parts = [part for part in parts if part]
+    if old.front_matter != new.front_matter:
+        parts.append("front matter (checks) changed")
+    return "; ".join(parts)
+
+
+def _example_changes(old: list[Example], new: list[Example]) -> str:
+    """`examples added: 'a'; examples edited: 'b'` for two lists of examples matched by title."""
+    before = {_example_key(e, i): _example_body(e) for i, e in enumerate(old)}
+    after = {_example_key(e, i): _example_body(e) for i, e in enumerate(new)}
+    titles = {_example_key(e, i): e.title or f"#{i + 1}" for i, e in enumerate(old)}
+    titles.update({_example_key(e, i): e.title or f"#{i + 1}" for i, e in enumerate(new)})
     parts: list[str] = []
     for label, keys in (
         ("examples added", [k for k in after if k not in before]),
@@ -445,6 +458,75 @@ def _prompt_changes(old: PromptFile, new: PromptFile) -> str:
     ):
         if keys:
             parts.append(f"{label}: " + ", ".join(repr(titles[k]) for k in keys))
-    if old.front_matter != new.front_matter:
-        parts.append("front matter (checks) changed")
     return "; ".join(parts)
+
+
+#: Least similarity at which an edited prose sentence counts as reworded rather than replaced.
+PROSE_THRESHOLD = 0.6
+
+
+def prose_sentences(section: Section) -> list[str]:
+    """The sentences of a section's own text that carry no clause tag, normalised."""
+    found: list[str] = []
+    for block in section.text.split("\n\n"):
+        flat = " ".join(block.split())
+        for start, end in sentence_bounds(flat):
+            sentence = flat[start:end]
+            if not CLAUSE_TAG.search(sentence) and len(sentence) > 3:
+                found.append(normalise(sentence))
+    return found
+
+
+def _diff_section_bodies(result: SpecDiff) -> None:
+    """Untagged prose and inline examples of each section present in both versions."""
+    old_by_key = {s.key: s for s in result.old.sections}
+    new_by_key = {s.key: s for s in result.new.sections}
+    for old_key, new_key in result.section_keys.items():
+        old, new = old_by_key[old_key], new_by_key[new_key]
+        _compare_prose(result, old, new)
+        _compare_inline_examples(result, old, new)
+
+
+def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
+    before, after = prose_sentences(old), prose_sentences(new)
+    gone = [sentence for sentence in before if sentence not in set(after)]
+    came = [sentence for sentence in after if sentence not in set(before)]
+    if not gone and not came:
+        return
+    reworded = pair_by_similarity(gone, came, similarity, PROSE_THRESHOLD)
+    paired_old = {a for a, _, _ in reworded}
+    paired_new = {b for _, b, _ in reworded}
+    added = [sentence for sentence in came if sentence not in paired_new]
+    removed = [sentence for sentence in gone if sentence not in paired_old]
+    parts = [
+        f"{count} sentence{'s' if count != 1 else ''} {what}"
+        for count, what in (
+            (len(added), "added"),
+            (len(removed), "removed"),
+            (len(reworded), "reworded"),
+        )
+        if count
+    ]
+    first_new = added[0] if added else (reworded[0][1] if reworded else None)
+    result.changes.append(
+        Change(
+            Kind.SECTION_TEXT,
+            Bump.PATCH,
+            new.key,
+            new.key,
+            f"untagged prose changed: {', '.join(parts)}",
+            old=str(len(added) + len(removed) + len(reworded)),
+            new=first_new,
+            word_diff=word_diff(reworded[0][0], reworded[0][1]) if reworded else None,
+        )
+    )
+
+
+def _compare_inline_examples(result: SpecDiff, old: Section, new: Section) -> None:
+    before = [e for e in result.old.examples if e.section == old.key]
+    after = [e for e in result.new.examples if e.section == new.key]
+    message = _example_changes(before, after)
+    if message:
+        result.changes.append(
+            Change(Kind.SECTION_EXAMPLES, Bump.PATCH, new.key, new.key, f"examples: {message}")
+        )
