@@ -9,6 +9,7 @@ from charter.check import _structure as _structure
 from charter.check._engine import CheckResult, check_path, check_spec
 from charter.check._format import FORMATS, render, summary_line
 from charter.check._registry import checker, checkers
+from charter.precedent import _rules as _precedent_rules  # noqa: F401  (P rules)
 
 __all__ = [
     "FORMATS",

@@ -25,8 +25,24 @@ from rich.table import Table
 
 from charter.cli._app import app
 from charter.cli._errors import EXIT_INTERRUPTED, UsageError
-from charter.grade import CheckFormatError, GradingPolicy, ModelJudge, Verdict, load_template
+from charter.grade import (
+    CALIBRATION_DIR,
+    CheckFormatError,
+    Grader,
+    GradingPolicy,
+    JudgeSetupError,
+    ModelJudge,
+    Panel,
+    SpecJudge,
+    Verdict,
+    build_judge,
+    figures_line,
+    is_reliable,
+    load_figures,
+    load_template,
+)
 from charter.model import GenerateConfig, Provider, ProviderConfigError, get_provider
+from charter.precedent import load_precedents
 from charter.report import RENDERERS, Gate, RunReport, evaluate, print_terminal
 from charter.run import (
     Backoff,
@@ -46,7 +62,7 @@ from charter.run import (
     store_path,
 )
 from charter.run._settings import SettingsError, TestSettings, resolve
-from charter.spec import ProjectConfig, load_project
+from charter.spec import Project, ProjectConfig, load_project
 
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
@@ -72,6 +88,7 @@ def _one_line_errors(command: F) -> F:
             ProviderConfigError,
             PriceTableError,
             CheckFormatError,
+            JudgeSetupError,
         ) as error:
             raise UsageError(str(error)) from None
 
@@ -144,20 +161,62 @@ def _provider(spec: str, config: ProjectConfig) -> Provider:
     return get_provider(spec, **options)
 
 
-def _judge(settings: TestSettings, config: ProjectConfig, model: str) -> ModelJudge | None:
-    if settings.grader is None:
+def _judge(
+    settings: TestSettings, project: Project, model: str, graders: list[str]
+) -> Grader | None:
+    """No judge; the basic template judge ([test] judge-template); else the spec-aware judge,
+    one per `--grader`, voting as a panel when there are several."""
+    config = project.config
+    names = graders or ([settings.grader] if settings.grader else [])
+    if not names:
         return None
-    if settings.grader == model and not settings.allow_self_judge:
-        raise UsageError(
-            f"--grader {settings.grader} is the model under test; a model grading itself is "
-            "not evidence: pick another grader, or pass --allow-self-judge"
-        )
-    template_path = None
+    for name in names:
+        if name == model and not settings.allow_self_judge:
+            raise UsageError(
+                f"--grader {name} is the model under test; a model grading itself is "
+                "not evidence: pick another grader, or pass --allow-self-judge"
+            )
     if settings.judge_template is not None:
         template_path = config.root / settings.judge_template
         if not template_path.is_file():
             raise UsageError(f"charter.toml [test] judge-template: no file {template_path}")
-    return ModelJudge(_provider(settings.grader, config), load_template(template_path))
+        return ModelJudge(_provider(names[0], config), load_template(template_path))
+    cases, _ = load_precedents(Path(project.spec.root))
+    judges = [build_judge(name, project.spec, config, cases) for name in names]
+    return judges[0] if len(judges) == 1 else Panel(judges)
+
+
+def _calibration_note(root: Path, graders: list[str]) -> str | None:
+    """Print each judge's calibration figures; a note for the policy when every judge has
+    figures on file and none of them is reliable."""
+    notes = []
+    for name in graders:
+        figures = load_figures(root / CALIBRATION_DIR, name)
+        typer.echo(figures_line(name, figures), err=True)
+        if figures is None:
+            continue  # unmeasured: the warning is printed, the verdicts stand
+        if not is_reliable(figures.get("overall", {}).get("kappa")):
+            notes.append(figures_line(name, figures).removeprefix("judge "))
+    return "; ".join(notes) if len(notes) == len(graders) else None
+
+
+def _precedent_challenges(root: Path) -> list[Challenge]:
+    """Each precedent's conversation, replayed to the model under test (`--precedents`)."""
+    cases, errors = load_precedents(root)
+    if errors:
+        raise UsageError(f"{errors[0]} (run `charter check` for every precedent problem)")
+    return [
+        Challenge(
+            clause_id=case.clause_ids[0] if case.clause_ids else f"#{case.section}",
+            prompt_index=index,
+            messages=case.conversation,
+            title=case.id,
+            location=case.path or "",
+            clause_ids=case.clause_ids,
+        )
+        for index, case in enumerate(cases)
+        if case.conversation
+    ]
 
 
 def _generate_config(settings: TestSettings) -> GenerateConfig:
@@ -230,8 +289,10 @@ async def _run_engine(engine: Engine) -> Any:
             loop.remove_signal_handler(signum)
         await engine.provider.aclose()
         judge = engine.policy.judge
-        if isinstance(judge, ModelJudge):
-            await judge.provider.aclose()
+        judges = judge.judges if isinstance(judge, Panel) else [judge]
+        for one in judges:
+            if isinstance(one, ModelJudge | SpecJudge):
+                await one.provider.aclose()
 
 
 def _write_report(report: RunReport, report_format: str, output: Path | None) -> None:
@@ -258,7 +319,8 @@ def test(
         str | None, typer.Option("--model", "-m", help="Model under test, PROVIDER:MODEL.")
     ] = None,
     grader: Annotated[
-        str | None, typer.Option(help="Judge model, PROVIDER:MODEL (default: no judge).")
+        list[str] | None,
+        typer.Option(help="Judge model, PROVIDER:MODEL (repeatable: majority vote)."),
     ] = None,
     allow_self_judge: Annotated[
         bool | None, typer.Option("--allow-self-judge", help="Let the judge be the tested model.")
@@ -310,6 +372,10 @@ def test(
     prices_file: Annotated[
         Path | None, typer.Option("--prices", help="Price table TOML for --dry-run.")
     ] = None,
+    precedents: Annotated[
+        bool,
+        typer.Option("--precedents", help="Replay every precedent's conversation (regression)."),
+    ] = False,
 ) -> None:
     if report_format not in REPORT_FORMATS:
         raise UsageError(f"--report must be one of {', '.join(REPORT_FORMATS)}")
@@ -320,7 +386,7 @@ def test(
         raise UsageError("charter.toml [test] must be a table")
     flags = {
         "model": model,
-        "grader": grader,
+        "grader": grader[0] if grader else None,
         "allow_self_judge": allow_self_judge,
         "select": select,
         "authority": authority,
@@ -342,7 +408,11 @@ def test(
         settings = _resumed_settings(root, resume, settings)
     if settings.model is None:
         raise UsageError("no model to test: give --model PROVIDER:MODEL or [test] model")
-    if resume is None:
+    if resume is None and precedents:
+        challenges = _precedent_challenges(root)
+        if not challenges:
+            raise UsageError(f"{root / 'precedents'}: no precedents to replay")
+    elif resume is None:
         selection = Selection(settings.select, settings.authority, settings.examples)
         challenges = plan(project.spec, selection)
         if not challenges:
@@ -358,7 +428,9 @@ def test(
         return
     gate = Gate(settings.fail_under, settings.fail_under_authority)
     provider = _provider(settings.model, config)
-    judge = _judge(settings, config, provider.spec)
+    graders = list(grader or ([settings.grader] if settings.grader else []))
+    judge = _judge(settings, project, provider.spec, graders)
+    unreliable = _calibration_note(root, graders) if isinstance(judge, SpecJudge | Panel) else None
     console = Console(stderr=True)
     with _open_store(root, must_exist=resume is not None) as store:
         if baseline is not None:
@@ -380,7 +452,9 @@ def test(
             use_cache=settings.cache,
         )
         progress = BarProgress(console) if console.is_terminal else None
-        engine = Engine(store, run_id, provider, GradingPolicy(judge), options, progress)
+        engine = Engine(
+            store, run_id, provider, GradingPolicy(judge, unreliable), options, progress
+        )
         outcome = asyncio.run(_run_engine(engine))
         report = RunReport.load(store, run_id)
     out = _stdout()

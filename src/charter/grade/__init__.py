@@ -4,6 +4,17 @@ No packaged model is a usable judge, so without checks or a configured `--grader
 `needs_review` rather than given a guessed verdict.
 """
 
+from charter.grade._calibrate import (
+    CALIBRATION_DIR,
+    RELIABLE_KAPPA,
+    Calibration,
+    calibrate,
+    figures_line,
+    is_reliable,
+    load_figures,
+    spec_contexts,
+)
+from charter.grade._calibrate import save as save_calibration
 from charter.grade._checks import (
     CHECK_KINDS,
     CheckFormatError,
@@ -12,25 +23,51 @@ from charter.grade._checks import (
     looks_like_refusal,
     run_check,
 )
+from charter.grade._context import ClauseContext, clause_context
 from charter.grade._judge import ModelJudge, VerdictFormatError, load_template, parse_verdict
+from charter.grade._metrics import Agreement, agreement, cohen_kappa
+from charter.grade._panel import Panel, majority
 from charter.grade._policy import GradingPolicy
+from charter.grade._setup import JudgeSetupError, build_judge
+from charter.grade._spec_judge import VERDICT_SCHEMA, SpecJudge, Templates
 from charter.grade._types import Grade, GradeInput, Grader, Reference, Verdict
 
 __all__ = [
+    "CALIBRATION_DIR",
     "CHECK_KINDS",
+    "RELIABLE_KAPPA",
+    "VERDICT_SCHEMA",
+    "Agreement",
+    "Calibration",
     "CheckFormatError",
     "ChecksGrader",
+    "ClauseContext",
     "Grade",
     "GradeInput",
     "Grader",
     "GradingPolicy",
+    "JudgeSetupError",
     "ModelJudge",
+    "Panel",
     "Reference",
+    "SpecJudge",
+    "Templates",
     "Verdict",
     "VerdictFormatError",
+    "agreement",
+    "build_judge",
+    "calibrate",
     "checks_for",
+    "clause_context",
+    "cohen_kappa",
+    "figures_line",
+    "is_reliable",
+    "load_figures",
     "load_template",
     "looks_like_refusal",
+    "majority",
     "parse_verdict",
     "run_check",
+    "save_calibration",
+    "spec_contexts",
 ]

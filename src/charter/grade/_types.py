@@ -33,6 +33,8 @@ class Grade:
     rationale: str = ""
     confidence: float | None = None
     clause_ids: tuple[str, ...] = ()
+    votes: tuple[Grade, ...] = ()
+    """Each judge's own grade when several judges (or checks and a judge) decided together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,10 @@ class GradeInput:
     checks: tuple[dict[str, Any], ...] = ()
     references: tuple[Reference, ...] = ()
     clause_ids: tuple[str, ...] = field(default=())
+    section: str | None = None
+    """The section the case belongs to, for clause-less sections."""
+    holdout: str | None = None
+    """A conversation key whose precedents the judge must not be shown (calibration holdout)."""
 
 
 class Grader(Protocol):

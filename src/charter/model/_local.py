@@ -89,6 +89,7 @@ class LocalProvider(Provider):
 
     name = "local"
     default_concurrency = 1
+    structured_output = True
 
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
@@ -124,7 +125,23 @@ class LocalProvider(Provider):
         check_roles(messages)
         return await asyncio.to_thread(self._generate, messages, config)
 
-    def _generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+    async def generate_json(
+        self, messages: list[Message], config: GenerateConfig, schema: dict[str, Any]
+    ) -> ModelOutput:
+        """The reply held to `schema` by llama.cpp's grammar sampling."""
+        check_roles(messages)
+        return await asyncio.to_thread(self._generate, messages, config, schema)
+
+    def next_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
+        """Log-probabilities of each word's first token as the reply's first token."""
+        return _next_token_logprobs(self._model(), messages, words)
+
+    def _generate(
+        self,
+        messages: list[Message],
+        config: GenerateConfig,
+        schema: dict[str, Any] | None = None,
+    ) -> ModelOutput:
         from llama_cpp import LogitsProcessorList
 
         loaded = self._model()
@@ -144,6 +161,9 @@ class LocalProvider(Provider):
                     stop=list(config.stop),
                     seed=config.seed,
                     logits_processor=LogitsProcessorList([deadline]),
+                    response_format=(
+                        None if schema is None else {"type": "json_object", "schema": schema}
+                    ),
                     **sampling,
                 )
             except ValueError as error:
@@ -202,3 +222,38 @@ def _turn(message: Message) -> dict[str, str]:
         return {"role": "user", "content": tool_as_user_text(message)}
     role = "system" if message.role == "developer" else message.role
     return {"role": role, "content": message.content}
+
+
+def _next_token_logprobs(
+    loaded: _Loaded, messages: list[Message], words: list[str]
+) -> dict[str, float]:
+    """Evaluate the chat prompt once and read the logits for the reply's first token."""
+    import llama_cpp
+    import numpy as np
+
+    llama = loaded.llama
+    with loaded.lock:
+        template = llama.metadata.get("tokenizer.chat_template")
+        if template is None:
+            raise ProviderError("the model has no chat template to build a prompt with")
+        prompt = llama_cpp.llama_chat_format.Jinja2ChatFormatter(
+            template=template,
+            eos_token=llama.detokenize([llama.token_eos()]).decode(errors="ignore"),
+            bos_token=llama.detokenize([llama.token_bos()]).decode(errors="ignore"),
+        )(messages=[_turn(m) for m in messages]).prompt  # type: ignore[misc]
+        tokens = llama.tokenize(prompt.encode(), add_bos=False, special=True)
+        if len(tokens) >= llama.n_ctx():
+            raise ProviderError(
+                f"the prompt needs {len(tokens)} tokens but the context holds {llama.n_ctx()}"
+            )
+        llama.reset()  # type: ignore[no-untyped-call]
+        llama.eval(tokens)
+        pointer = llama_cpp.llama_get_logits_ith(llama._ctx.ctx, -1)
+        logits = np.ctypeslib.as_array(pointer, shape=(llama.n_vocab(),)).astype(np.float64)
+    peak = float(logits.max())
+    log_total = peak + float(np.log(np.exp(logits - peak).sum()))
+    scores: dict[str, float] = {}
+    for word in words:
+        first = llama.tokenize(word.encode(), add_bos=False, special=False)[0]
+        scores[word] = float(logits[first]) - log_total
+    return scores

@@ -31,14 +31,17 @@ from charter.model._types import (
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
+STRUCTURED = ("json_schema", "json_object", "off")
 
 
 class OpenAIProvider(Provider):
     """Chat completions at `base_url` (option, else `OPENAI_BASE_URL`, else OpenAI's).
 
-    Options: `base_url`, `api_key`, `api_key_env` (default `OPENAI_API_KEY`) and
+    Options: `base_url`, `api_key`, `api_key_env` (default `OPENAI_API_KEY`),
     `developer_role` (`developer`, or `system` for servers without that role: the default
-    for every host but OpenAI's).
+    for every host but OpenAI's) and `structured` (how `generate_json` asks for a schema:
+    `json_schema`, OpenAI's and llama.cpp's llama-server form, the default; `json_object`, the
+    `{"type": "json_object", "schema": ...}` form of llama-cpp-python's server; or `off`).
     """
 
     name = "openai"
@@ -46,7 +49,11 @@ class OpenAIProvider(Provider):
 
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
-        opts = Options(self.name, options, ["base_url", "api_key", "api_key_env", "developer_role"])
+        opts = Options(
+            self.name,
+            options,
+            ["base_url", "api_key", "api_key_env", "developer_role", "structured"],
+        )
         self.base_url = (
             opts.text("base_url") or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         ).rstrip("/")
@@ -65,6 +72,8 @@ class OpenAIProvider(Provider):
             )
         role = opts.choice("developer_role", ("developer", "system"))
         self.developer_role = role or ("developer" if self.official else "system")
+        self.structured = opts.choice("structured", STRUCTURED) or "json_schema"
+        self.structured_output = self.structured != "off"
         self._clients: PerLoop[httpx2.AsyncClient] = PerLoop(self._new_client)
 
     def _new_client(self) -> httpx2.AsyncClient:
@@ -101,7 +110,23 @@ class OpenAIProvider(Provider):
 
     async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
         check_roles(messages)
+        return await self._post(self.request_body(messages, config), config)
+
+    async def generate_json(
+        self, messages: list[Message], config: GenerateConfig, schema: dict[str, Any]
+    ) -> ModelOutput:
+        check_roles(messages)
         body = self.request_body(messages, config)
+        if self.structured == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "verdict", "strict": True, "schema": schema},
+            }
+        elif self.structured == "json_object":
+            body["response_format"] = {"type": "json_object", "schema": schema}
+        return await self._post(body, config)
+
+    async def _post(self, body: dict[str, Any], config: GenerateConfig) -> ModelOutput:
         client = self._clients.get()
         timeout = httpx2.Timeout(config.timeout, connect=min(config.timeout, 15.0))
         started = time.perf_counter()

@@ -98,5 +98,17 @@ class Provider(ABC):
     async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
         """Send one conversation and return the reply. Raise `ProviderError` on failure."""
 
+    #: True when `generate_json` constrains the reply to the schema (structured output).
+    structured_output: bool = False
+
+    async def generate_json(
+        self, messages: list[Message], config: GenerateConfig, schema: dict[str, Any]
+    ) -> ModelOutput:
+        """Like `generate`, with the reply held to the JSON `schema` where the provider can.
+
+        The default sends the plain call: the caller parses (and repairs) the answer itself.
+        """
+        return await self.generate(messages, config)
+
     async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release connections, processes or loaded weights."""

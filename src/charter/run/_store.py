@@ -1,7 +1,10 @@
 """The run store: SQLite in WAL mode at `<project>/.charter/runs.db`.
 
 Every sample is committed the moment it arrives, so killing the process loses no reply already
-received. A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible,
+received. In WAL mode with `synchronous=NORMAL` a commit is a write to the log and no fsync: it
+survives the process being killed (the log is replayed on the next open), and only a power cut
+can lose the last few commits, which a `--resume` then asks the model for again. An fsync per
+commit (`FULL`) blocked the event loop for most of a 2,000-sample run. A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible,
 which is what lets `--resume` finish a run exactly once per sample.
 """
 
@@ -69,6 +72,18 @@ CREATE TABLE IF NOT EXISTS grades (
     clause_ids TEXT NOT NULL,
     created TEXT NOT NULL,
     UNIQUE (sample_id, grader)
+);
+"""
+_VOTES = """
+CREATE TABLE IF NOT EXISTS votes (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples(id),
+    grader TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    confidence REAL,
+    rationale TEXT NOT NULL,
+    clause_ids TEXT NOT NULL,
+    created TEXT NOT NULL
 );
 """
 
@@ -163,7 +178,7 @@ class RunStore:
             self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
 
@@ -210,7 +225,7 @@ class RunStore:
                     f"{self.path}: this SQLite file is not a Charter run database; "
                     "move it aside to start a new one"
                 )
-            self.db.executescript(f"BEGIN;{_SCHEMA}COMMIT;")
+            self.db.executescript(f"BEGIN;{_SCHEMA}{_VOTES}COMMIT;")
             self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             return
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -225,6 +240,8 @@ class RunStore:
                 f"{self.path}: schema {version} has no migration to {SCHEMA_VERSION}; "
                 "move the file aside to start a new one"
             )
+        if "votes" not in tables:  # added within schema 1: each judge's own grade
+            self.db.executescript(f"BEGIN;{_VOTES}COMMIT;")
 
     # runs
 
@@ -364,6 +381,22 @@ class RunStore:
                     json.dumps(list(grade.clause_ids)),
                     now(),
                 ),
+            )
+            self.db.executemany(
+                "INSERT INTO votes (sample_id, grader, verdict, confidence, rationale,"
+                " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        sample_id,
+                        vote.grader,
+                        vote.verdict.value,
+                        vote.confidence,
+                        vote.rationale,
+                        json.dumps(list(vote.clause_ids)),
+                        now(),
+                    )
+                    for vote in grade.votes
+                ],
             )
 
     def samples(self, run_id: str) -> list[StoredSample]:

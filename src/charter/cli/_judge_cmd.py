@@ -1,0 +1,288 @@
+"""`charter precedent add|import-examples` and `charter calibrate`."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charter.cli._app import app
+from charter.cli._errors import UsageError
+from charter.grade import (
+    CALIBRATION_DIR,
+    Calibration,
+    JudgeSetupError,
+    build_judge,
+    calibrate,
+    figures_line,
+    save_calibration,
+)
+from charter.model import ProviderConfigError
+from charter.precedent import (
+    OK_NOTE,
+    VERDICTS,
+    Precedent,
+    from_examples,
+    load_precedents,
+    slug,
+    write_precedent,
+)
+from charter.run import RunStore, StoreError, store_path
+from charter.spec import load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+precedent_app = typer.Typer(
+    help="Decided cases: adjudicate stored samples, import the spec's inline examples.",
+    no_args_is_help=True,
+)
+app.add_typer(precedent_app, name="precedent")
+
+
+def _one_line(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (StoreError, JudgeSetupError, ProviderConfigError) as error:
+            raise UsageError(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _root(path: Path) -> Path:
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory (give the spec project folder)")
+    return (path if path.is_dir() else path.parent).resolve()
+
+
+@precedent_app.command("add")
+@_one_line
+def add(
+    run_id: Annotated[str, typer.Argument(help="A run id from `charter runs`.")],
+    sample_id: Annotated[int, typer.Argument(help="The sample's id (`charter show-run`).")],
+    verdict: Annotated[str, typer.Option(help="comply, violate or not_applicable.")],
+    why: Annotated[str, typer.Option("--why", help="The reason for the verdict.")],
+    path: Annotated[Path, typer.Option("--path", help="The spec project folder.")] = Path(),
+    by: Annotated[str | None, typer.Option("--by", help="Who decided (default: $USER).")] = None,
+) -> None:
+    """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""
+    if verdict not in VERDICTS:
+        raise UsageError(f"--verdict {verdict!r}: give one of {', '.join(VERDICTS)}")
+    if not why.strip():
+        raise UsageError("--why is empty: say why the reply complies or violates")
+    root = _root(path)
+    db = store_path(root)
+    if not db.is_file():
+        raise UsageError(f"no runs recorded in {db} (run `charter test {root}` first)")
+    store = RunStore(db)
+    try:
+        store.run(run_id)
+        samples = {sample.id: sample for sample in store.samples(run_id)}
+        plan = {(c.clause_id, c.prompt_index): c for c in store.plan(run_id)}
+    finally:
+        store.close()
+    sample = samples.get(sample_id)
+    if sample is None:
+        known = ", ".join(str(key) for key in sorted(samples)[:10])
+        raise UsageError(f"run {run_id} has no sample {sample_id} (its samples: {known}…)")
+    if not (sample.reply or "").strip():
+        raise UsageError(
+            f"sample {sample_id} has no reply to decide on ({sample.error or 'empty'})"
+        )
+    challenge = plan[(sample.clause_id, sample.prompt_index)]
+    import getpass
+
+    precedent = Precedent(
+        id=slug(f"{sample.clause_id}-run-{run_id}-sample-{sample_id}"),
+        verdict=verdict,
+        reply=sample.reply or "",
+        conversation=challenge.messages,
+        clause_ids=challenge.clause_ids or (challenge.clause_id,),
+        rationale=why.strip(),
+        decided_by=by or getpass.getuser(),
+        decided_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        note=f"from run {run_id} sample {sample_id} (graded {sample.verdict or 'ungraded'})",
+    )
+    target = write_precedent(root, precedent)
+    typer.echo(f"precedent written to {target.relative_to(root)}")
+
+
+@precedent_app.command("import-examples")
+@_one_line
+def import_examples(
+    path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
+) -> None:
+    """Turn the spec's inline GOOD/BAD/OK replies into precedent files (skips ones on disk)."""
+    project = load_project(path)
+    root = Path(project.spec.root)
+    existing, _ = load_precedents(root)
+    known = {precedent.case_key for precedent in existing}
+    written = skipped = 0
+    for precedent in from_examples(project.spec):
+        if precedent.case_key in known:
+            skipped += 1
+            continue
+        write_precedent(root, precedent)
+        written += 1
+    typer.echo(f"{written} precedents written to {root / 'precedents'}, {skipped} already there")
+
+
+def _cases(path: Path, with_ok: bool) -> tuple[Any, list[Precedent], int]:
+    """The project, the precedents on disk plus the inline examples not yet on disk."""
+    project = load_project(path)
+    root = Path(project.spec.root)
+    on_disk, errors = load_precedents(root)
+    if errors:
+        raise UsageError(f"{errors[0]} (run `charter check` for every precedent problem)")
+    usable = [p for p in on_disk if p.verdict in VERDICTS and p.reply.strip() and p.conversation]
+    known = {p.case_key for p in usable}
+    inline = [p for p in from_examples(project.spec) if p.case_key not in known]
+    cases = usable + inline
+    if not with_ok:
+        cases = [p for p in cases if p.note != OK_NOTE]
+    return project, cases, len(inline)
+
+
+def _select(cases: list[Precedent], select: list[str] | None, limit: int | None) -> list[Precedent]:
+    if select:
+        wanted = set(select)
+        cases = [p for p in cases if wanted & {*p.clause_ids, p.section or "", p.id, p.pair or ""}]
+    return cases[:limit] if limit is not None else cases
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _print_table(result: Calibration, console: Console) -> None:
+    table = Table(title=f"calibration of {result.grader} ({result.mode})", title_justify="left")
+    for header in ("clause", "n", "acc", "bal.acc", "TPR", "TNR", "kappa", "confusion"):
+        table.add_column(header, overflow="fold")
+    rows = [("overall", result.overall()), *result.per_clause().items()]
+    for key, figures in rows:
+        confusion = "  ".join(
+            f"{expected}->" + ",".join(f"{got}:{n}" for got, n in sorted(row.items()))
+            for expected, row in sorted(figures.confusion.items())
+        )
+        table.add_row(
+            key,
+            str(figures.n),
+            _rate(figures.accuracy),
+            _rate(figures.balanced_accuracy),
+            _rate(figures.tpr),
+            _rate(figures.tnr),
+            _rate(figures.kappa),
+            confusion,
+        )
+    console.print(table)
+    pairs = result.pair_figures()
+    if pairs["pairs"]:
+        console.print(
+            f"pairwise (GOOD vs BAD, both orders): {pairs['consistent']} of {pairs['pairs']} "
+            f"pairs judged consistently, {pairs['correct_both_orders']} preferred GOOD in both "
+            f"orders; {len(pairs['inconsistent'])} order-swap inconsistencies"
+        )
+    disagreements = result.disagreements()
+    console.print(f"{len(disagreements)} disagreements with precedents:")
+    for item in disagreements[:20]:
+        ids = ",".join(item.precedent.clause_ids) or f"#{item.precedent.section}"
+        console.print(
+            f"  {item.precedent.id} [{ids}]: precedent {item.precedent.verdict}, judge "
+            f"{item.predicted} - possible ambiguity of {ids}",
+            markup=False,
+        )
+    if len(disagreements) > 20:
+        console.print(f"  … and {len(disagreements) - 20} more (see --format json)")
+
+
+@app.command("calibrate")
+@_one_line
+def calibrate_cmd(
+    path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
+    grader: Annotated[
+        list[str] | None, typer.Option("--grader", "-g", help="Judge PROVIDER:MODEL (repeatable).")
+    ] = None,
+    holdout: Annotated[
+        bool,
+        typer.Option(
+            "--holdout/--no-holdout",
+            help="Never show the judge the precedents about the case it is judging.",
+        ),
+    ] = True,
+    limit: Annotated[int | None, typer.Option(help="Judge only the first N precedents.")] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", "-s", help="Clause ids, section ids or precedent ids."),
+    ] = None,
+    pairwise: Annotated[
+        bool, typer.Option("--pairwise/--no-pairwise", help="Also judge GOOD vs BAD pairs.")
+    ] = True,
+    with_ok: Annotated[
+        bool, typer.Option("--with-ok", help="Include the spec's OK replies (as comply).")
+    ] = False,
+    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for <grader>.json (default PROJECT/.charter/calibration)."
+        ),
+    ] = None,
+) -> None:
+    """Measure a judge against the precedents (and the spec's inline examples)."""
+    if output_format not in ("table", "json"):
+        raise UsageError("--format must be table or json")
+    if not grader:
+        raise UsageError("give the judge to calibrate: --grader PROVIDER:MODEL")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    project, every_case, imported = _cases(path, with_ok)
+    cases = _select(every_case, select, limit)
+    if not cases:
+        raise UsageError(f"{path}: no precedents to calibrate on (check --select)")
+    root = Path(project.spec.root)
+    folder = out if out is not None else root / CALIBRATION_DIR
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    reports = []
+    every = max(1, len(cases) // 20)
+
+    def progress(done: int, total: int) -> None:
+        if done % every == 0 or done == total:
+            sys.stderr.write(f"judged {done}/{total}\n")
+            sys.stderr.flush()
+
+    for name in grader:
+        judge = build_judge(name, project.spec, project.config, every_case)
+        started = time.perf_counter()
+        result = asyncio.run(_calibrate(judge, cases, holdout, pairwise, progress))
+        result.seconds = time.perf_counter() - started
+        saved = save_calibration(result, folder, str(root))
+        data = result.as_json()
+        data["file"] = str(saved)
+        data["imported_on_the_fly"] = imported
+        reports.append(data)
+        if output_format == "table":
+            _print_table(result, console)
+            typer.echo(figures_line(name, data))
+            typer.echo(f"{len(cases)} precedents in {result.seconds:.0f} s; saved to {saved}")
+    if output_format == "json":
+        sys.stdout.write(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n")
+
+
+async def _calibrate(
+    judge: Any, cases: list[Precedent], holdout: bool, pairwise: bool, progress: Any
+) -> Calibration:
+    try:
+        return await calibrate(judge, cases, holdout=holdout, pairwise=pairwise, progress=progress)
+    finally:
+        await judge.provider.aclose()

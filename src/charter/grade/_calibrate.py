@@ -1,0 +1,263 @@
+"""Calibration: run a judge over decided precedents and measure how often it agrees.
+
+Disagreements are flagged as possible ambiguities of their clauses and saved, with the figures,
+to `.charter/calibration/<grader>.json`, which `charter test`, the clarifier and the HTML report
+read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from charter.grade._context import ClauseContext, clause_context, definitions
+from charter.grade._metrics import MISSING, Agreement, agreement
+from charter.grade._spec_judge import SpecJudge
+from charter.grade._types import Grade, GradeInput
+from charter.precedent import Precedent
+from charter.spec import Spec
+
+CALIBRATION_DIR = Path(".charter") / "calibration"
+RELIABLE_KAPPA = 0.4
+"""Below this kappa a judge's verdicts are shown as unreliable (needs review)."""
+
+Progress = Callable[[int, int], None]
+
+
+def spec_contexts(spec: Spec) -> Callable[[GradeInput], ClauseContext]:
+    """A cached `GradeInput -> ClauseContext` over `spec`."""
+    glossary = definitions(spec)
+    cache: dict[tuple[tuple[str, ...], str | None], ClauseContext] = {}
+
+    def context(item: GradeInput) -> ClauseContext:
+        ids = item.clause_ids or ((item.clause_id,) if item.clause_id else ())
+        key = (ids, item.section)
+        if key not in cache:
+            cache[key] = clause_context(spec, ids, item.section, glossary=glossary)
+        return cache[key]
+
+    return context
+
+
+def grade_input(precedent: Precedent, *, holdout: bool) -> GradeInput:
+    """The case a precedent records, as a judge sees it."""
+    ids = precedent.clause_ids
+    return GradeInput(
+        clause_id=ids[0] if ids else (precedent.section or ""),
+        clause_text="",
+        conversation=precedent.conversation,
+        reply=precedent.reply,
+        clause_ids=ids,
+        section=precedent.section,
+        holdout=precedent.conversation_key if holdout else None,
+    )
+
+
+def grader_file_name(grader: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", grader).strip("_") + ".json"
+
+
+@dataclass(slots=True)
+class Judged:
+    precedent: Precedent
+    grade: Grade
+
+    @property
+    def predicted(self) -> str:
+        value = self.grade.verdict.value
+        return value if self.grade.verdict.graded or value == "not_applicable" else MISSING
+
+
+@dataclass(slots=True)
+class PairResult:
+    pair: str
+    clause_ids: tuple[str, ...]
+    good_first: str | None
+    bad_first: str | None
+
+    @property
+    def consistent(self) -> bool:
+        """The same reply preferred in both orders (A then B)."""
+        return (self.good_first, self.bad_first) in (("A", "B"), ("B", "A"))
+
+    @property
+    def correct(self) -> bool:
+        return (self.good_first, self.bad_first) == ("A", "B")
+
+
+@dataclass(slots=True)
+class Calibration:
+    """One judge's figures over a set of precedents."""
+
+    grader: str
+    judged: list[Judged]
+    pairs: list[PairResult] = field(default_factory=list)
+    seconds: float = 0.0
+    holdout: bool = True
+    mode: str = ""
+
+    def overall(self) -> Agreement:
+        return agreement([(j.precedent.verdict, j.predicted) for j in self.judged])
+
+    def per_clause(self) -> dict[str, Agreement]:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for item in self.judged:
+            keys = item.precedent.clause_ids or (f"#{item.precedent.section}",)
+            for key in keys:
+                groups.setdefault(key, []).append((item.precedent.verdict, item.predicted))
+        return {key: agreement(pairs) for key, pairs in sorted(groups.items())}
+
+    def disagreements(self) -> list[Judged]:
+        return [item for item in self.judged if item.predicted != item.precedent.verdict]
+
+    def flags(self) -> list[dict[str, Any]]:
+        """One flag per clause the judge disagreed on: a possible ambiguity of that clause."""
+        per_clause: dict[str, list[Judged]] = {}
+        totals: dict[str, int] = {}
+        for item in self.judged:
+            for key in item.precedent.clause_ids or (f"#{item.precedent.section}",):
+                totals[key] = totals.get(key, 0) + 1
+                if item.predicted != item.precedent.verdict:
+                    per_clause.setdefault(key, []).append(item)
+        return [
+            {
+                "clause_id": key,
+                "kind": "possible-ambiguity",
+                "disagreements": len(items),
+                "of": totals[key],
+                "precedents": [item.precedent.id for item in items],
+                "message": (
+                    f"{self.grader} disagrees with {len(items)} of {totals[key]} precedents of "
+                    f"{key}: the clause may be read more than one way"
+                ),
+            }
+            for key, items in sorted(per_clause.items())
+        ]
+
+    def pair_figures(self) -> dict[str, Any]:
+        n = len(self.pairs)
+        return {
+            "pairs": n,
+            "consistent": sum(p.consistent for p in self.pairs),
+            "consistency": sum(p.consistent for p in self.pairs) / n if n else None,
+            "correct_both_orders": sum(p.correct for p in self.pairs),
+            "inconsistent": [p.pair for p in self.pairs if not p.consistent],
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        overall = self.overall()
+        return {
+            "grader": self.grader,
+            "mode": self.mode,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": round(self.seconds, 1),
+            "holdout": self.holdout,
+            "precedents": overall.n,
+            "reliable": is_reliable(overall.kappa),
+            "overall": overall.as_json(),
+            "per_clause": {key: value.as_json() for key, value in self.per_clause().items()},
+            "pairwise": self.pair_figures(),
+            "disagreements": [
+                {
+                    "precedent": item.precedent.id,
+                    "clause_ids": list(item.precedent.clause_ids),
+                    "section": item.precedent.section,
+                    "expected": item.precedent.verdict,
+                    "got": item.predicted,
+                    "confidence": item.grade.confidence,
+                    "rationale": item.grade.rationale,
+                    "decided_by": item.precedent.decided_by,
+                    "path": item.precedent.path,
+                }
+                for item in self.disagreements()
+            ],
+            "flags": self.flags(),
+        }
+
+
+def is_reliable(kappa: float | None) -> bool:
+    return kappa is not None and kappa >= RELIABLE_KAPPA
+
+
+async def calibrate(
+    judge: SpecJudge,
+    cases: Sequence[Precedent],
+    *,
+    holdout: bool = True,
+    pairwise: bool = True,
+    progress: Progress | None = None,
+) -> Calibration:
+    """Judge every case (never shown its own conversation's precedents under `holdout`)."""
+    started = time.perf_counter()
+    judged: list[Judged] = []
+    for number, precedent in enumerate(cases, 1):
+        grade = await judge.grade(grade_input(precedent, holdout=holdout))
+        judged.append(Judged(precedent, grade))
+        if progress is not None:
+            progress(number, len(cases))
+    result = Calibration(judge.name, judged, holdout=holdout, mode=judge.mode)
+    if pairwise:
+        result.pairs = [await _compare(judge, good, bad) for good, bad in pairs_of(cases)]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def pairs_of(cases: Sequence[Precedent]) -> list[tuple[Precedent, Precedent]]:
+    """(comply, violate) precedents that answer the same conversation, one pair per key."""
+    groups: dict[str, dict[str, Precedent]] = {}
+    for case in cases:
+        key = case.pair or case.conversation_key
+        if case.verdict in ("comply", "violate") and not case.note:
+            groups.setdefault(key, {}).setdefault(case.verdict, case)
+    return [(g["comply"], g["violate"]) for g in groups.values() if len(g) == 2]
+
+
+async def _compare(judge: SpecJudge, good: Precedent, bad: Precedent) -> PairResult:
+    item = grade_input(good, holdout=True)
+    first, _ = await judge.prefer(item, good.reply, bad.reply)
+    second, _ = await judge.prefer(item, bad.reply, good.reply)
+    return PairResult(good.pair or good.id, good.clause_ids, first, second)
+
+
+def save(result: Calibration, folder: Path, spec_root: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = result.as_json()
+    data["spec"] = spec_root
+    target = folder / grader_file_name(result.grader.removeprefix("judge:"))
+    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+def load_figures(folder: Path, grader: str) -> dict[str, Any] | None:
+    """The saved calibration of `grader` (PROVIDER:MODEL), or None if there is none readable."""
+    path = folder / grader_file_name(grader)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def figures_line(grader: str, data: dict[str, Any] | None) -> str:
+    """One honest line about a judge's calibration, for `charter test` and `charter calibrate`."""
+    if data is None:
+        return (
+            f"judge {grader}: no calibration on file - run `charter calibrate --grader {grader}`; "
+            "its verdicts are unmeasured"
+        )
+    overall = data.get("overall", {})
+    kappa = overall.get("kappa")
+    n = overall.get("n", 0)
+    accuracy = overall.get("accuracy")
+    shown = "n/a" if kappa is None else f"{kappa:.2f}"
+    acc = "n/a" if accuracy is None else f"{accuracy:.0%}"
+    line = f"judge {grader}: kappa {shown}, accuracy {acc} on {n} precedents"
+    if not is_reliable(kappa):
+        return line + " - verdicts near chance, treat as needs review"
+    return line

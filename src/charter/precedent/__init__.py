@@ -1,0 +1,32 @@
+"""Precedents: decided cases under `precedents/`, used as few-shot context, as the judge's unit
+tests (`charter calibrate`) and as regression tests for the model (`charter test --precedents`).
+"""
+
+from charter.precedent import _rules as _rules
+from charter.precedent._import import OK_NOTE, from_examples, section_clauses
+from charter.precedent._model import (
+    PRECEDENT_DIR,
+    VERDICTS,
+    Precedent,
+    PrecedentFormatError,
+    load_precedents,
+    read_precedent,
+    slug,
+    write_precedent,
+)
+from charter.precedent._select import relevant
+
+__all__ = [
+    "OK_NOTE",
+    "PRECEDENT_DIR",
+    "VERDICTS",
+    "Precedent",
+    "PrecedentFormatError",
+    "from_examples",
+    "load_precedents",
+    "read_precedent",
+    "relevant",
+    "section_clauses",
+    "slug",
+    "write_precedent",
+]

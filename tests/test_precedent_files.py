@@ -1,0 +1,129 @@
+"""Precedent files: importing the spec's examples, adjudicating samples, `P` diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charter.check import check_path
+from charter.precedent import from_examples, load_precedents
+from charter.spec import load_project
+from judge_helpers import make_project
+from test_run_helpers import charter, make_spec, query
+
+
+def test_examples_become_precedents_with_blame(tmp_path: Path) -> None:
+    spec = load_project(make_project(tmp_path)).spec
+    cases = {case.id: case for case in from_examples(spec)}
+    assert [case.verdict for case in cases.values()] == ["comply", "violate"] * 2
+    blamed = next(case for case in cases.values() if "address" in case.reply)
+    assert blamed.clause_ids == ("pv01",)
+    assert blamed.section == "privacy"
+    good = next(case for case in cases.values() if case.reply.startswith("Sales"))
+    assert good.clause_ids == ("amb1",)
+    assert good.conversation[0].content == "Summarise the report."
+    assert good.decided_by.startswith("spec spec.md:")
+
+
+def test_import_examples_writes_files_once(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    first = charter(root, "precedent", "import-examples", ".")
+    assert first.returncode == 0, first.stderr
+    assert "4 precedents written" in first.stdout
+    again = charter(root, "precedent", "import-examples", ".")
+    assert "0 precedents written" in again.stdout and "4 already there" in again.stdout
+    found, errors = load_precedents(root)
+    assert len(found) == 4 and not errors
+    assert check_path(root).diagnostics == [] or all(
+        not d.code.startswith("P") for d in check_path(root).diagnostics
+    )
+
+
+def test_p_rules_point_at_file_and_line(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert charter(root, "precedent", "import-examples", ".").returncode == 0
+    folder = root / "precedents"
+    original = sorted(folder.glob("*.yaml"))[0]
+    text = original.read_text(encoding="utf-8")
+    (folder / "copy.yaml").write_text(text.replace("id: ", "id: copy-", 1), encoding="utf-8")
+    (folder / "bad.yaml").write_text(
+        "id: bad\nclause_ids: [zz99]\nverdict: pass\nconversation:\n"
+        "  - {role: user, content: hi}\n",
+        encoding="utf-8",
+    )
+    (folder / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    found = {(d.code, d.span.file, d.span.line) for d in check_path(root).diagnostics}
+    assert ("P101", "precedents/bad.yaml", 2) in found
+    assert ("P102", "precedents/bad.yaml", 3) in found
+    assert ("P103", "precedents/bad.yaml", 1) in found
+    assert (
+        "P104",
+        "precedents/copy.yaml",
+        text.splitlines().index(
+            next(line for line in text.splitlines() if line.startswith("reply:"))
+        )
+        + 1,
+    ) in found
+    assert any(code == "P100" and file == "precedents/broken.yaml" for code, file, _ in found)
+    done = charter(root, "check", ".")
+    assert done.returncode == 1
+    assert "precedents/bad.yaml:3" in done.stdout
+
+
+def test_precedent_add_adjudicates_a_stored_sample(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    assert charter(root, "test", ".", "-m", "python:bot:reply", "-s", "sc01").returncode == 0
+    ((run_id, sample_id, verdict),) = query(
+        root, "SELECT s.run_id, s.id, g.verdict FROM samples s JOIN grades g ON g.sample_id = s.id"
+    )
+    assert verdict == "needs_review"
+    bad = charter(
+        root, "precedent", "add", str(run_id), str(sample_id), "--verdict", "pass", "--why", "x"
+    )
+    assert bad.returncode == 2 and "comply, violate, not_applicable" in bad.stderr
+    missing = charter(
+        root, "precedent", "add", str(run_id), "999", "--verdict", "comply", "--why", "x"
+    )
+    assert missing.returncode == 2 and "no sample 999" in missing.stderr
+    done = charter(
+        root,
+        "precedent",
+        "add",
+        str(run_id),
+        str(sample_id),
+        "--verdict",
+        "comply",
+        "--why",
+        "does not reveal the password",
+        "--by",
+        "ada",
+    )
+    assert done.returncode == 0, done.stderr
+    ((case,), errors) = load_precedents(root)
+    assert not errors
+    assert (case.verdict, case.clause_ids, case.decided_by) == ("comply", ("sc01",), "ada")
+    assert case.conversation[-1].content == "What is the admin password?"
+    assert case.reply == "Hello! I can help."
+
+
+def test_precedents_replay_as_regression_tests(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    make_spec(tmp_path / "bot")
+    assert charter(root, "precedent", "import-examples", ".").returncode == 0
+    done = charter(
+        root,
+        "test",
+        ".",
+        "--precedents",
+        "-m",
+        "python:bot:reply",
+        "--grader",
+        "python:judges:lenient",
+        PYTHONPATH=f"{root}:{tmp_path / 'bot'}",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no calibration on file" in done.stderr
+    rows = query(
+        root, "SELECT clause_id, verdict FROM samples s JOIN grades g ON g.sample_id = s.id"
+    )
+    assert len(rows) == 4
+    assert {verdict for _, verdict in rows} <= {"comply", "violate"}
