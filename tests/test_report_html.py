@@ -84,12 +84,24 @@ def judge(messages, config):
     return json.dumps({{"verdict": "comply", "confidence": 0.9, "rationale": "fine"}})
 """
 
+#: In the shape `charter calibrate` writes (figures under `overall`, confusion as
+#: {expected: {judged: count}}), with keys the page does not show.
 CALIBRATION = {
-    "overall": {"accuracy": 0.875, "kappa": 0.7123, "n": 40},
-    "confusion": {
-        "comply": {"comply": 20, "violate": 3},
-        "violate": {"comply": 2, "violate": 15},
+    "grader": "judge:python:html_report_bot:judge",
+    "precedents": 40,
+    "reliable": True,
+    "overall": {
+        "n": 40,
+        "accuracy": 0.875,
+        "balanced_accuracy": 0.86,
+        "kappa": 0.7123,
+        "confusion": {
+            "comply": {"comply": 20, "violate": 3},
+            "violate": {"comply": 2, "violate": 15},
+        },
     },
+    "per_clause": {},
+    "disagreements": [],
 }
 
 
@@ -110,7 +122,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderedRun:
     )
     provider = get_provider("python:html_report_bot:reply", path=str(root))
     judge = ModelJudge(get_provider("python:html_report_bot:judge", path=str(root)))
-    calibration = root / ".charter" / "calibration" / "python:html_report_bot:judge.json"
+    calibration = root / ".charter" / "calibration" / "python_html_report_bot_judge.json"
     calibration.parent.mkdir(parents=True)
     calibration.write_text(json.dumps(CALIBRATION), encoding="utf-8")
     spec, _ = load_spec(root)
@@ -267,7 +279,7 @@ def test_calibration_reader_is_tolerant(
 def test_unreadable_calibration_is_reported_not_raised(tmp_path: Path) -> None:
     folder = tmp_path / ".charter" / "calibration"
     folder.mkdir(parents=True)
-    (folder / "judge:m.json").write_text("{not json", encoding="utf-8")
+    (folder / "m.json").write_text("{not json", encoding="utf-8")
     found = load_calibration(tmp_path, "judge:m")
     assert found is not None and found["problem"].startswith("unreadable")
 
@@ -446,7 +458,7 @@ def test_calibration_section_shows_accuracy_kappa_and_matrix(opened: OpenedPage)
     section = page.locator("#calibration")
     assert section.is_visible()
     text = section.inner_text()
-    assert "87.5%" in text and "0.712" in text and "40" in text
+    assert "87.5%" in text and "0.712" in text and "40" in text and "Reliable\nyes" in text
     cells = section.locator("table.confusion tr").all_inner_texts()
     assert [re.split(r"\s+", row.strip()) for row in cells[1:]] == [
         ["comply", "20", "3"],

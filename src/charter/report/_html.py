@@ -94,19 +94,21 @@ def _confusion(sources: list[dict[str, Any]]) -> tuple[list[str], list[list[floa
 
 
 def calibration_candidates(grader: str) -> list[str]:
-    """File stems tried for a grader: as recorded (`judge:openai:x`), without `judge:`, and
-    both with characters other than letters, digits, `.`, `_` and `-` replaced by `_`."""
-    names = [grader, grader.removeprefix("judge:")]
-    names += [re.sub(r"[^\w.-]", "_", name) for name in names]
-    return list(dict.fromkeys(names))
+    """File stems tried for a grader, first the one `charter calibrate` writes (the grader
+    without `judge:`, each run of characters other than letters, digits, `.`, `_` and `-` as
+    one `_`), then the names as recorded (`judge:openai:x`, `openai:x`)."""
+    names = [grader.removeprefix("judge:"), grader]
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") for name in names]
+    return list(dict.fromkeys([*safe, *names]))
 
 
 def load_calibration(project_root: Path, grader: str | None) -> dict[str, Any] | None:
     """The calibration summary for `grader`, or None when no file exists for it.
 
     Reads `<project>/.charter/calibration/<grader>.json` and takes, each where present:
-    `accuracy` and `kappa` (also `cohen_kappa`, at the top level or under `overall`), `n`, and a
-    confusion matrix as `confusion` / `confusion_matrix` in either shape `_confusion` accepts.
+    `accuracy` and `kappa` (also `cohen_kappa`, at the top level or under `overall`), `n`,
+    `reliable` (true/false), and a confusion matrix as `confusion` / `confusion_matrix` in
+    either shape `_confusion` accepts.
     Absent or malformed keys are left out; an unreadable file is reported, not raised."""
     if not grader:
         return None
@@ -130,7 +132,9 @@ def load_calibration(project_root: Path, grader: str | None) -> dict[str, Any] |
     sources = [data, overall] if isinstance(overall, dict) else [data]
     summary["accuracy"] = _first_number(sources, ("accuracy", "overall_accuracy"))
     summary["kappa"] = _first_number(sources, ("kappa", "cohen_kappa", "cohens_kappa"))
-    summary["n"] = _first_number(sources, ("n", "count", "total"))
+    summary["n"] = _first_number(sources, ("n", "precedents", "count", "total"))
+    reliable = data.get("reliable")
+    summary["reliable"] = reliable if isinstance(reliable, bool) else None
     confusion = _confusion(sources)
     if confusion is not None:
         summary["labels"], summary["matrix"] = confusion

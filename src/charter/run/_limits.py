@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,7 +14,11 @@ from dataclasses import dataclass, field
 class AdaptiveLimiter:
     """At most `current` calls in flight. A rate limit halves `current` and pauses new calls for
     the provider's `retry_after`; each run of `current` successes then adds one slot back, up to
-    the configured maximum (additive increase, multiplicative decrease)."""
+    the configured maximum (additive increase, multiplicative decrease).
+
+    Waiting calls queue first in, first out, and a freed slot is handed to exactly one of them:
+    thousands of queued calls cost nothing while they wait (no wake-up of every waiter per
+    finished call)."""
 
     def __init__(self, limit: int) -> None:
         self.maximum = max(1, limit)
@@ -23,7 +28,7 @@ class AdaptiveLimiter:
         self.slowdowns = 0
         self.lowest = self.current
         self._successes = 0
-        self._changed = asyncio.Event()
+        self._waiters: deque[asyncio.Future[None]] = deque()
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -31,20 +36,39 @@ class AdaptiveLimiter:
         try:
             yield
         finally:
-            self.in_flight -= 1
-            self._changed.set()
+            self._release()
 
     async def _acquire(self) -> None:
-        while True:
-            pause = self.resume_at - time.monotonic()
-            if pause > 0:
+        if self.in_flight < self.current and not self._waiters:
+            self.in_flight += 1
+        else:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter  # `_wake` counts this call in before it resolves the future
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._release()  # handed a slot in the same step as cancelled: pass it on
+                raise
+        try:
+            while (pause := self.resume_at - time.monotonic()) > 0:
                 await asyncio.sleep(pause)
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        self.in_flight -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        """Hand free slots to the longest-waiting calls (skipping any cancelled meanwhile)."""
+        while self._waiters and self.in_flight < self.current:
+            waiter = self._waiters.popleft()
+            if waiter.done():
                 continue
-            if self.in_flight < self.current:
-                self.in_flight += 1
-                return
-            self._changed.clear()
-            await self._changed.wait()
+            self.in_flight += 1
+            waiter.set_result(None)
 
     def rate_limited(self, retry_after: float | None) -> None:
         self.slowdowns += 1
@@ -61,7 +85,7 @@ class AdaptiveLimiter:
         if self._successes >= self.current:
             self.current += 1
             self._successes = 0
-            self._changed.set()
+            self._wake()
 
 
 @dataclass(slots=True)

@@ -4,8 +4,10 @@ Every sample is committed the moment it arrives, so killing the process loses no
 received. In WAL mode with `synchronous=NORMAL` a commit is a write to the log and no fsync: it
 survives the process being killed (the log is replayed on the next open), and only a power cut
 can lose the last few commits, which a `--resume` then asks the model for again. An fsync per
-commit (`FULL`) blocked the event loop for most of a 2,000-sample run. A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible,
-which is what lets `--resume` finish a run exactly once per sample.
+commit (`FULL`) blocked the event loop for most of a 2,000-sample run.
+
+A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible, which is
+what lets `--resume` finish a run exactly once per sample.
 """
 
 from __future__ import annotations

@@ -96,7 +96,10 @@
       ["Accuracy", isNumber(found.accuracy) ? percent(found.accuracy) : "not given"],
       ["Cohen's kappa", isNumber(found.kappa) ? found.kappa.toFixed(3) : "not given"],
     ];
-    if (isNumber(found.n)) shown.push(["Items", String(found.n)]);
+    if (isNumber(found.n)) shown.push(["Precedents", String(found.n)]);
+    if (typeof found.reliable === "boolean") {
+      shown.push(["Reliable", found.reliable ? "yes" : "no: its verdicts are left for review"]);
+    }
     for (const [name, value] of shown) facts.append(el("dt", "", name), el("dd", "", value));
     body.append(facts);
     if (Array.isArray(found.labels) && Array.isArray(found.matrix)) {

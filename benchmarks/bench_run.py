@@ -1,0 +1,375 @@
+"""P2: the run engine under load: `charter test` against a 200 ms OpenAI-compatible server.
+
+A synthetic spec of 100 clauses x 20 prompts (2,000 samples) is run with `openai:bench` at
+concurrency 32 against `servers.py` (its own process; every completion answered after 200 ms,
+so 32 / 0.2 s = 160 samples/s is the ceiling). `charter test` runs as its own process and is
+measured alone with `os.wait4`: wall time, CPU seconds, peak RSS. Then the same command again,
+every call served from the run store's cache.
+
+Targets (2 cores): throughput >= 90% of 160/s, CPU <= 2 ms per sample in Charter's process,
+peak RSS <= 300 MB, the fully cached re-run <= 5 s.
+
+    python benchmarks/bench_run.py [--samples 2000] [--concurrency 32] [--delay 0.2]
+        [--profile] [--others] [--install-others]
+
+`--profile` also runs the same load in this process under cProfile and prints the top entries.
+`--others` runs the same load through promptfoo and inspect_ai where installed (in
+`~/.cache/charter-bench/`, or `--promptfoo-dir` / `--inspect-python`); `--install-others`
+installs them there first (npm install promptfoo; inspect-ai in its own venv).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import json
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from servers import REPLY, LatencyServer
+
+CACHE = Path.home() / ".cache" / "charter-bench"
+CLAUSES = 100
+CHECK = "30 days"
+assert CHECK in REPLY
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One child process: wall seconds, CPU seconds (user + system), peak RSS in MB, and the
+    clock time (`time.time()`) it started."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    returncode: int
+    output: str
+    started: float
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run `command` and account for it alone (`os.wait4` on its pid), output to a temp file."""
+    with tempfile.TemporaryFile(mode="w+") as log:
+        clock = time.time()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read()
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(wall, cpu, usage.ru_maxrss / 1024, process.returncode, output, clock)
+
+
+def prompt_text(clause: int, index: int) -> str:
+    order = clause * 1000 + index
+    return f"Case {clause}-{index}: a customer asks whether order {order} can be refunded."
+
+
+def all_prompts(samples: int) -> list[str]:
+    """The prompts of the synthetic spec, in plan order."""
+    per_clause = samples // CLAUSES
+    return [prompt_text(c, i) for c in range(CLAUSES) for i in range(per_clause)]
+
+
+def build_project(root: Path, samples: int, base_url: str) -> None:
+    """A spec with `CLAUSES` clauses, each with a prompt file of `samples / CLAUSES` examples."""
+    per_clause = samples // CLAUSES
+    sections = ["# Bench {#bench authority=root}\n"]
+    for clause in range(CLAUSES):
+        authority = ("root", "developer", "user")[clause % 3]
+        sections.append(
+            f"## Rule {clause} {{#rule{clause} authority={authority}}}\n\n"
+            f"The assistant must state the 30 day refund window in case {clause}[^b{clause:03d}].\n"
+        )
+    (root / "spec.md").write_text("\n".join(sections), encoding="utf-8")
+    (root / "examples").mkdir()
+    for clause in range(CLAUSES):
+        examples = [
+            f"**Example**: case {index}\n\n"
+            f"~~~xml\n<user>\n{prompt_text(clause, index)}\n</user>\n~~~\n"
+            for index in range(per_clause)
+        ]
+        text = (
+            f'---\nchecks:\n  - contains: "{CHECK}"\n---\n'
+            f"Examples for [^b{clause:03d}] in Rule {clause}:\n\n" + "\n".join(examples)
+        )
+        (root / "examples" / f"b{clause:03d}.md").write_text(text, encoding="utf-8")
+    (root / "charter.toml").write_text(
+        f'[models."openai:bench"]\nbase_url = "{base_url}"\n', encoding="utf-8"
+    )
+
+
+def charter_command(root: Path, concurrency: int, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "charter",
+        "test",
+        str(root),
+        "-m",
+        "openai:bench",
+        "--concurrency",
+        str(concurrency),
+        *extra,
+    ]
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def run_charter(args: argparse.Namespace, work: Path) -> float:
+    """Measure the run and the cached re-run, print the figures; the run's wall seconds."""
+    root = work / "spec"
+    root.mkdir()
+    bound = args.concurrency / args.delay
+    with LatencyServer(args.delay) as server:
+        build_project(root, args.samples, server.url)
+        startup = measure(charter_command(root, args.concurrency, "--dry-run"), work)
+        if startup.returncode != 0:
+            sys.exit(f"charter test --dry-run failed:\n{startup.output}")
+        report = work / "first.json"
+        first = measure(
+            charter_command(root, args.concurrency, "--report", "json", "-o", str(report)), work
+        )
+        if first.returncode != 0:
+            sys.exit(f"charter test failed ({first.returncode}):\n{first.output[-2000:]}")
+        stats = server.stats()
+        totals = json.loads(report.read_text())["totals"]
+        done = totals["n"] + totals["needs_review"] + totals["errors"] + totals["not_applicable"]
+        served = int(stats["served"])
+        second = measure(charter_command(root, args.concurrency), work)
+        served_again = server.served() - served
+    samples = args.samples
+    window = (stats["last"] or 0.0) - (stats["first"] or 0.0)
+    rate = samples / first.wall
+    print(f"charter test: {samples} samples, {CLAUSES} clauses, concurrency {args.concurrency}, ")
+    print(f"  server delay {args.delay * 1000:.0f} ms: ceiling {bound:.0f} samples/s")
+    print(f"  samples stored {done}, passed {totals['passed']}, errors {totals['errors']}")
+    print(
+        f"  completions served {served} over {int(stats['connections'])} connections "
+        f"({served / max(1, int(stats['connections'])):.1f} calls per connection)"
+    )
+    print(
+        f"throughput, whole command: {rate:.1f} samples/s = {rate / bound:.1%} of the "
+        f"ceiling ({first.wall:.2f} s wall) -> {verdict(rate >= 0.9 * bound)} (>= 90%)"
+    )
+    if window > 0:
+        inner = samples / (window + args.delay)
+        print(
+            f"throughput, first call to last reply: {inner:.1f} samples/s = {inner / bound:.1%}"
+            f" ({window + args.delay:.2f} s); before the first call "
+            f"{stats['first'] - first.started:.2f} s, after the last reply "
+            f"{first.started + first.wall - stats['last']:.2f} s"
+        )
+    per_sample = first.cpu / samples * 1000
+    run_only = (first.cpu - startup.cpu) / samples * 1000
+    print(
+        f"CPU in charter's process: {first.cpu:.2f} s = {per_sample:.2f} ms/sample "
+        f"-> {verdict(per_sample <= 2.0)} (<= 2 ms); without start-up ({startup.cpu:.2f} s for "
+        f"import, spec and plan, from --dry-run): {run_only:.2f} ms/sample"
+    )
+    print(f"peak RSS of charter's process: {first.rss_mb:.0f} MB -> {verdict(first.rss_mb <= 300)}")
+    print(
+        f"fully cached re-run: {second.wall:.2f} s wall, {second.cpu:.2f} s CPU, "
+        f"{served_again} calls to the server -> {verdict(second.wall <= 5 and served_again == 0)}"
+        " (<= 5 s, no calls)"
+    )
+    if second.returncode != 0:
+        print(f"  (the re-run exited {second.returncode}: {second.output[-500:]})")
+    return first.wall
+
+
+# profiling the same load in this process
+
+
+def profile_charter(args: argparse.Namespace, work: Path) -> None:
+    from charter.cli import main as charter_main
+
+    root = work / "profiled"
+    root.mkdir()
+    with LatencyServer(args.delay) as server:
+        build_project(root, args.samples, server.url)
+        argv = charter_command(root, args.concurrency)[3:]
+        profiler = cProfile.Profile()
+        saved = sys.argv
+        sys.argv = ["charter", *argv]
+        profiler.enable()
+        try:
+            charter_main()
+        except SystemExit:
+            pass
+        finally:
+            profiler.disable()
+            sys.argv = saved
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    print("\ncProfile of the same run in this process, by own time:")
+    print("\n".join(out.getvalue().splitlines()[:60]))
+
+
+# the same load through promptfoo and inspect_ai
+
+
+def install_others(promptfoo_dir: Path, inspect_python: Path) -> None:
+    promptfoo_dir.mkdir(parents=True, exist_ok=True)
+    if not (promptfoo_dir / "node_modules" / ".bin" / "promptfoo").exists():
+        print(f"installing promptfoo into {promptfoo_dir} ...", flush=True)
+        subprocess.run(["npm", "init", "-y"], cwd=promptfoo_dir, capture_output=True, check=False)
+        subprocess.run(["npm", "install", "promptfoo"], cwd=promptfoo_dir, check=False)
+    if not inspect_python.exists():
+        venv = inspect_python.parents[1]
+        print(f"installing inspect-ai into {venv} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=False)
+        subprocess.run([str(inspect_python), "-m", "pip", "install", "-q", "inspect-ai", "openai"])
+
+
+def run_promptfoo(args: argparse.Namespace, work: Path, charter_wall: float) -> None:
+    binary = args.promptfoo_dir / "node_modules" / ".bin" / "promptfoo"
+    if not binary.exists():
+        print(f"promptfoo: not run: not installed in {args.promptfoo_dir} (--install-others)")
+        return
+    folder = work / "promptfoo"
+    folder.mkdir()
+    with (folder / "tests.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["prompt", "__expected"])
+        for prompt in all_prompts(args.samples):
+            writer.writerow([prompt, f"contains:{CHECK}"])
+    with LatencyServer(args.delay) as server:
+        (folder / "promptfooconfig.yaml").write_text(
+            "prompts:\n  - '{{prompt}}'\n"
+            "providers:\n  - id: openai:chat:bench\n    config:\n"
+            f"      apiBaseUrl: {server.url}\n      apiKey: bench\n"
+            "tests: file://tests.csv\n",
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "PROMPTFOO_DISABLE_TELEMETRY": "1",
+            "PROMPTFOO_DISABLE_UPDATE": "1",
+            "PROMPTFOO_CONFIG_DIR": str(folder / "home"),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        command = [
+            str(binary),
+            "eval",
+            "-c",
+            "promptfooconfig.yaml",
+            "--max-concurrency",
+            str(args.concurrency),
+            "--no-cache",
+            "--no-progress-bar",
+            "--no-table",
+            "-o",
+            "out.json",
+        ]
+        result = measure(command, folder, env)
+        served = server.served()
+    _print_other("promptfoo", result, served, args.samples, charter_wall)
+
+
+def run_inspect(args: argparse.Namespace, work: Path, charter_wall: float) -> None:
+    if not args.inspect_python.exists():
+        print(f"inspect_ai: not run: no venv at {args.inspect_python} (--install-others)")
+        return
+    folder = work / "inspect"
+    folder.mkdir()
+    prompts = all_prompts(args.samples)
+    (folder / "bench_task.py").write_text(
+        "from inspect_ai import Task, task\n"
+        "from inspect_ai.dataset import Sample\n"
+        "from inspect_ai.scorer import includes\n"
+        "from inspect_ai.solver import generate\n\n"
+        f"PROMPTS = {prompts!r}\n\n\n"
+        "@task\n"
+        "def bench():\n"
+        f"    return Task(dataset=[Sample(input=p, target={CHECK!r}) for p in PROMPTS],\n"
+        "                solver=generate(), scorer=includes())\n",
+        encoding="utf-8",
+    )
+    with LatencyServer(args.delay) as server:
+        env = {
+            **os.environ,
+            "OPENAI_BASE_URL": server.url,
+            "OPENAI_API_KEY": "bench",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        command = [
+            str(args.inspect_python),
+            "-m",
+            "inspect_ai",
+            "eval",
+            "bench_task.py",
+            "--model",
+            "openai/bench",
+            "--max-connections",
+            str(args.concurrency),
+            "--log-dir",
+            str(folder / "logs"),
+            "--display",
+            "none",
+        ]
+        result = measure(command, folder, env)
+        served = server.served()
+    _print_other("inspect_ai", result, served, args.samples, charter_wall)
+
+
+def _print_other(name: str, result: Measured, served: int, samples: int, charter: float) -> None:
+    if result.returncode != 0 or served < samples:
+        tail = " | ".join(result.output.strip().splitlines()[-4:])
+        print(f"{name}: did not complete ({result.returncode}, {served} calls served): {tail}")
+        return
+    print(
+        f"{name}: {samples} samples in {result.wall:.2f} s wall = {samples / result.wall:.1f}/s, "
+        f"{result.cpu / samples * 1000:.2f} ms CPU/sample, peak RSS {result.rss_mb:.0f} MB; "
+        f"charter is {result.wall / charter:.2f}x as fast (wall-time ratio {name}/charter)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--others", action="store_true")
+    parser.add_argument("--install-others", action="store_true")
+    parser.add_argument("--promptfoo-dir", type=Path, default=CACHE / "promptfoo")
+    parser.add_argument(
+        "--inspect-python", type=Path, default=CACHE / "inspect-venv" / "bin" / "python"
+    )
+    args = parser.parse_args()
+    if args.samples % CLAUSES or args.samples <= 0:
+        parser.error(f"--samples must be a positive multiple of {CLAUSES}")
+    work = Path(tempfile.mkdtemp(prefix="charter-bench-run-"))
+    try:
+        charter_wall = run_charter(args, work)
+        if args.profile:
+            profile_charter(args, work)
+        if args.install_others:
+            install_others(args.promptfoo_dir, args.inspect_python)
+        if args.others or args.install_others:
+            run_promptfoo(args, work, charter_wall)
+            run_inspect(args, work, charter_wall)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"(this script's own CPU: {resource.getrusage(resource.RUSAGE_SELF).ru_utime:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
