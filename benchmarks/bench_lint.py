@@ -19,7 +19,12 @@ from pathlib import Path
 import charter.check._registry as registry
 from charter.check import check_spec
 from charter.lint import check_lint, lint_spec, project_lint_config
-from charter.lint._calibration import format_table, load_sample, precision_table
+from charter.lint._calibration import (
+    default_set_precision,
+    format_table,
+    load_sample,
+    precision_table,
+)
 from charter.spec import load_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +79,8 @@ def main() -> None:
     sample = load_sample(REPO / "tests" / "data" / "lint_sample.yaml")
     print("Precision from tests/data/lint_sample.yaml")
     print(format_table(precision_table(sample)))
+    good, total = default_set_precision(sample)
+    print(f"default set (--select L, preview rules left out): {good}/{total} = {good / total:.1%}")
     print()
     print("release     words(all)  words(linted)  findings  per 1k words(all)  per 1k linted")
     for release in ("2025-02-12", "2025-09-12"):

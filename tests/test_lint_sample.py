@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from charter.lint import lint_spec, project_lint_config
-from charter.lint._calibration import load_sample, precision_table
+from charter.lint._calibration import default_set_precision, load_sample, precision_table
 from charter.spec import load_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +26,13 @@ def test_sample_is_large_and_covers_both_releases_and_the_sample_project() -> No
 def test_overall_precision_meets_the_target() -> None:
     good, total = precision_table(SAMPLE)["ALL"]
     assert good / total >= TARGET_PRECISION, f"{good}/{total}"
+
+
+def test_default_set_leaves_out_the_preview_rules() -> None:
+    good, total = default_set_precision(SAMPLE)
+    preview = [e for e in SAMPLE if e.rule in ("L008", "L012")]
+    assert total == len(SAMPLE) - len(preview) > 0
+    assert good / total >= precision_table(SAMPLE)["ALL"][0] / len(SAMPLE)
 
 
 def test_precision_table_counts() -> None:

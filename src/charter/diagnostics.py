@@ -37,6 +37,9 @@ class Rule:
     summary: str
     doc: str
     fixable: bool = False
+    preview: bool = False
+    """Selected only by its own code or name, never by a family prefix or `ALL`: rules whose
+    measured precision is too low to run by default."""
 
     @property
     def family(self) -> str:
@@ -47,12 +50,19 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, doc: str, *, fixable: bool = False
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    doc: str,
+    *,
+    fixable: bool = False,
+    preview: bool = False,
 ) -> Rule:
     """Define and register a rule. Codes and names must be unique."""
     if code in _RULES and _RULES[code].name != name:
         raise ValueError(f"rule code {code} is already {_RULES[code].name}")
-    found = Rule(code, name, severity, summary, textwrap.dedent(doc).strip(), fixable)
+    found = Rule(code, name, severity, summary, textwrap.dedent(doc).strip(), fixable, preview)
     _RULES[code] = found
     return found
 
@@ -152,6 +162,8 @@ def rules_markdown() -> str:
         lines.append(f"{row} {entry.summary} |")
     for entry in found:
         fix = " Mechanical fix available." if entry.fixable else ""
+        if entry.preview:
+            fix += " Preview: runs only when selected by its code or name."
         lines += [
             "",
             f"## {entry.code} {entry.name}",

@@ -52,13 +52,16 @@ def default_selection() -> list[str]:
     return sorted(family for family in families if family not in OPT_IN_FAMILIES)
 
 
-def _matches(code: str, patterns: list[str]) -> bool:
+def _matches(code: str, patterns: list[str], *, selecting: bool = False) -> bool:
+    """Whether a pattern (ALL, a code prefix, a code or a rule name) names `code`. When
+    `selecting`, a preview rule is named only by its own code or name."""
     found = get_rule(code)
+    preview = selecting and found is not None and found.preview
     for pattern in patterns:
         text = pattern.strip()
-        if text.upper() == "ALL" or code.startswith(text.upper()):
+        if text.upper() == code or (found is not None and text.lower() == found.name):
             return True
-        if found is not None and text.lower() == found.name:
+        if not preview and (text.upper() == "ALL" or code.startswith(text.upper())):
             return True
     return False
 
@@ -127,7 +130,8 @@ def check_spec(
     for diagnostic in sorted(sink.items, key=sort_key):
         fatal = diagnostic.severity == Severity.FATAL
         if not fatal and (
-            not _matches(diagnostic.code, chosen) or _matches(diagnostic.code, skipped)
+            not _matches(diagnostic.code, chosen, selecting=True)
+            or _matches(diagnostic.code, skipped)
         ):
             continue
         if suppressions.hides(diagnostic):

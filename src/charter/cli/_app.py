@@ -178,6 +178,7 @@ def rules(
                 "severity": r.severity.value,
                 "summary": r.summary,
                 "fixable": r.fixable,
+                "preview": r.preview,
                 "doc": r.doc,
             }
             for r in found
@@ -186,7 +187,8 @@ def rules(
         return
     width = max(len(r.name) for r in found)
     for r in found:
-        typer.echo(f"{r.code:<6}{r.name:<{width + 2}}{r.severity.value:<9}{r.summary}")
+        tag = " (preview)" if r.preview else ""
+        typer.echo(f"{r.code:<6}{r.name:<{width + 2}}{r.severity.value:<9}{r.summary}{tag}")
 
 
 @app.command()

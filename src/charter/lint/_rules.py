@@ -143,7 +143,11 @@ PASSIVE_WITHOUT_AGENT = rule(
     refund requests above $100 to a human agent.`
 
     Fix: make the actor the subject, or add `by <actor>`.
+
+    A preview rule: on the Model Spec, where the unnamed actor is almost always the assistant, none
+    of its findings were judged useful, so it runs only when selected as `L008`.
     """,
+    preview=True,
 )
 
 DOUBLE_NEGATIVE = rule(
@@ -207,7 +211,11 @@ UNDEFINED_TERM = rule(
     instructions. Better: add `**Applicable instructions**: ...` to the definitions section.
 
     Fix: add the term to the definitions section, or drop the emphasis if it is not a term.
+
+    A preview rule: on the Model Spec, emphasised terms are usually explained in the same
+    sentence, so it runs only when selected as `L012`.
     """,
+    preview=True,
 )
 
 MODAL_STYLE = rule(
