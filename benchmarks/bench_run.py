@@ -10,7 +10,7 @@ Targets (2 cores): throughput >= 90% of 160/s, CPU <= 2 ms per sample in Charter
 peak RSS <= 300 MB, the fully cached re-run <= 5 s.
 
     python benchmarks/bench_run.py [--samples 2000] [--concurrency 32] [--delay 0.2]
-        [--profile] [--others] [--install-others]
+        [--profile] [--others] [--install-others] [--keep]
 
 `--profile` also runs the same load in this process under cProfile and prints the top entries.
 `--others` runs the same load through promptfoo and inspect_ai where installed (in
@@ -191,7 +191,26 @@ def run_charter(args: argparse.Namespace, work: Path) -> float:
     )
     if second.returncode != 0:
         print(f"  (the re-run exited {second.returncode}: {second.output[-500:]})")
+    html_report(root)
     return first.wall
+
+
+def html_report(root: Path) -> None:
+    """Time `--report html` for the first run (load from the store, render), and its size."""
+    from charter.report import RunReport, render_html
+    from charter.run import RunStore, store_path
+
+    with RunStore(store_path(root)) as store:
+        run_id = store.list_runs()[0].run.id
+        started = time.perf_counter()
+        text = render_html(RunReport.load(store, run_id))
+        seconds = time.perf_counter() - started
+    target = root.parent / "report.html"
+    target.write_text(text, encoding="utf-8")
+    print(
+        f"HTML report of the run: {len(text.encode()) / 1e6:.1f} MB, loaded and rendered in "
+        f"{seconds:.2f} s ({target})"
+    )
 
 
 # profiling the same load in this process
@@ -305,8 +324,10 @@ def run_inspect(args: argparse.Namespace, work: Path, charter_wall: float) -> No
     with LatencyServer(args.delay) as server:
         env = {
             **os.environ,
-            "OPENAI_BASE_URL": server.url,
-            "OPENAI_API_KEY": "bench",
+            # `openai-api/<name>/<model>`: inspect's provider for OpenAI-compatible servers
+            # (chat completions; its `openai/` provider speaks the Responses API).
+            "BENCH_BASE_URL": server.url,
+            "BENCH_API_KEY": "bench",
             "NO_PROXY": "127.0.0.1,localhost",
         }
         command = [
@@ -316,7 +337,7 @@ def run_inspect(args: argparse.Namespace, work: Path, charter_wall: float) -> No
             "eval",
             "bench_task.py",
             "--model",
-            "openai/bench",
+            "openai-api/bench/bench",
             "--max-connections",
             str(args.concurrency),
             "--log-dir",
@@ -347,6 +368,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--others", action="store_true")
     parser.add_argument("--install-others", action="store_true")
     parser.add_argument("--promptfoo-dir", type=Path, default=CACHE / "promptfoo")
@@ -367,7 +389,10 @@ def main() -> None:
             run_promptfoo(args, work, charter_wall)
             run_inspect(args, work, charter_wall)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"(this script's own CPU: {resource.getrusage(resource.RUSAGE_SELF).ru_utime:.1f} s)")
 
 
