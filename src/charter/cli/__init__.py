@@ -4,6 +4,7 @@
 """
 
 from charter.cli import (
+    _compose_cmd,  # noqa: F401  (lock, modules, publish)
     _judge_cmd,  # noqa: F401  (precedent, calibrate)
     _lint_cmd,  # noqa: F401  (clarify)
     _test_cmd,  # noqa: F401  (test, runs, show-run)

@@ -149,6 +149,8 @@ class Section:
     parent: str | None = None
     children: list[str] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
+    module: str | None = None
+    """Alias of the imported module the section comes from; None for the project's own."""
 
 
 @dataclass(slots=True)
@@ -167,6 +169,9 @@ class Clause:
     """Modal words used, lower-cased, in order: must, must not, should, never, may..."""
     normative: bool = True
     """False when the tag sits in commentary."""
+    module: str | None = None
+    """Alias of the imported module the clause comes from (its id is `module:id`); None for the
+    project's own clauses."""
 
 
 @dataclass(slots=True)
@@ -194,6 +199,31 @@ class SpecFile:
 
 
 @dataclass(slots=True)
+class Module:
+    """A spec module in a composed spec: the project itself or one it imports."""
+
+    alias: str
+    """The prefix of the module's ids (`legal` in `legal:refund-limit`); empty for the project."""
+    name: str | None
+    version: str | None
+    owner: str | None
+    level: str
+    """The highest authority the module's clauses may claim (`level:` in its front matter)."""
+    source: str
+    """`path:<folder>` inside the project, or `package:<distribution>` for an installed spec."""
+    root: str
+    """The module's folder, absolute."""
+    content_hash: str
+    """`sha256:` digest of the module's spec and prompt files."""
+    imports: dict[str, str] = field(default_factory=dict)
+    """The aliases the module uses for its imports, mapped to the aliases in the composed spec."""
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+    """The module's `overrides:` entries as written."""
+    imported_by: str | None = None
+    """Alias of the module that first imported it; None for the project."""
+
+
+@dataclass(slots=True)
 class Spec:
     """A whole spec: its files, sections, clauses, examples, prompt files and metadata."""
 
@@ -211,6 +241,8 @@ class Spec:
     prompt_files: list[PromptFile] = field(default_factory=list)
     cross_refs: list[CrossRef] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
+    modules: list[Module] = field(default_factory=list)
+    """The project and every module it imports, when it imports any."""
 
     def section(self, key: str) -> Section | None:
         """The section with this key (its id, or title slug)."""

@@ -243,8 +243,12 @@ def load_spec(path: str | Path) -> tuple[Spec, Diagnostics]:
     return project.spec, project.findings
 
 
-def load_project(path: str | Path) -> Project:
-    """Like `load_spec`, and also returns the project's settings."""
+def load_project(path: str | Path, *, compose: bool = True) -> Project:
+    """Like `load_spec`, and also returns the project's settings.
+
+    When the spec imports modules (`imports:`), their sections and clauses are added under their
+    namespaces (`legal:refund-limit`); `compose=False` reads the project's own files only.
+    """
     target = Path(path)
     if not target.exists():
         raise SpecLoadError(f"{path}: no such file or directory", "check the path")
@@ -308,6 +312,10 @@ def load_project(path: str | Path) -> Project:
     _apply_metadata(spec, config, [document for document, _, _ in documents])
     resolve_title_links(spec.clauses, {s.id: s.title for s in spec.sections if s.id})
     spec.prompt_files = _load_prompt_files(config, sink)
+    if compose and spec.imports:
+        from charter.compose import compose_imports
+
+        compose_imports(spec, config, sink)
     return Project(spec, sink, config)
 
 

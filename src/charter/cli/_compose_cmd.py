@@ -1,0 +1,104 @@
+"""`charter lock`, `charter modules` and `charter publish`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.check import check_spec, render
+from charter.cli._app import PathArg, app
+from charter.cli._errors import UsageError
+from charter.compose import LOCK_NAME, evaluate_overrides, lock_entries, write_lock
+from charter.diagnostics import Severity
+from charter.publish import evaluate_gate, write_bundle
+from charter.spec import load_project
+
+
+def _fatal(findings: list[str]) -> None:
+    if findings:
+        more = f"; {len(findings) - 1} more, see `charter check`" if len(findings) > 1 else ""
+        raise UsageError(findings[0] + more)
+
+
+@app.command()
+def lock(path: PathArg = Path()) -> None:
+    """Write charter.lock: each imported module's alias, version, level, source and content hash.
+
+    `charter check` warns (C001, C002) and `charter publish` refuses while the lock is missing or
+    stale. Exits 2 when the imports cannot be resolved.
+    """
+    project = load_project(path)
+    _fatal(
+        [
+            f"{d.span}: {d.code} {d.message}"
+            for d in project.findings.items
+            if d.severity is Severity.FATAL
+        ]
+    )
+    if not project.spec.modules:
+        raise UsageError(f"{path}: the spec imports no modules, so there is nothing to lock")
+    written = write_lock(project.spec)
+    for entry in lock_entries(project.spec):
+        typer.echo(
+            f"{entry['alias']:<12} {entry['version'] or '-':<10} {entry['level']:<10} "
+            f"{entry['source']:<28} {entry['hash'][:19]}"
+        )
+    typer.echo(f"Wrote {written} ({len(project.spec.modules) - 1} modules).")
+
+
+@app.command()
+def modules(path: PathArg = Path()) -> None:
+    """List the modules a spec is composed of, and the overrides between them."""
+    project = load_project(path)
+    spec = project.spec
+    if not spec.modules:
+        typer.echo("The spec imports no modules.")
+        return
+    for module in spec.modules:
+        count = sum(1 for c in spec.clauses if (c.module or "") == module.alias)
+        typer.echo(
+            f"{module.alias or '(project)':<12} {module.name or '-':<24} {module.version or '-':<8}"
+            f" level {module.level:<10} owner {module.owner or '-':<24} {count:>3} clauses"
+            f"  {module.source}"
+        )
+    report = evaluate_overrides(spec)
+    for override in report.legal:
+        typer.echo(f"override: {override.by.id} replaces {override.target.id} ({override.why})")
+    for override, reason in report.illegal:
+        typer.echo(f"ILLEGAL override: {override.by.id} -> {override.target.id}: {reason}")
+
+
+@app.command()
+def publish(
+    path: PathArg = Path(),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for the bundle (default: PATH/dist)."),
+    ] = None,
+) -> None:
+    """Write the composed spec as a versioned JSON bundle, only when it may be published.
+
+    Refuses (exit 1, listing every reason) on check errors, unresolved conflicts, a missing or
+    stale charter.lock, or, with `[publish] require-run = true`, a latest run under
+    `fail-under`. Exit 2 when the input is unusable.
+    """
+    project = load_project(path)
+    result = check_spec(project.spec, project.findings, project.config)
+    if result.exit_code == 2:
+        sys.stdout.write(render(result, "text"))
+        raise typer.Exit(2)
+    outcome = evaluate_gate(result, project.config)
+    if not outcome.passed:
+        typer.echo(f"Not published: {len(outcome.reasons)} reason(s).")
+        for reason in outcome.reasons:
+            typer.echo(f"  - {reason}")
+        raise typer.Exit(1)
+    target = write_bundle(project.spec, project.config, output or Path(project.spec.root) / "dist")
+    spec = project.spec
+    typer.echo(
+        f"Published {spec.name} {spec.version} ({len(spec.clauses)} clauses, "
+        f"{max(0, len(spec.modules) - 1)} modules, {LOCK_NAME} current) to {target}"
+    )

@@ -1,0 +1,49 @@
+"""Conflicts between clauses: opposite modality (deterministic), embedding candidates (MiniLM,
+searched with LSH) adjudicated by a configured judge, and the chain of command's verdict.
+
+from charter.conflict import conflict_report
+report = conflict_report(spec)   # report.conflicts, report.resolved
+"""
+
+from charter.conflict import _rules as rules
+from charter.conflict._checks import conflict_report
+from charter.conflict._config import (
+    ConflictSettings,
+    Resolution,
+    Resolutions,
+    conflict_settings,
+    load_resolutions,
+)
+from charter.conflict._detect import (
+    CONFLICT,
+    IMPLICIT,
+    POSSIBLE,
+    Conflict,
+    ConflictReport,
+    clause_statements,
+    find_conflicts,
+)
+from charter.conflict._deterministic import opposed, opposite_modality
+from charter.conflict._normalize import Statement, statements, tokens
+
+__all__ = [
+    "CONFLICT",
+    "IMPLICIT",
+    "POSSIBLE",
+    "Conflict",
+    "ConflictReport",
+    "ConflictSettings",
+    "Resolution",
+    "Resolutions",
+    "Statement",
+    "clause_statements",
+    "conflict_report",
+    "conflict_settings",
+    "find_conflicts",
+    "load_resolutions",
+    "opposed",
+    "opposite_modality",
+    "rules",
+    "statements",
+    "tokens",
+]

@@ -1,0 +1,193 @@
+"""Find conflicting clauses in a composed spec and decide what the chain of command says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from charter.compose import effective_authority, evaluate_overrides
+from charter.conflict._config import ConflictSettings, Resolution, Resolutions
+from charter.conflict._deterministic import decided, opposite_modality
+from charter.conflict._normalize import Statement, statements
+from charter.spec import Authority, Clause, Spec
+
+#: Kinds of finding: a confirmed contradiction, a guideline the importer overrides implicitly,
+#: and a candidate nobody has adjudicated.
+CONFLICT, IMPLICIT, POSSIBLE = "conflict", "implicit-override", "possible"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two clauses that contradict each other (or may), with the evidence and a proposal."""
+
+    first: Clause
+    second: Clause
+    status: str
+    evidence: str
+    proposal: str
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset((self.first.id, self.second.id))
+
+
+@dataclass(slots=True)
+class ConflictReport:
+    conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[tuple[Conflict, Resolution]] = field(default_factory=list)
+    candidates: int = 0
+    """Semantic candidate pairs examined (beyond the modality test)."""
+
+
+def clause_statements(clauses: list[Clause]) -> list[Statement]:
+    found = []
+    for index, clause in enumerate(clauses):
+        found.extend(statements(clause.text, index))
+    return found
+
+
+def _ancestors(spec: Spec, alias: str) -> set[str]:
+    """Aliases of the modules that import `alias`, directly or not ("" is the project)."""
+    parents = {m.alias: m.imported_by for m in spec.modules}
+    found: set[str] = set()
+    current = parents.get(alias)
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def _order(a: Clause, b: Clause) -> tuple[Clause, Clause]:
+    """(higher authority, lower authority); source order when equal."""
+    if effective_authority(b).outranks(effective_authority(a)):
+        return b, a
+    return a, b
+
+
+def _proposal(spec: Spec, high: Clause, low: Clause) -> str:
+    ha, la = effective_authority(high), effective_authority(low)
+    if ha != la:
+        return (
+            f"precedence by authority: `{high.id}` ({ha.value}) wins over `{low.id}` "
+            f"({la.value}); record that under [[resolutions]] in charter.toml, or rewrite "
+            f"`{low.id}`"
+        )
+    module = low.module or "the project"
+    return (
+        f"same authority ({ha.value}), so nothing decides: add `- {{clause: {high.id}, by: "
+        f"{low.id.split(':')[-1]}, why: ...}}` to `overrides:` of {module}, record a decision "
+        "under [[resolutions]], or rewrite one of them"
+    )
+
+
+def classify(spec: Spec, a: Clause, b: Clause, evidence: str) -> Conflict:
+    """What a contradiction between `a` and `b` means under the chain of command."""
+    high, low = _order(a, b)
+    if effective_authority(low) is Authority.GUIDELINE and (
+        (high.module or "") in _ancestors(spec, low.module or "")
+    ):
+        return Conflict(
+            high,
+            low,
+            IMPLICIT,
+            evidence,
+            f"guideline `{low.id}` gives way to `{high.id}` of the module that imports it",
+        )
+    return Conflict(high, low, CONFLICT, evidence, _proposal(spec, high, low))
+
+
+def _semantic_pairs(
+    clauses: list[Clause], settings: ConflictSettings, known: set[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    from charter.conflict._semantic import candidate_pairs, embed
+
+    vectors = embed([clause.text for clause in clauses])
+    found = []
+    for i, j, score in candidate_pairs(vectors, settings.threshold):
+        if (i, j) in known or clauses[i].id == clauses[j].id:
+            continue
+        first, second = statements(clauses[i].text, i), statements(clauses[j].text, j)
+        if _only_prohibitions(first + second) or decided(first, second, settings.similarity):
+            continue
+        found.append((i, j, score))
+    return found
+
+
+def _only_prohibitions(items: list[Statement]) -> bool:
+    """Prohibitions can always be obeyed together, by not acting: no judge is needed."""
+    return bool(items) and all(item.polarity < 0 for item in items)
+
+
+def find_conflicts(
+    spec: Spec, settings: ConflictSettings, resolutions: Resolutions
+) -> ConflictReport:
+    """Modality conflicts, then (when configured) embedding candidates adjudicated by the judge
+    or reported as possible; minus overridden pairs; resolved ones are set aside."""
+    report = ConflictReport()
+    clauses = [clause for clause in spec.clauses if clause.normative]
+    overridden = evaluate_overrides(spec).pairs() if spec.modules else set()
+    found: list[Conflict] = []
+    known: set[tuple[int, int]] = set()
+    for match in opposite_modality(clause_statements(clauses), settings.similarity):
+        a, b = clauses[match.first.clause], clauses[match.second.clause]
+        known.add((match.first.clause, match.second.clause))
+        evidence = (
+            f"opposite modality on the same subject: `{match.first.modal}` vs "
+            f"`{match.second.modal}` (similarity {match.similarity:.2f})"
+        )
+        found.append(classify(spec, a, b, evidence))
+    if settings.semantic:
+        pairs = _semantic_pairs(clauses, settings, known)
+        pairs = [
+            p for p in pairs if frozenset((clauses[p[0]].id, clauses[p[1]].id)) not in overridden
+        ]
+        report.candidates = len(pairs)
+        found.extend(_adjudicate(spec, clauses, pairs, settings))
+    for conflict in found:
+        if conflict.ids in overridden:
+            continue
+        decision = resolutions.find(conflict.first.id, conflict.second.id)
+        if decision is not None:
+            report.resolved.append((conflict, decision))
+        else:
+            report.conflicts.append(conflict)
+    return report
+
+
+def _adjudicate(
+    spec: Spec,
+    clauses: list[Clause],
+    pairs: list[tuple[int, int, float]],
+    settings: ConflictSettings,
+) -> list[Conflict]:
+    if settings.judge is None:
+        return [
+            Conflict(
+                clauses[i],
+                clauses[j],
+                POSSIBLE,
+                f"embedding similarity {score:.2f}; no judge is configured",
+                "a judge model ([conflicts] judge) or a person must decide; record the decision "
+                "under [[resolutions]]",
+            )
+            for i, j, score in pairs
+        ]
+    from charter.conflict._judge import adjudicate
+
+    verdicts = adjudicate(settings.judge, [(clauses[i].text, clauses[j].text) for i, j, _ in pairs])
+    found = []
+    for (i, j, score), verdict in zip(pairs, verdicts, strict=True):
+        if verdict.conflict is True:
+            found.append(
+                classify(spec, clauses[i], clauses[j], f"judge {verdict.judge}: {verdict.reason}")
+            )
+        elif verdict.conflict is None:
+            found.append(
+                Conflict(
+                    clauses[i],
+                    clauses[j],
+                    POSSIBLE,
+                    f"embedding similarity {score:.2f}; {verdict.reason}",
+                    "a person must decide; record the decision under [[resolutions]]",
+                )
+            )
+    return found
