@@ -209,7 +209,7 @@ def html_report(root: Path) -> None:
     target.write_text(text, encoding="utf-8")
     print(
         f"HTML report of the run: {len(text.encode()) / 1e6:.1f} MB, loaded and rendered in "
-        f"{seconds:.2f} s ({target})"
+        f"{seconds:.2f} s (written to {target.name} in the work folder; --keep keeps it)"
     )
 
 
