@@ -107,6 +107,8 @@ class _Composer:
                 entry = parse_import(raw)
             except ImportEntryError as error:
                 needle = raw if isinstance(raw, str) else ""
+                if isinstance(raw, dict):
+                    needle = str(raw.get("path") or raw.get("package") or "")
                 self.sink.add(
                     rules.BAD_IMPORT,
                     str(error),

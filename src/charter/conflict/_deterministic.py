@@ -38,6 +38,8 @@ def opposed(a: Statement, b: Statement, threshold: float = CORE_SIMILARITY) -> f
     similarity = jaccard(a.core, b.core)
     if similarity < threshold:
         return None
+    if a.condition and b.condition and overlap(a.condition, b.condition) <= SCOPE_OVERLAP:
+        return None
     if overlap(a.scope, b.scope) < SCOPE_OVERLAP:
         return None
     return similarity

@@ -117,6 +117,8 @@ class Statement:
     subject: frozenset[str]
     core: frozenset[str]
     scope: frozenset[str]
+    condition: frozenset[str] = frozenset()
+    """Words of a leading condition (`In programmatic settings, ...`, `When asked, ...`)."""
 
 
 def _pieces(text: str) -> list[str]:
@@ -150,6 +152,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             subject = {"assistant"}
         core = frozenset({*subject, *tokens(action)})
         scope = frozenset(tokens(pre_scope) + tokens(post_scope))
+        condition = frozenset(tokens(pre_scope))
         found.append(
             Statement(
                 clause,
@@ -159,6 +162,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
                 frozenset(subject),
                 core,
                 scope,
+                condition,
             )
         )
     return found
