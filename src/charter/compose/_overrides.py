@@ -69,7 +69,7 @@ class OverrideReport:
 
     def pairs(self) -> set[frozenset[str]]:
         """Every (target, by) pair named by an override, legal or not."""
-        found = [o for o in self.legal] + [o for o, _ in self.illegal]
+        found = [*self.legal, *(o for o, _ in self.illegal)]
         return {frozenset((o.target.id, o.by.id)) for o in found}
 
 
