@@ -7,9 +7,12 @@ that look like specs (headings with `{#id}`, clause tags, or front matter) are t
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,7 +252,26 @@ def load_project(path: str | Path, *, compose: bool = True) -> Project:
     When the spec imports modules (`imports:`), their sections and clauses are added under their
     namespaces (`legal:refund-limit`); `compose=False` reads the project's own files only.
     """
-    target = Path(path)
+    with _collector_paused():
+        return _load_project(Path(path), compose=compose)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading: the reader allocates many small objects
+    that reference counting frees, and collector passes over them made reading a 25 MB spec
+    about a quarter slower and superlinear in size."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_project(target: Path, *, compose: bool) -> Project:
+    path = target
     if not target.exists():
         raise SpecLoadError(f"{path}: no such file or directory", "check the path")
     sink = Diagnostics()
