@@ -119,6 +119,10 @@ def test_table_pairwise_and_test_shows_figures(tmp_path: Path) -> None:
     assert "2 of 2 pairs judged consistently, 2 preferred GOOD in both orders" in done.stdout
     # the pair function is no verdict judge: every verdict is an error, kappa undefined/low
     assert "verdicts near chance, treat as needs review" in done.stdout
+    assert "not saved as ambiguity flags" in done.stdout
+    saved = json.loads((root / ".charter" / "calibration" / "python_judges_pair.json").read_text())
+    assert saved["reliable"] is False
+    assert saved["flags"] == [] and saved["flags_withheld"] == 2
     bad = charter(root, "calibrate", ".", "--grader", "python:judges:pair", "--format", "xml")
     assert bad.returncode == 2 and "--format must be table or json" in bad.stderr
     none = charter(root, "calibrate", ".")

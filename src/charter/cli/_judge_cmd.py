@@ -25,6 +25,7 @@ from charter.grade import (
     build_judge,
     calibrate,
     figures_line,
+    is_reliable,
     save_calibration,
 )
 from charter.model import ProviderConfigError
@@ -194,7 +195,12 @@ def _print_table(result: Calibration, console: Console) -> None:
             f"orders; {len(pairs['inconsistent'])} order-swap inconsistencies"
         )
     disagreements = result.disagreements()
+    reliable = is_reliable(result.overall().kappa)
     console.print(f"{len(disagreements)} disagreements with precedents:")
+    if disagreements and not reliable:
+        console.print(
+            "  (the judge is near chance: its disagreements are not saved as ambiguity flags)"
+        )
     for item in disagreements[:20]:
         ids = ",".join(item.precedent.clause_ids) or f"#{item.precedent.section}"
         console.print(

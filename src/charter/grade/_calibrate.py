@@ -117,7 +117,11 @@ class Calibration:
         return [item for item in self.judged if item.predicted != item.precedent.verdict]
 
     def flags(self) -> list[dict[str, Any]]:
-        """One flag per clause the judge disagreed on: a possible ambiguity of that clause."""
+        """One flag per clause the judge disagreed on: a possible ambiguity of that clause.
+
+        The saved file keeps them only for a reliable judge (kappa >= `RELIABLE_KAPPA`): a judge
+        at chance disagrees at random and says nothing about the clauses.
+        """
         per_clause: dict[str, list[Judged]] = {}
         totals: dict[str, int] = {}
         for item in self.judged:
@@ -177,7 +181,8 @@ class Calibration:
                 }
                 for item in self.disagreements()
             ],
-            "flags": self.flags(),
+            "flags": self.flags() if is_reliable(overall.kappa) else [],
+            "flags_withheld": 0 if is_reliable(overall.kappa) else len(self.flags()),
         }
 
 
