@@ -1,8 +1,11 @@
-"""Type-check a spec: structural rules with stable codes, output as text, JSON, SARIF or GitHub.
+"""Type-check a spec: rules with stable codes, output as text, JSON, SARIF or GitHub.
 
-from charter.check import check_path, render
-result = check_path("path/to/project")
-print(render(result, "text")); raise SystemExit(result.exit_code)
+Importing this package registers every built-in checker (structure, precedents, modules,
+conflicts, lint), so the library and the command line find the same things::
+
+    from charter.check import check_path, render
+    result = check_path("path/to/project")
+    print(render(result, "text"))
 """
 
 from charter.check import _structure as _structure
@@ -11,6 +14,7 @@ from charter.check._format import FORMATS, render, summary_line
 from charter.check._registry import checker, checkers
 from charter.compose import _checks as _compose_checks  # noqa: F401  (C0xx, C1xx rules)
 from charter.conflict import _checks as _conflict_checks  # noqa: F401  (C2xx rules)
+from charter.lint import _rules as _lint_rules  # noqa: F401  (L rules, opt-in)
 from charter.precedent import _rules as _precedent_rules  # noqa: F401  (P rules)
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Related, Severity, rule
@@ -206,7 +207,7 @@ def check_prompt_files(spec: Spec, sink: Diagnostics) -> None:
                 length=len(clause_id) + 3,
             )
             continue
-        folders = " or ".join(f"`{d}/{clause_id}.md`" for d in ("cases", "examples"))
+        folders = " or ".join(f"`{path}`" for path in _prompt_file_paths(spec, clause_id))
         sink.add(
             CLAUSE_WITHOUT_PROMPTS,
             f"clause `{clause_id}` has no prompt file",
@@ -242,6 +243,21 @@ def check_prompt_files(spec: Spec, sink: Diagnostics) -> None:
                 prompt_file.span,
                 hint="add `**Example**: title` and a ~~~xml block with a <user> turn",
             )
+
+
+def _prompt_file_paths(spec: Spec, clause_id: str) -> list[str]:
+    """Where a prompt file for `clause_id` would go: the clause's own module's folders."""
+    alias, _, local = clause_id.rpartition(":")
+    folder = ""
+    module = next((m for m in spec.modules if m.alias == alias), None) if alias else None
+    if module is not None:
+        root = Path(module.root).resolve()
+        try:
+            where = root.relative_to(Path(spec.root).resolve()).as_posix()
+        except ValueError:  # a module shipped in an installed package
+            where = root.as_posix()
+        folder = f"{where}/" if where != "." else ""
+    return [f"{folder}{name}/{local}.md" for name in ("cases", "examples")]
 
 
 @checker
