@@ -6,12 +6,16 @@ An answer that still does not parse is recorded as an `error` verdict, never as 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import TypeVar
 
 from charter.grade._types import Grade, GradeInput, Verdict
 from charter.model._types import GenerateConfig, Message, Provider, ProviderError
+
+T = TypeVar("T")
 
 JUDGE_VERDICTS = {"comply": Verdict.COMPLY, "violate": Verdict.VIOLATE}
 JUDGE_VERDICTS["not_applicable"] = Verdict.NOT_APPLICABLE
@@ -95,30 +99,37 @@ class ModelJudge:
 
     async def grade(self, item: GradeInput) -> Grade:
         clause_ids = item.clause_ids or (item.clause_id,)
-        messages = [Message("user", self.prompt(item))]
-        problem = ""
-        for attempt in range(2):
-            try:
-                output = await self.provider.generate(messages, self.config)
-            except ProviderError as error:
-                return Grade(
-                    Verdict.ERROR, self.name, f"judge call failed: {error}", None, clause_ids
-                )
-            try:
-                verdict, confidence, rationale = parse_verdict(output.text)
-            except VerdictFormatError as error:
-                problem = str(error)
-                if attempt == 0:
-                    messages += [
-                        Message("assistant", output.text),
-                        Message("user", _REPAIR.format(problem=problem)),
-                    ]
-                continue
-            return Grade(verdict, self.name, rationale, confidence, clause_ids)
-        return Grade(
-            Verdict.ERROR,
-            self.name,
-            f"judge answer unreadable after one repair attempt: {problem}",
-            None,
-            clause_ids,
-        )
+
+        async def ask(messages: list[Message]) -> str:
+            return (await self.provider.generate(messages, self.config)).text
+
+        try:
+            parsed, problem = await ask_with_repair(ask, self.prompt(item), parse_verdict)
+        except ProviderError as error:
+            return Grade(Verdict.ERROR, self.name, f"judge call failed: {error}", None, clause_ids)
+        if parsed is None:
+            reason = f"judge answer unreadable after one repair attempt: {problem}"
+            return Grade(Verdict.ERROR, self.name, reason, None, clause_ids)
+        verdict, confidence, rationale = parsed
+        return Grade(verdict, self.name, rationale, confidence, clause_ids)
+
+
+async def ask_with_repair(
+    ask: Callable[[list[Message]], Awaitable[str]], prompt: str, parse: Callable[[str], T]
+) -> tuple[T | None, str]:
+    """Send `prompt`; if `parse` rejects the answer (`VerdictFormatError`), say what is wrong and
+    ask once more. Returns the parsed answer (None if both failed) and the last problem."""
+    messages = [Message("user", prompt)]
+    problem = ""
+    for attempt in range(2):
+        text = await ask(messages)
+        try:
+            return parse(text), ""
+        except VerdictFormatError as error:
+            problem = str(error)
+        if attempt == 0:
+            messages += [
+                Message("assistant", text),
+                Message("user", _REPAIR.format(problem=problem)),
+            ]
+    return None, problem

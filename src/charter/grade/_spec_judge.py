@@ -22,7 +22,7 @@ from string import Template
 from typing import Any, Protocol
 
 from charter.grade._context import ClauseContext
-from charter.grade._judge import _REPAIR, VerdictFormatError, parse_verdict
+from charter.grade._judge import ask_with_repair, parse_verdict
 from charter.grade._types import Grade, GradeInput, Verdict
 from charter.model._types import GenerateConfig, Message, Provider, ProviderError
 from charter.precedent import Precedent, relevant
@@ -219,23 +219,15 @@ class SpecJudge:
         return Grade(verdict, self.name, rationale, round(confidence, 3), ids)
 
     async def _grade_json(self, prompt: str, ids: tuple[str, ...]) -> Grade:
-        messages = [Message("user", prompt)]
-        problem = ""
-        for attempt in range(2):
-            output = await self.provider.generate_json(messages, self.config, VERDICT_SCHEMA)
-            try:
-                verdict, confidence, rationale, cited = parse_judgement(output.text)
-            except VerdictFormatError as error:
-                problem = str(error)
-                if attempt == 0:
-                    messages += [
-                        Message("assistant", output.text),
-                        Message("user", _REPAIR.format(problem=problem)),
-                    ]
-                continue
-            return Grade(verdict, self.name, rationale, confidence, cited or ids)
-        reason = f"judge answer unreadable after one repair attempt: {problem}"
-        return Grade(Verdict.ERROR, self.name, reason, None, ids)
+        async def ask(messages: list[Message]) -> str:
+            return (await self.provider.generate_json(messages, self.config, VERDICT_SCHEMA)).text
+
+        parsed, problem = await ask_with_repair(ask, prompt, parse_judgement)
+        if parsed is None:
+            reason = f"judge answer unreadable after one repair attempt: {problem}"
+            return Grade(Verdict.ERROR, self.name, reason, None, ids)
+        verdict, confidence, rationale, cited = parsed
+        return Grade(verdict, self.name, rationale, confidence, cited or ids)
 
     async def prefer(self, item: GradeInput, first: str, second: str) -> tuple[str | None, str]:
         """Which of two replies follows the clause better: "A" (first), "B" or None (unreadable)."""
