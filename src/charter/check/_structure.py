@@ -7,7 +7,7 @@ from pathlib import Path
 
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Related, Severity, rule
-from charter.spec import Spec
+from charter.spec import Clause, Section, Spec
 from charter.spec._text import edit_distance
 
 DUPLICATE_ID = rule(
@@ -139,38 +139,32 @@ _MISSPELLING_DISTANCE = 2
 
 @checker
 def check_ids(spec: Spec, sink: Diagnostics) -> None:
-    first_section: dict[str, object] = {}
+    first_section: dict[str, Section] = {}
     for section in spec.sections:
         if section.id is None:
             continue
-        earlier = first_section.get(section.id)
-        if earlier is None:
-            first_section[section.id] = section
-            continue
-        other = next(s for s in spec.sections if s.id == section.id)
-        sink.add(
-            DUPLICATE_ID,
-            f"section id `{section.id}` is already used by `{other.title}`",
-            section.span,
-            hint="give one of the two sections another id",
-            related=(Related(other.span, "first used here"),),
-            length=len(section.id) + 1,
-        )
-    first_clause: dict[str, object] = {}
+        other = first_section.setdefault(section.id, section)
+        if other is not section:
+            sink.add(
+                DUPLICATE_ID,
+                f"section id `{section.id}` is already used by `{other.title}`",
+                section.span,
+                hint="give one of the two sections another id",
+                related=(Related(other.span, "first used here"),),
+                length=len(section.id) + 1,
+            )
+    first_clause: dict[str, Clause] = {}
     for clause in spec.clauses:
-        if clause.id not in first_clause:
-            first_clause[clause.id] = clause
-            continue
-        other_clause = spec.clause(clause.id)
-        assert other_clause is not None
-        sink.add(
-            DUPLICATE_ID,
-            f"clause id `{clause.id}` already tags another statement",
-            clause.span,
-            hint="tag each statement with its own id",
-            related=(Related(other_clause.span, "first tagged here"),),
-            length=len(clause.id) + 3,
-        )
+        earlier = first_clause.setdefault(clause.id, clause)
+        if earlier is not clause:
+            sink.add(
+                DUPLICATE_ID,
+                f"clause id `{clause.id}` already tags another statement",
+                clause.span,
+                hint="tag each statement with its own id",
+                related=(Related(earlier.span, "first tagged here"),),
+                length=len(clause.id) + 3,
+            )
     for clause in spec.clauses:
         if not clause.normative:
             sink.add(
