@@ -23,7 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from charter.cli import _changed
 from charter.cli._app import app
+from charter.cli._changed import ChangedSince
 from charter.cli._errors import EXIT_INTERRUPTED, UsageError
 from charter.grade import (
     CALIBRATION_DIR,
@@ -67,8 +69,8 @@ from charter.spec import Project, ProjectConfig, load_project
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
     "2 unusable input (bad option, spec, prompt-file checks, locked or corrupt run database, "
-    "unknown run id, provider set-up); 130 interrupted (Ctrl-C): the samples stored so far are "
-    "kept and the command to resume is printed."
+    "unknown run id, provider set-up, a bad --changed-since revision); 130 interrupted "
+    "(Ctrl-C): the samples stored so far are kept and the command to resume is printed."
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -376,9 +378,18 @@ def test(
         bool,
         typer.Option("--precedents", help="Replay every precedent's conversation (regression)."),
     ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            help="Re-run only clauses changed since this git revision; carry the rest forward "
+            "from the last complete run of the same model and grader.",
+        ),
+    ] = None,
 ) -> None:
     if report_format not in REPORT_FORMATS:
         raise UsageError(f"--report must be one of {', '.join(REPORT_FORMATS)}")
+    _check_changed_since(changed_since, resume, precedents)
     project = load_project(path)
     config = project.config
     raw_test = config.raw.get("test", {})
@@ -423,8 +434,11 @@ def test(
     else:
         with _open_store(root, must_exist=True) as store:
             challenges = store.plan(resume)
+    changed = None
+    if changed_since is not None:
+        changed = _changed.changed_since(root, project.spec, changed_since)
     if dry_run:
-        _print_dry_run(challenges, settings, settings.model, _prices(config, prices_file))
+        _dry_run(challenges, settings, settings.model, _prices(config, prices_file), changed)
         return
     gate = Gate(settings.fail_under, settings.fail_under_authority)
     provider = _provider(settings.model, config)
@@ -435,11 +449,17 @@ def test(
     with _open_store(root, must_exist=resume is not None) as store:
         if baseline is not None:
             gate.baseline = RunReport.load(store, baseline)
+        stored = _stored_settings(settings)
+        if changed is not None:
+            _changed.base_run(store, changed, provider.spec, judge.name if judge else None)
+            for note in changed.notes:
+                typer.echo(note, err=True)
+            stored.update(_changed.stored_settings(changed))
         run_id = resume or store.create_run(
             project=str(root),
             model=provider.spec,
             grader=judge.name if judge else None,
-            settings=_stored_settings(settings),
+            settings=stored,
             plan=challenges,
             epochs=settings.epochs,
         )
@@ -455,6 +475,15 @@ def test(
         engine = Engine(
             store, run_id, provider, GradingPolicy(judge, unreliable), options, progress
         )
+        if changed is not None:
+            _changed.carry(
+                store,
+                run_id,
+                changed,
+                challenges,
+                epochs=settings.epochs,
+                parameters=engine.params,
+            )
         outcome = asyncio.run(_run_engine(engine))
         report = RunReport.load(store, run_id)
     out = _stdout()
@@ -471,11 +500,46 @@ def test(
             f"run {run_id}: {outcome.new} new, {outcome.cached} cached, {outcome.errors} errors, "
             f"{outcome.retries} retries, {outcome.slowdowns} rate-limit slow-downs"
         )
+        if changed is not None:
+            typer.echo(_changed.summary_line(changed, report))
     _write_report(report, report_format, output)
     verdict = evaluate(report, gate)
     for line in verdict.lines:
         typer.echo(line)
     raise typer.Exit(0 if verdict.passed else 1)
+
+
+def _check_changed_since(revision: str | None, resume: str | None, precedents: bool) -> None:
+    """`--changed-since` plans a new run of the spec's prompts: not a resume, not precedents."""
+    if revision is None:
+        return
+    if resume is not None:
+        raise UsageError(
+            "--changed-since cannot be used with --resume (a resumed run keeps its own plan); "
+            "drop one of them"
+        )
+    if precedents:
+        raise UsageError(
+            "--changed-since cannot be used with --precedents (precedents are not spec "
+            "clauses a diff can select); drop one of them"
+        )
+
+
+def _dry_run(
+    challenges: list[Challenge],
+    settings: TestSettings,
+    model: str,
+    prices: dict[str, Any],
+    changed: ChangedSince | None,
+) -> None:
+    """Print the calls; with `--changed-since`, only those of the changed clauses."""
+    if changed is not None:
+        challenges = _changed.only_affected(challenges, changed)
+        typer.echo(
+            f"changed since {changed.revision}: {len(challenges)} challenges of changed clauses; "
+            "the others are carried from the last complete run when it has them, else run too"
+        )
+    _print_dry_run(challenges, settings, model, prices)
 
 
 def _stored_settings(settings: TestSettings) -> dict[str, Any]:
@@ -561,12 +625,22 @@ def show_run(
         report = RunReport.load(store, run_id)
     console = _stdout()
     print_terminal(report, console)
+    console.print(_samples_table(report))
+
+
+def _samples_table(report: RunReport) -> Table:
+    """Every sample of the run; a `carried` column names the run a carried sample came from."""
     table = Table(title="samples", title_justify="left", show_lines=False)
-    for header in ("clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"):
+    carried = report.carried > 0
+    headers = ["clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"]
+    for header in headers:
         table.add_column(header, overflow="fold")
+    if carried:
+        table.add_column("carried from run", no_wrap=True)
     for item in report.samples:
         sample = item.sample
         reply = (sample.reply or "").replace("\n", " ")
+        origin = sample.carried_run or "-"
         table.add_row(
             sample.clause_id,
             str(sample.prompt_index),
@@ -575,5 +649,6 @@ def show_run(
             sample.grader or "-",
             (sample.rationale or sample.error or "")[:120],
             reply[:160] + ("…" if len(reply) > 160 else ""),
+            *([origin] if carried else []),
         )
-    console.print(table)
+    return table

@@ -164,6 +164,7 @@ def _clause(result: ClauseResult, texts: dict[str, str]) -> dict[str, Any]:
         "id": result.id,
         "authority": result.authority,
         "text": texts.get(result.id, ""),
+        "carried": result.carried,
         **_tally(result.tally),
     }
 
@@ -185,6 +186,7 @@ def _sample(item: SampleResult) -> dict[str, Any]:
         "rationale": sample.rationale,
         "latency": sample.latency,
         "cached": sample.cached_from is not None,
+        "carried_from_run": sample.carried_run,
     }
 
 

@@ -66,6 +66,8 @@ class ClauseResult:
     id: str
     authority: str | None
     tally: Tally = field(default_factory=Tally)
+    carried: int = 0
+    """Samples copied from an earlier run (`--changed-since`) rather than run again."""
 
 
 @dataclass(slots=True)
@@ -105,9 +107,20 @@ class RunReport:
             challenge = by_key.get((sample.clause_id, sample.prompt_index))
             result = clauses.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
             result.tally.add(sample.verdict)
+            result.carried += sample.carried_from is not None
             total.add(sample.verdict)
             samples.append(SampleResult(sample, challenge))
         return cls(run, list(clauses.values()), samples, total)
+
+    @property
+    def carried(self) -> int:
+        """Samples of this run carried from an earlier one."""
+        return sum(result.carried for result in self.clauses)
+
+    def carried_runs(self) -> list[str]:
+        """The runs the carried samples came from, in the order first seen."""
+        runs = (item.sample.carried_run for item in self.samples)
+        return list(dict.fromkeys(run for run in runs if run is not None))
 
     def clause(self, clause_id: str) -> ClauseResult | None:
         for result in self.clauses:
@@ -135,5 +148,7 @@ class RunReport:
             "grader": run.grader,
             "planned": run.planned,
             "samples": len(self.samples),
+            "carried": self.carried,
+            "carried_from_runs": self.carried_runs(),
             "settings": run.settings,
         }

@@ -25,12 +25,16 @@ def _interval(tally: Tally) -> str:
 
 
 def clause_table(report: RunReport) -> Table:
-    """One row per clause with totals: the table `charter test` and `show-run` print."""
+    """One row per clause with totals: the table `charter test` and `show-run` print. A
+    `carried` column (samples copied from an earlier run) appears when the run has any."""
     table = Table(title=f"run {report.run.id}: {report.run.model}", title_justify="left")
     for header in ("clause", "authority", "graded", "passed", "pass rate", "95% CI"):
         table.add_column(header, justify="left" if header in ("clause", "authority") else "right")
     table.add_column("needs review", justify="right")
     table.add_column("errors", justify="right")
+    carried = report.carried > 0
+    if carried:
+        table.add_column("carried", justify="right")
     for result in report.clauses:
         tally = result.tally
         table.add_row(
@@ -42,6 +46,7 @@ def clause_table(report: RunReport) -> Table:
             _interval(tally),
             str(tally.needs_review),
             str(tally.errors),
+            *([str(result.carried)] if carried else []),
         )
     total = report.total
     table.add_section()
@@ -54,6 +59,7 @@ def clause_table(report: RunReport) -> Table:
         _interval(total),
         str(total.needs_review),
         str(total.errors),
+        *([str(report.carried)] if carried else []),
     )
     return table
 
@@ -85,7 +91,8 @@ def render_json(report: RunReport) -> str:
     payload = {
         "run": report.metadata(),
         "clauses": [
-            {"id": r.id, "authority": r.authority, **_tally_json(r.tally)} for r in report.clauses
+            {"id": r.id, "authority": r.authority, **_tally_json(r.tally), "carried": r.carried}
+            for r in report.clauses
         ],
         "authorities": {name: _tally_json(t) for name, t in report.by_authority().items()},
         "totals": _tally_json(report.total),

@@ -14,6 +14,7 @@ from charter.run._budget import (
     shipped_prices,
     token_counter,
 )
+from charter.run._carry import carry_forward, carry_sources
 from charter.run._engine import Engine, Progress, QuietProgress, RunOptions, RunOutcome, cache_key
 from charter.run._limits import AdaptiveLimiter, Backoff
 from charter.run._plan import Challenge, PlanError, Selection, plan, select_clauses
@@ -48,6 +49,8 @@ __all__ = [
     "StoreError",
     "StoredSample",
     "cache_key",
+    "carry_forward",
+    "carry_sources",
     "estimate",
     "load_prices",
     "parse_prices",

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS samples (
     cache_key TEXT NOT NULL,
     cached_from INTEGER,
     created TEXT NOT NULL,
+    carried_from INTEGER,
     UNIQUE (run_id, clause_id, prompt_index, epoch)
 );
 CREATE INDEX IF NOT EXISTS samples_cache ON samples (cache_key);
@@ -155,6 +156,18 @@ class StoredSample:
     grader: str | None
     confidence: float | None
     rationale: str | None
+    carried_from: int | None = None
+    """The id of the earlier run's sample this one was copied from (`--changed-since`)."""
+    carried_run: str | None = None
+    """The run that sample belongs to."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarriableSample:
+    """A stored sample that a later run may carry forward instead of calling the model."""
+
+    id: int
+    parameters: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +257,9 @@ class RunStore:
             )
         if "votes" not in tables:  # added within schema 1: each judge's own grade
             self.db.executescript(f"BEGIN;{_VOTES}COMMIT;")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(samples)")}
+        if "carried_from" not in columns:  # added within schema 1: `--changed-since`
+            self.db.execute("ALTER TABLE samples ADD COLUMN carried_from INTEGER")
 
     # runs
 
@@ -407,8 +423,10 @@ class RunStore:
             rows = self.db.execute(
                 "SELECT s.id, s.clause_id, s.prompt_index, s.epoch, s.reply, s.error, s.latency,"
                 " s.input_tokens, s.output_tokens, s.cached_from, s.parameters,"
-                " g.verdict, g.grader, g.confidence, g.rationale"
+                " g.verdict, g.grader, g.confidence, g.rationale, s.carried_from,"
+                " source.run_id AS carried_run"
                 " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+                " LEFT JOIN samples source ON source.id = s.carried_from"
                 " WHERE s.run_id = ? ORDER BY s.id",
                 (run_id,),
             ).fetchall()
@@ -429,9 +447,74 @@ class RunStore:
                 grader=row["grader"],
                 confidence=row["confidence"],
                 rationale=row["rationale"],
+                carried_from=row["carried_from"],
+                carried_run=row["carried_run"],
             )
             for row in rows
         ]
+
+    # carrying results forward (`charter test --changed-since`)
+
+    def latest_complete_run(self, model: str, grader: str | None) -> RunRecord | None:
+        """The newest complete run of `model` graded by `grader` (None: checks only)."""
+        with self._errors():
+            row = self.db.execute(
+                "SELECT id, created, finished, status, project, model, grader, settings, planned"
+                " FROM runs WHERE status = 'complete' AND model = ? AND grader IS ?"
+                " ORDER BY rowid DESC LIMIT 1",
+                (model, grader),
+            ).fetchone()
+        return None if row is None else _run_record(row)
+
+    def carriable(self, run_id: str) -> dict[tuple[str, str, int], CarriableSample]:
+        """The run's successful samples by (clause id, prompt hash, epoch): replies that can
+        stand for the same prompt in a later run."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT id, clause_id, prompt_hash, epoch, parameters FROM samples"
+                " WHERE run_id = ? AND error IS NULL",
+                (run_id,),
+            ).fetchall()
+        return {
+            (row["clause_id"], row["prompt_hash"], row["epoch"]): CarriableSample(
+                row["id"], json.loads(row["parameters"])
+            )
+            for row in rows
+        }
+
+    def carry(self, run_id: str, sources: list[tuple[int, int]]) -> int:
+        """Copy samples of an earlier run into `run_id`, each with its grade and votes, marked
+        with `carried_from`. `sources` pairs a sample id with the prompt index it takes in the
+        new run. One transaction: all are carried or none. Returns how many were."""
+        with self._errors():
+            self.db.execute("BEGIN")
+            try:
+                for sample_id, prompt_index in sources:
+                    self._carry_one(run_id, sample_id, prompt_index)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        return len(sources)
+
+    def _carry_one(self, run_id: str, sample_id: int, prompt_index: int) -> None:
+        cursor = self.db.execute(
+            "INSERT INTO samples (run_id, clause_id, prompt_index, prompt_hash, epoch,"
+            " conversation, model, parameters, reply, latency, input_tokens, output_tokens,"
+            " error, cache_key, cached_from, created, carried_from)"
+            " SELECT ?, clause_id, ?, prompt_hash, epoch, conversation, model, parameters,"
+            " reply, latency, input_tokens, output_tokens, error, cache_key, cached_from, ?, id"
+            " FROM samples WHERE id = ?",
+            (run_id, prompt_index, now(), sample_id),
+        )
+        copy = cursor.lastrowid
+        for table in ("grades", "votes"):
+            self.db.execute(
+                f"INSERT INTO {table} (sample_id, grader, verdict, confidence, rationale,"
+                " clause_ids, created) SELECT ?, grader, verdict, confidence, rationale,"
+                f" clause_ids, created FROM {table} WHERE sample_id = ? ORDER BY id",
+                (copy, sample_id),
+            )
 
 
 def _run_record(row: sqlite3.Row) -> RunRecord:

@@ -7,7 +7,7 @@ diff.bump            # Bump.MAJOR / MINOR / PATCH / NONE
 affected_clauses(diff)
 """
 
-from charter.version._affected import affected_clauses
+from charter.version._affected import affected_clauses, affected_sections
 from charter.version._amend_apply import Applied, apply_amendment, plan_edits
 from charter.version._amend_check import check_against_spec, check_conflicts
 from charter.version._amend_format import Amendment, Delta, Op, Problem, parse_amendment
@@ -32,6 +32,7 @@ __all__ = [
     "Version",
     "VersionError",
     "affected_clauses",
+    "affected_sections",
     "apply_amendment",
     "changelog_entry",
     "check_against_spec",

@@ -31,3 +31,41 @@ def affected_clauses(diff: SpecDiff) -> set[str]:
     sections = {change.section for change in diff.changes if change.kind in _SECTION_CONTEXT}
     touched |= {clause.id for clause in diff.new.clauses if clause.section in sections}
     return touched
+
+
+#: Section-level changes that change what a section's inline examples send, or the section text
+#: their replies are judged against.
+_SECTION_EXAMPLES = {
+    Kind.SECTION_TEXT,
+    Kind.SECTION_EXAMPLES,
+    Kind.SECTION_AUTHORITY,
+    Kind.SECTION_RENAMED,
+}
+
+#: Clause changes that change the text of the section holding the clause.
+_SECTION_WORDING = {
+    Kind.CLAUSE_ADDED,
+    Kind.CLAUSE_REMOVED,
+    Kind.CLAUSE_ID_CHANGED,
+    Kind.CLAUSE_REWORDED,
+    Kind.CLAUSE_MODALITY,
+    Kind.CLAUSE_MOVED,
+}
+
+
+def affected_sections(diff: SpecDiff) -> set[str]:
+    """Keys (in the newer spec) of sections whose inline examples must run again: their examples,
+    prose, authority or title changed, or a clause in them was added, removed, reworded, renamed
+    or moved in or out (their replies are judged against the section's whole text)."""
+    keys: set[str | None] = set()
+    for change in diff.changes:
+        if change.kind in _SECTION_EXAMPLES:
+            keys.add(change.section)
+        elif change.kind is Kind.CLAUSE_REMOVED:
+            keys.add(diff.section_keys.get(change.section or ""))
+        elif change.kind in _SECTION_WORDING:
+            keys.add(change.section)
+            if change.kind is Kind.CLAUSE_MOVED:
+                keys.add(diff.section_keys.get(change.old or ""))
+    present = {section.key for section in diff.new.sections}
+    return {key for key in keys if key in present}

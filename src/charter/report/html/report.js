@@ -73,6 +73,13 @@
       ["Parameters", parameters(run.settings)],
       ["Totals", totalsText(data.totals) + " of " + run.planned + " planned"],
     ];
+    if (run.carried) {
+      rows.push([
+        "Carried",
+        run.carried + " samples carried from run " + (run.carried_from_runs || []).join(", ") +
+          " (unchanged clauses, not run again)",
+      ]);
+    }
     for (const [name, value] of rows) {
       list.append(el("dt", "", name), el("dd", "", value));
     }
@@ -149,7 +156,8 @@
       const text = el(
         "div",
         "bar-text",
-        summary + " · " + clause.needs_review + " need review · " + clause.errors + " errors"
+        summary + " · " + clause.needs_review + " need review · " + clause.errors + " errors" +
+          (clause.carried ? " · " + clause.carried + " carried" : "")
       );
       track.setAttribute("aria-label", clause.id + ": " + text.textContent);
       row.append(label, track, text);
@@ -183,6 +191,10 @@
     if (isNumber(sample.latency)) facts.push(sample.latency.toFixed(2) + " s");
     if (sample.cached) facts.push("cached");
     head.append(el("span", "facts", facts.join(" · ")));
+    if (sample.carried_from_run) {
+      article.dataset.carried = "true";
+      head.append(el("span", "carried", "carried from run " + sample.carried_from_run));
+    }
     article.append(head);
     const conversation = el("details", "conversation");
     conversation.open = true;
