@@ -77,7 +77,8 @@ def git(cwd: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "helpdesk"
-    shutil.copytree(HELPDESK, root)
+    # The sample's own pending proposal is left out: these tests write their own.
+    shutil.copytree(HELPDESK, root, ignore=shutil.ignore_patterns("amendments"))
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "release 1.0.0")
@@ -250,3 +251,19 @@ def test_unknown_amendment_name(repo: Path, run_charter: CliRunner) -> None:
     done = run_charter("amend", "apply", "refund", cwd=repo)
     assert done.returncode == 2
     assert "no such amendment (pending: refunds)" in done.stderr
+
+
+def test_the_sample_projects_pending_amendment_applies(
+    tmp_path: Path, run_charter: CliRunner
+) -> None:
+    root = tmp_path / "helpdesk"
+    shutil.copytree(HELPDESK, root)
+    checked = run_charter("amend", "check", "--all", "--project", str(root))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    applied = run_charter("amend", "apply", "refund-receipts", "--project", str(root))
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "1.0.0 -> 1.1.0" in applied.stdout
+    spec = (root / "spec" / "helpdesk.md").read_text(encoding="utf-8")
+    assert "offer to email the customer a receipt for it[^refund-receipt]." in spec
+    assert (root / "cases" / "refund-receipt.md").is_file()
+    assert not (root / "amendments" / "refund-receipts.md").exists()
