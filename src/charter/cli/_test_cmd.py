@@ -502,11 +502,27 @@ def test(
         )
         if changed is not None:
             typer.echo(_changed.summary_line(changed, report))
+        waiting = report.total.needs_review
+        if waiting:
+            typer.echo(_review_hint(waiting, run_id, root, has_judge=judge is not None))
     _write_report(report, report_format, output)
     verdict = evaluate(report, gate)
     for line in verdict.lines:
         typer.echo(line)
     raise typer.Exit(0 if verdict.passed else 1)
+
+
+def _review_hint(waiting: int, run_id: str, root: Path, *, has_judge: bool) -> str:
+    """What to do about replies that no check or reliable judge could grade."""
+    replies = "reply needs" if waiting == 1 else "replies need"
+    how = [
+        f"read them with `charter show-run {run_id} {root}`",
+        f"decide each with `charter precedent add {run_id} SAMPLE_ID --path {root} "
+        '--verdict comply|violate --why "..."`',
+    ]
+    if not has_judge:
+        how.append("or grade them with a judge: --grader PROVIDER:MODEL")
+    return f"{waiting} {replies} review: " + "; ".join(how) + "."
 
 
 def _check_changed_since(revision: str | None, resume: str | None, precedents: bool) -> None:
