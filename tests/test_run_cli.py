@@ -31,7 +31,7 @@ def test_run_end_to_end_stores_grades_and_prints_clauses(tmp_path: Path) -> None
     ((status, model, planned),) = query(root, "SELECT status, model, planned FROM runs")
     assert (status, model, planned) == ("complete", "python:bot:reply", PROMPT_COUNT)
     ((run_id,),) = query(root, "SELECT id FROM runs")
-    hint = next(line for line in done.stdout.splitlines() if "need" in line)
+    hint = next(line for line in done.stdout.splitlines() if "needs review:" in line)
     assert hint.startswith("1 reply needs review: ")
     assert f"charter show-run {run_id}" in hint
     assert f"charter precedent add {run_id} SAMPLE_ID" in hint
