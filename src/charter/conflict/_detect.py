@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from charter.compose import effective_authority, evaluate_overrides
 from charter.conflict._config import ConflictSettings, Resolution, Resolutions
 from charter.conflict._deterministic import decided, opposite_modality
 from charter.conflict._normalize import Statement, statements
 from charter.spec import Authority, Clause, Spec
+
+if TYPE_CHECKING:
+    from charter.conflict._judge import JudgeVerdict
 
 #: Kinds of finding: a confirmed contradiction, a guideline the importer overrides implicitly,
 #: and a candidate nobody has adjudicated.
@@ -36,6 +40,9 @@ class ConflictReport:
     resolved: list[tuple[Conflict, Resolution]] = field(default_factory=list)
     candidates: int = 0
     """Semantic candidate pairs examined (beyond the modality test)."""
+    judged: list[tuple[Clause, Clause, JudgeVerdict]] = field(default_factory=list)
+    """Every candidate the judge was asked about, with its verdict and reason, the pairs it
+    found no conflict in included (they leave no finding)."""
 
 
 def clause_statements(clauses: list[Clause]) -> list[Statement]:
@@ -141,7 +148,7 @@ def find_conflicts(
             p for p in pairs if frozenset((clauses[p[0]].id, clauses[p[1]].id)) not in overridden
         ]
         report.candidates = len(pairs)
-        found.extend(_adjudicate(spec, clauses, pairs, settings))
+        found.extend(_adjudicate(spec, clauses, pairs, settings, report))
     for conflict in found:
         if conflict.ids in overridden:
             continue
@@ -158,6 +165,7 @@ def _adjudicate(
     clauses: list[Clause],
     pairs: list[tuple[int, int, float]],
     settings: ConflictSettings,
+    report: ConflictReport,
 ) -> list[Conflict]:
     if settings.judge is None:
         return [
@@ -173,9 +181,14 @@ def _adjudicate(
         ]
     from charter.conflict._judge import adjudicate
 
-    verdicts = adjudicate(settings.judge, [(clauses[i].text, clauses[j].text) for i, j, _ in pairs])
+    verdicts = adjudicate(
+        settings.judge,
+        [(clauses[i].text, clauses[j].text) for i, j, _ in pairs],
+        settings.judge_options,
+    )
     found = []
     for (i, j, score), verdict in zip(pairs, verdicts, strict=True):
+        report.judged.append((clauses[i], clauses[j], verdict))
         if verdict.conflict is True:
             found.append(
                 classify(spec, clauses[i], clauses[j], f"judge {verdict.judge}: {verdict.reason}")
@@ -186,7 +199,8 @@ def _adjudicate(
                     clauses[i],
                     clauses[j],
                     POSSIBLE,
-                    f"embedding similarity {score:.2f}; {verdict.reason}",
+                    f"embedding similarity {score:.2f}; could not be adjudicated by "
+                    f"{verdict.judge}: {verdict.reason}",
                     "a person must decide; record the decision under [[resolutions]]",
                 )
             )

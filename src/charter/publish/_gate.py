@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charter.check import CheckResult
 from charter.compose import lock_problems
 from charter.diagnostics import Severity
-from charter.spec import ProjectConfig, SpecLoadError
+from charter.spec import ProjectConfig, Spec, SpecLoadError
+
+if TYPE_CHECKING:
+    from charter.run import Challenge
 
 _LOCK_CODES = ("C001", "C002")
 _CONFLICT_CODES = ("C101", "C201")
@@ -85,15 +88,28 @@ def evaluate_gate(result: CheckResult, config: ProjectConfig) -> GateOutcome:
     outcome.reasons.extend(f"stale lock: {reason}" for reason in stale)
     settings = publish_settings(config)
     if settings.require_run:
-        outcome.reasons.extend(_run_reasons(Path(spec.root), settings, outcome))
+        outcome.reasons.extend(_run_reasons(spec, settings, outcome))
     return outcome
 
 
-def _run_reasons(root: Path, settings: PublishSettings, outcome: GateOutcome) -> list[str]:
+def _untested(spec: Spec, ran: list[Challenge]) -> list[str]:
+    """Clauses with a challenge prompt of the spec as it is now that the run did not send."""
+    from charter.run import PlanError, Selection, plan
+
+    try:
+        wanted = plan(spec, Selection())
+    except PlanError:
+        return []  # malformed prompt-file checks: `charter check` reports them
+    sent = {(challenge.clause_id, challenge.prompt_hash) for challenge in ran}
+    missing = (c.clause_id for c in wanted if (c.clause_id, c.prompt_hash) not in sent)
+    return list(dict.fromkeys(missing))
+
+
+def _run_reasons(spec: Spec, settings: PublishSettings, outcome: GateOutcome) -> list[str]:
     from charter.report import Gate, RunReport, evaluate
     from charter.run import RunStore, store_path
 
-    path = store_path(root)
+    path = store_path(Path(spec.root))
     if not path.is_file():
         return [f"[publish] require-run is set, but there is no run ({path}): run `charter test`"]
     with RunStore(path) as store:
@@ -104,6 +120,13 @@ def _run_reasons(root: Path, settings: PublishSettings, outcome: GateOutcome) ->
         outcome.run_id = latest.id
         if latest.status != "complete":
             return [f"latest run {latest.id} is {latest.status}, not complete"]
+        untested = _untested(spec, store.plan(latest.id))
+        if untested:
+            return [
+                f"latest run {latest.id} did not run the current prompts of "
+                f"{len(untested)} clause(s) ({', '.join(untested[:5])}"
+                f"{', ...' if len(untested) > 5 else ''}): run `charter test` on the whole spec"
+            ]
         report = RunReport.load(store, latest.id)
     result = evaluate(report, Gate(fail_under=settings.fail_under))
     return [f"latest run {latest.id}: {line}" for line in result.lines if not result.passed]
