@@ -13,6 +13,10 @@ from enum import StrEnum
 
 from charter._source import Span
 
+#: The formats `charter check` writes findings in (`charter.check.render`). Defined here, not in
+#: `charter.check`, so that the command line can name them without importing every checker.
+FORMATS = ("text", "json", "sarif", "github")
+
 
 class Severity(StrEnum):
     """How bad a finding is. `fatal` means the input could not be used at all."""

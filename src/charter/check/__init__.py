@@ -10,10 +10,11 @@ conflicts, lint), so the library and the command line find the same things::
 
 from charter.check import _structure as _structure
 from charter.check._engine import CheckResult, check_path, check_spec
-from charter.check._format import FORMATS, render, summary_line
+from charter.check._format import render, summary_line
 from charter.check._registry import checker, checkers
 from charter.compose import _checks as _compose_checks  # noqa: F401  (C0xx, C1xx rules)
 from charter.conflict import _checks as _conflict_checks  # noqa: F401  (C2xx rules)
+from charter.diagnostics import FORMATS
 from charter.lint import _rules as _lint_rules  # noqa: F401  (L rules, opt-in)
 from charter.precedent import _rules as _precedent_rules  # noqa: F401  (P rules)
 

@@ -9,11 +9,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from charter import __version__
+import charter
 from charter.check._engine import CheckResult
 from charter.diagnostics import Diagnostic, Severity, all_rules
 
-FORMATS = ("text", "json", "sarif", "github")
 _EXCERPT_WIDTH = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -192,7 +191,7 @@ def format_sarif(result: CheckResult) -> str:
                 "tool": {
                     "driver": {
                         "name": "charter",
-                        "version": __version__,
+                        "version": charter.__version__,
                         "rules": [
                             {
                                 "id": found.code,

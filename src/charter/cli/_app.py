@@ -1,4 +1,9 @@
-"""The `charter` command line."""
+"""The `charter` command line.
+
+Start-up matters (every invocation pays it): the commands import the stages they use (check,
+spec, the pydantic schema) inside their bodies. typer only evaluates the parameter annotations
+when it builds the commands, so those stay plain types.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from charter import __version__
-from charter.check import FORMATS, check_path, render
+import charter
 from charter.cli._errors import UsageError
-from charter.cli._show import print_clause_or_section, print_outline
-from charter.diagnostics import Diagnostics, Severity, all_rules, get_rule, rules_markdown
-from charter.spec import Spec, load_spec
-from charter.spec._schema import model_json, model_schema
+from charter.diagnostics import FORMATS, Severity, all_rules, get_rule, rules_markdown
+
+if TYPE_CHECKING:
+    from charter.diagnostics import Diagnostics
+    from charter.spec import Spec
 
 app = typer.Typer(
     name="charter",
@@ -41,7 +45,7 @@ PathArg = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"charter {__version__}")
+        typer.echo(f"charter {charter.__version__}")
         raise typer.Exit(0)
 
 
@@ -91,6 +95,8 @@ def check(
 
     Exits 0 when clean, 1 when any finding is an error, 2 when the input is unusable.
     """
+    from charter.check import check_path, render
+
     if output_format not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     result = check_path(path, select=_split(select), ignore=_split(ignore))
@@ -123,16 +129,24 @@ def show(
 ) -> None:
     """Show a spec: its outline and clause table, one clause or section, the counts, or the whole
     model as JSON (schema: `charter schema`)."""
+    from charter.spec import load_spec
+
     spec, findings = load_spec(path)
     _stop_on_fatal(spec, findings)
     if stats:
         typer.echo(json.dumps(spec.stats()))
         return
     if output_format == "json":
+        from charter.spec._schema import model_json  # pydantic: ~30 ms
+
         sys.stdout.write(model_json(spec) + "\n")
         return
     if output_format != "text":
         raise UsageError(f"--format must be text or json, not {output_format!r}")
+    from rich.console import Console
+
+    from charter.cli._show import print_clause_or_section, print_outline
+
     console = Console(highlight=False, soft_wrap=False)
     if item is not None:
         if not print_clause_or_section(console, spec, item):
@@ -154,6 +168,8 @@ def _stop_on_fatal(spec: Spec, findings: Diagnostics) -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON schema of `charter show --format json`."""
+    from charter.spec._schema import model_schema
+
     typer.echo(json.dumps(model_schema(), indent=2))
 
 

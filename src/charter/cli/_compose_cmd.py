@@ -1,4 +1,7 @@
-"""`charter lock`, `charter modules` and `charter publish`."""
+"""`charter lock`, `charter modules` and `charter publish`.
+
+The stage modules are imported inside the commands, so that start-up does not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,8 @@ from typing import Annotated
 
 import typer
 
-from charter.check import check_spec, render
 from charter.cli._app import PathArg, app
 from charter.cli._errors import UsageError
-from charter.compose import LOCK_NAME, evaluate_overrides, lock_entries, write_lock
-from charter.diagnostics import Severity
-from charter.publish import evaluate_gate, write_bundle
-from charter.spec import load_project
 
 
 def _fatal(findings: list[str]) -> None:
@@ -30,6 +28,10 @@ def lock(path: PathArg = Path()) -> None:
     `charter check` warns (C001, C002) and `charter publish` refuses while the lock is missing or
     stale. Exits 2 when the imports cannot be resolved.
     """
+    from charter.compose import lock_entries, write_lock
+    from charter.diagnostics import Severity
+    from charter.spec import load_project
+
     project = load_project(path)
     _fatal(
         [
@@ -52,6 +54,9 @@ def lock(path: PathArg = Path()) -> None:
 @app.command()
 def modules(path: PathArg = Path()) -> None:
     """List the modules a spec is composed of, and the overrides between them."""
+    from charter.compose import evaluate_overrides
+    from charter.spec import load_project
+
     project = load_project(path)
     spec = project.spec
     if not spec.modules:
@@ -85,6 +90,11 @@ def publish(
     stale charter.lock, or, with `[publish] require-run = true`, a latest run under
     `fail-under`. Exit 2 when the input is unusable.
     """
+    from charter.check import check_spec, render
+    from charter.compose import LOCK_NAME
+    from charter.publish import evaluate_gate, write_bundle
+    from charter.spec import load_project
+
     project = load_project(path)
     result = check_spec(project.spec, project.findings, project.config)
     if result.exit_code == 2:

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import json
 import sys
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from charter.cli._app import app
 from charter.cli._errors import UsageError
-from charter.grade import (
-    CALIBRATION_DIR,
-    Calibration,
-    JudgeSetupError,
-    build_judge,
-    calibrate,
-    figures_line,
-    is_reliable,
-    save_calibration,
-)
-from charter.model import ProviderConfigError
-from charter.precedent import (
-    OK_NOTE,
-    VERDICTS,
-    Precedent,
-    from_examples,
-    load_precedents,
-    slug,
-    write_precedent,
-)
-from charter.run import RunStore, StoreError, store_path
-from charter.spec import load_project
+
+# The stage modules (grade, precedent, run, spec) are imported inside the commands, so that
+# start-up does not pay for them; typer only evaluates the parameter annotations.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from charter.grade import Calibration
+    from charter.precedent import Precedent
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +33,10 @@ app.add_typer(precedent_app, name="precedent")
 def _one_line(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from charter.grade import JudgeSetupError
+        from charter.model import ProviderConfigError
+        from charter.run import StoreError
+
         try:
             return command(*args, **kwargs)
         except (StoreError, JudgeSetupError, ProviderConfigError) as error:
@@ -78,6 +62,11 @@ def add(
     by: Annotated[str | None, typer.Option("--by", help="Who decided (default: $USER).")] = None,
 ) -> None:
     """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""
+    from datetime import UTC, datetime
+
+    from charter.precedent import VERDICTS, Precedent, slug, write_precedent
+    from charter.run import RunStore, store_path
+
     if verdict not in VERDICTS:
         raise UsageError(f"--verdict {verdict!r}: give one of {', '.join(VERDICTS)}")
     if not why.strip():
@@ -125,6 +114,9 @@ def import_examples(
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
 ) -> None:
     """Turn the spec's inline GOOD/BAD/OK replies into precedent files (skips ones on disk)."""
+    from charter.precedent import from_examples, load_precedents, write_precedent
+    from charter.spec import load_project
+
     project = load_project(path)
     root = Path(project.spec.root)
     existing, _ = load_precedents(root)
@@ -141,6 +133,9 @@ def import_examples(
 
 def _cases(path: Path, with_ok: bool) -> tuple[Any, list[Precedent], int]:
     """The project, the precedents on disk plus the inline examples not yet on disk."""
+    from charter.precedent import OK_NOTE, VERDICTS, from_examples, load_precedents
+    from charter.spec import load_project
+
     project = load_project(path)
     root = Path(project.spec.root)
     on_disk, errors = load_precedents(root)
@@ -167,6 +162,10 @@ def _rate(value: float | None) -> str:
 
 
 def _print_table(result: Calibration, console: Console) -> None:
+    from rich.table import Table
+
+    from charter.grade import is_reliable
+
     table = Table(title=f"calibration of {result.grader} ({result.mode})", title_justify="left")
     for header in ("clause", "n", "acc", "bal.acc", "TPR", "TNR", "kappa", "confusion"):
         table.add_column(header, overflow="fold")
@@ -246,6 +245,14 @@ def calibrate_cmd(
     ] = None,
 ) -> None:
     """Measure a judge against the precedents (and the spec's inline examples)."""
+    import asyncio
+    import json
+    import time
+
+    from rich.console import Console
+
+    from charter.grade import CALIBRATION_DIR, build_judge, figures_line, save_calibration
+
     if output_format not in ("table", "json"):
         raise UsageError("--format must be table or json")
     if not grader:
@@ -288,6 +295,8 @@ def calibrate_cmd(
 async def _calibrate(
     judge: Any, cases: list[Precedent], holdout: bool, pairwise: bool, progress: Any
 ) -> Calibration:
+    from charter.grade import calibrate
+
     try:
         return await calibrate(judge, cases, holdout=holdout, pairwise=pairwise, progress=progress)
     finally:

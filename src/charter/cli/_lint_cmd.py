@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.prompt import Prompt
 
-from charter.clarify import (
-    Answer,
-    AnswersError,
-    Question,
-    answered_ids,
-    apply_answers,
-    build_questions,
-    choose,
-    load_answers,
-)
 from charter.cli._app import PathArg, app
 from charter.cli._errors import UsageError
-from charter.lint import project_lint_config
-from charter.spec import load_project
+
+# clarify, lint and spec are imported inside the functions, so that start-up does not pay for
+# them (lint compiles its phrase tables at import).
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from charter.clarify import Answer, Question
 
 
 def _open_questions(path: Path) -> tuple[str, list[Question]]:
+    from charter.clarify import answered_ids, build_questions
+    from charter.lint import project_lint_config
+    from charter.spec import load_project
+
     project = load_project(path)
     spec = project.spec
     questions = build_questions(spec, project_lint_config(spec.root))
@@ -39,6 +34,8 @@ def _open_questions(path: Path) -> tuple[str, list[Question]]:
 
 
 def _show(console: Console, number: int, question: Question) -> None:
+    from rich.markup import escape
+
     finding = question.finding
     console.print(
         f"[bold]{number}. {escape(question.id)}[/bold]  "
@@ -53,6 +50,10 @@ def _show(console: Console, number: int, question: Question) -> None:
 
 
 def _ask(console: Console, questions: list[Question]) -> list[Answer]:
+    from rich.prompt import Prompt
+
+    from charter.clarify import choose
+
     answers: list[Answer] = []
     for number, question in enumerate(questions, 1):
         _show(console, number, question)
@@ -94,6 +95,13 @@ def clarify(
     """Turn lint findings into questions ranked by impact (authority, prompts that touch the
     clause) and uncertainty; write the answers back as edits of the flagged sentences plus a
     dated `## Clarifications` log at the end of the spec file."""
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from charter.clarify import AnswersError, apply_answers, load_answers
+
     try:
         today = dt.date.fromisoformat(date) if date else None
     except ValueError:

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from charter.cli._app import app
 from charter.cli._errors import UsageError
-from charter.spec import Spec, load_project, load_spec
-from charter.version import (
-    Bump,
-    SpecDiff,
-    Version,
-    VersionError,
-    apply_amendment,
-    changelog_entry,
-    check_against_spec,
-    check_conflicts,
-    content_hash,
-    diff_specs,
-    find_version_line,
-    last_tag,
-    load_spec_at,
-    parse_amendment,
-    plan_edits,
-    render_json,
-    render_text,
-    replace_version,
-)
-from charter.version._amend_format import AMENDMENTS_DIR, pending_amendments
-from charter.version._git import repository_root
-from charter.version._render import bump_lines, summary_line
+
+# charter.version and charter.spec are imported inside the functions, so that start-up does not
+# pay for them; typer only evaluates the parameter annotations.
+if TYPE_CHECKING:
+    from charter.spec import Spec
+    from charter.version import Bump, SpecDiff, Version
 
 amend_app = typer.Typer(
     help="Amendment proposals: amendments/<name>.md with clause deltas (docs/versioning.md).",
@@ -57,6 +38,8 @@ ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="The spec proj
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
+    from charter.version import VersionError
+
     try:
         yield
     except VersionError as error:
@@ -65,12 +48,17 @@ def _one_line_errors() -> Iterator[None]:
 
 def _load_side(side: str, path: Path | None) -> tuple[Spec, str]:
     """A spec from a path (when no PATH is given and it exists) or from a git revision."""
+    from charter.spec import load_spec
+    from charter.version import load_spec_at
+
     if path is None and Path(side).exists():
         return load_spec(side)[0], side
     return load_spec_at(path or Path(), side), side
 
 
 def _diff(old: str, new: str, path: Path | None) -> tuple[SpecDiff, str, str]:
+    from charter.version import diff_specs
+
     with _one_line_errors():
         old_spec, old_label = _load_side(old, path)
         new_spec, new_label = _load_side(new, path)
@@ -90,6 +78,8 @@ def diff_command(
     A and B are folders or files; or git revisions of PATH (`charter diff v1.0.0 HEAD spec/`).
     Without PATH, an argument that exists on disk is a path and any other is a revision of `.`.
     """
+    from charter.version import render_json, render_text
+
     if output_format not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not {output_format!r}")
     diff, old_label, new_label = _diff(old, new, path)
@@ -107,6 +97,10 @@ def changelog_command(
     ] = None,
 ) -> None:
     """Write a markdown changelog entry for the changes from A to B."""
+    import datetime as dt
+
+    from charter.version import changelog_entry
+
     diff, _, new_label = _diff(old, new, path)
     title = heading or f"{diff.new.version or new_label} ({dt.date.today().isoformat()})"
     sys.stdout.write(changelog_entry(diff, title))
@@ -130,6 +124,19 @@ def version_command(
 ) -> None:
     """Show the spec's version, its content hash and the bump implied by the changes since the
     last git tag (or --since REV); --check gates it, --bump writes it."""
+    from charter.spec import load_spec
+    from charter.version import (
+        Bump,
+        VersionError,
+        content_hash,
+        diff_specs,
+        find_version_line,
+        last_tag,
+        load_spec_at,
+    )
+    from charter.version._git import repository_root
+    from charter.version._render import bump_lines, summary_line
+
     if check and bump:
         raise UsageError("give --check or --bump, not both")
     forced = None
@@ -165,6 +172,8 @@ def version_command(
 
 
 def _parse(text: str, where: str) -> Version:
+    from charter.version import Version, VersionError
+
     try:
         return Version.parse(text)
     except ValueError as error:
@@ -172,12 +181,16 @@ def _parse(text: str, where: str) -> Version:
 
 
 def _base_version(base_spec: Spec | None, label: str | None) -> Version:
+    from charter.version import VersionError
+
     if base_spec is None or base_spec.version is None:
         raise VersionError(f"the spec at {label} has no front-matter version to compare with")
     return _parse(base_spec.version, f"version at {label}")
 
 
 def _gate(current: Version, base: Spec | None, label: str | None, diff: SpecDiff | None) -> None:
+    from charter.version import Bump
+
     if diff is None:
         raise UsageError("--check needs a revision to compare with: tag a release or give --since")
     with _one_line_errors():
@@ -206,6 +219,8 @@ def _gate(current: Version, base: Spec | None, label: str | None, diff: SpecDiff
 def _bump(
     file: Path, current: Version, base: Spec | None, diff: SpecDiff | None, forced: Bump | None
 ) -> None:
+    from charter.version import replace_version
+
     if forced is not None:
         target = current.bumped(forced)
     else:
@@ -223,6 +238,8 @@ def _bump(
 
 
 def _amendment_path(root: Path, name: str) -> Path:
+    from charter.version._amend_format import AMENDMENTS_DIR, pending_amendments
+
     path = root / AMENDMENTS_DIR / (name if name.endswith(".md") else f"{name}.md")
     if not path.is_file():
         names = ", ".join(p.stem for p in pending_amendments(root)) or "none"
@@ -238,6 +255,10 @@ def amend_check(
 ) -> None:
     """Validate amendments against the current spec: unknown clause or section ids, ids that
     already exist, two proposals changing one clause, a base that has moved on."""
+    from charter.spec import load_project
+    from charter.version import check_against_spec, check_conflicts, parse_amendment, plan_edits
+    from charter.version._amend_format import pending_amendments
+
     if (name is None) == (not all_pending):
         raise UsageError("give an amendment NAME or --all")
     project = project.resolve()
@@ -273,6 +294,10 @@ def amend_apply(
 ) -> None:
     """Apply an amendment: edit the clause sentences, bump the version, add a CHANGELOG.md entry
     and archive the proposal, all or nothing."""
+    from charter.spec import load_project
+    from charter.version import apply_amendment, parse_amendment
+    from charter.version._render import summary_line
+
     project = project.resolve()
     path = _amendment_path(project, name)
     loaded = load_project(project)

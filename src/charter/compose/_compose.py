@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from charter._source import Span
 from charter.compose import _rules as rules
 from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
@@ -205,6 +203,8 @@ class _Composer:
     ) -> None:
         if entry.specifier is None:
             return
+        from packaging.version import InvalidVersion, Version
+
         try:
             ok = version is not None and Version(version) in entry.specifier
         except InvalidVersion:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 _ALIAS = re.compile(r"^[A-Za-z][\w-]*$")
 _REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)\s*(?P<spec>[<>=!~].*)?$")
@@ -34,6 +35,9 @@ class ImportEntry:
 def _specifier(text: str | None, written: str) -> SpecifierSet | None:
     if text is None or not str(text).strip():
         return None
+    # packaging costs ~5 ms at import; only specs that import versioned packages need it.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         return SpecifierSet(str(text))
     except InvalidSpecifier:

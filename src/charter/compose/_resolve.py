@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.compose._imports import ImportEntry
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "charter.specs"
 
@@ -67,6 +70,8 @@ def _posix_relative(path: Path, root: Path) -> str:
 
 def spec_entry_points() -> dict[str, EntryPoint]:
     """Installed `charter.specs` entry points by name."""
+    from importlib.metadata import entry_points  # ~10 ms; only package imports need it
+
     return {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
 
 

@@ -22,8 +22,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import jsonschema
-
 from charter.grade._types import Grade, GradeInput, Verdict
 
 CHECK_KINDS = ("contains", "not_contains", "regex", "max_length", "json_schema", "refusal")
@@ -98,6 +96,8 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
     if kind == "json_schema":
         if not isinstance(value, Mapping):
             raise CheckFormatError(f"{place}: json_schema takes a JSON Schema object")
+        import jsonschema  # ~30 ms; only specs with json_schema checks need it
+
         try:
             jsonschema.Draft202012Validator.check_schema(dict(value))
         except jsonschema.SchemaError as error:
@@ -135,6 +135,8 @@ def _json_schema(value: Mapping[str, Any], reply: str) -> tuple[bool, str]:
         data = json.loads(reply)
     except json.JSONDecodeError as error:
         return False, f"not JSON ({error.msg} at character {error.pos})"
+    import jsonschema
+
     problem = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(dict(value)).iter_errors(data)
     )

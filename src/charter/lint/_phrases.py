@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from charter.diagnostics import Rule
 from charter.lint import _rules as rules
@@ -38,81 +39,97 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
-_QUANTIFIER = _phrase_pattern(words.QUANTIFIERS)
-_VAGUE = _phrase_pattern(words.VAGUE_TERMS)
-_LOOPHOLE = _phrase_pattern(words.LOOPHOLES)
-_OPEN_LIST = _phrase_pattern(words.OPEN_LISTS)
-_AND_OR = re.compile(r"\b(?:and\s*/\s*or|or\s*/\s*and)\b", re.IGNORECASE)
-_COMPARATIVE = re.compile(
-    r"\b(?:(?P<word>" + "|".join(words.COMPARATIVES) + r")|"
-    r"(?P<degree>more|less|most|least)\s+(?P<adjective>[a-z]+(?:"
-    + "|".join(words.ADJECTIVE_ENDINGS)
-    + r")))\b",
-    re.IGNORECASE,
-)
-_REFERENCE = re.compile(
-    r"\b(?:than|as\s+\w+\s+as|compared|relative\s+to|of\s+(?:all|the|its|their|these|those))\b",
-    re.IGNORECASE,
-)
-_COMPARATIVE_IDIOMS = re.compile(
-    r"\b(?:best\s+interests?|best\s+practices?|do(?:es)?\s+(?:its|their|your)\s+best|"
-    r"at\s+best|no\s+longer|any\s+longer|(?:is|are)\s+better\s+(?:to|off)|"
-    r"(?:had|would)\s+better|more\s+or\s+less|the\s+more|most\s+likely|more\s+likely|"
-    r"less\s+likely|best\s+(?:intentions?|judge?ment|guess)|(?:would\s+be|is|are)\s+best|"
-    r"feel\s+better|longer\s+(?:conversations?|form|texts?|documents?|responses?|outputs?))\b",
-    re.IGNORECASE,
-)
-_PASSIVE = re.compile(
-    r"\b(?:must|should|shall|may)(?:\s+(?:not|never|also|only|always|still|"
-    r"\w+ly))*\s+(?:be|get)\s+(?:\w+ly\s+)?"
-    r"(?P<participle>[a-z]+ed|" + "|".join(words.IRREGULAR_PARTICIPLES) + r")\b"
-    r"(?P<after>\s+\w+)?",
-)
-_AGENT = re.compile(r"\bby\b", re.IGNORECASE)
-_DOUBLE_NEGATIVE = re.compile(
-    r"\b(?:not|never|cannot|no)\s+(?:\w+\s+){0,2}?"
-    r"(?P<second>un(?:common|usual|likely|reasonabl[ey]|acceptable|helpful|safe|clear|"
-    r"necessar(?:y|ily)|important|related|true|aware|known|willing|able|wanted|warranted|"
-    r"justified|kind|fair|ethical|lawful)|impossible|infrequent(?:ly)?|insignificant|"
-    r"inappropriate|nothing|nobody|none|never)\b"
-    r"|\bnot\s+without\b",
-    re.IGNORECASE,
-)
-_PLACEHOLDER = re.compile(
-    r"\b(?:TODO|TBD|TBA|TBC|FIXME|XXX)\b|\?{3,}|\[(?:insert|placeholder|fill in)[^\]\n]*\]",
-)
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|without|neither|nor|avoid|avoids|refuse|refuses|cannot)\b|n't\b",
-    re.IGNORECASE,
-)
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|where)\b", re.IGNORECASE)
-_UPPER_MODAL = re.compile(
-    r"\b(?:MUST(?:\s+NOT)?|SHOULD(?:\s+NOT)?|SHALL(?:\s+NOT)?|MAY|REQUIRED|RECOMMENDED|OPTIONAL)\b"
-)
-_LOWER_MODAL = re.compile(r"\b(?:must|should|shall)(?:\s+not)?\b")
+class _Patterns:
+    """The rules' regular expressions. Compiled on first use, not at import: the phrase tables
+    take ~5 ms to compile, which `import charter.check` (every command's start-up) should not pay.
+    """
+
+    def __init__(self) -> None:
+        self.quantifier = _phrase_pattern(words.QUANTIFIERS)
+        self.vague = _phrase_pattern(words.VAGUE_TERMS)
+        self.loophole = _phrase_pattern(words.LOOPHOLES)
+        self.open_list = _phrase_pattern(words.OPEN_LISTS)
+        self.and_or = re.compile(r"\b(?:and\s*/\s*or|or\s*/\s*and)\b", re.IGNORECASE)
+        self.comparative = re.compile(
+            r"\b(?:(?P<word>" + "|".join(words.COMPARATIVES) + r")|"
+            r"(?P<degree>more|less|most|least)\s+(?P<adjective>[a-z]+(?:"
+            + "|".join(words.ADJECTIVE_ENDINGS)
+            + r")))\b",
+            re.IGNORECASE,
+        )
+        self.reference = re.compile(
+            r"\b(?:than|as\s+\w+\s+as|compared|relative\s+to|of\s+(?:all|the|its|their|these|those))\b",
+            re.IGNORECASE,
+        )
+        self.comparative_idioms = re.compile(
+            r"\b(?:best\s+interests?|best\s+practices?|do(?:es)?\s+(?:its|their|your)\s+best|"
+            r"at\s+best|no\s+longer|any\s+longer|(?:is|are)\s+better\s+(?:to|off)|"
+            r"(?:had|would)\s+better|more\s+or\s+less|the\s+more|most\s+likely|more\s+likely|"
+            r"less\s+likely|best\s+(?:intentions?|judge?ment|guess)|(?:would\s+be|is|are)\s+best|"
+            r"feel\s+better|longer\s+(?:conversations?|form|texts?|documents?|responses?|outputs?))\b",
+            re.IGNORECASE,
+        )
+        self.passive = re.compile(
+            r"\b(?:must|should|shall|may)(?:\s+(?:not|never|also|only|always|still|"
+            r"\w+ly))*\s+(?:be|get)\s+(?:\w+ly\s+)?"
+            r"(?P<participle>[a-z]+ed|" + "|".join(words.IRREGULAR_PARTICIPLES) + r")\b"
+            r"(?P<after>\s+\w+)?",
+        )
+        self.agent = re.compile(r"\bby\b", re.IGNORECASE)
+        self.double_negative = re.compile(
+            r"\b(?:not|never|cannot|no)\s+(?:\w+\s+){0,2}?"
+            r"(?P<second>un(?:common|usual|likely|reasonabl[ey]|acceptable|helpful|safe|clear|"
+            r"necessar(?:y|ily)|important|related|true|aware|known|willing|able|wanted|warranted|"
+            r"justified|kind|fair|ethical|lawful)|impossible|infrequent(?:ly)?|insignificant|"
+            r"inappropriate|nothing|nobody|none|never)\b"
+            r"|\bnot\s+without\b",
+            re.IGNORECASE,
+        )
+        self.placeholder = re.compile(
+            r"\b(?:TODO|TBD|TBA|TBC|FIXME|XXX)\b|\?{3,}|\[(?:insert|placeholder|fill in)[^\]\n]*\]",
+        )
+        self.negation = re.compile(
+            r"\b(?:not|never|no|without|neither|nor|avoid|avoids|refuse|refuses|cannot)\b|n't\b",
+            re.IGNORECASE,
+        )
+        self.condition = re.compile(r"\b(?:if|when|whenever|unless|where)\b", re.IGNORECASE)
+        self.upper_modal = re.compile(
+            r"\b(?:MUST(?:\s+NOT)?|SHOULD(?:\s+NOT)?|SHALL(?:\s+NOT)?|MAY|REQUIRED|RECOMMENDED|OPTIONAL)\b"
+        )
+        self.lower_modal = re.compile(r"\b(?:must|should|shall)(?:\s+not)?\b")
+        self.modal_head = re.compile(
+            r"\b(?:must|should|shall|may|will|can|cannot|never|always|avoid|prefer)\b",
+            re.IGNORECASE,
+        )
+        self.permission = re.compile(
+            r"\b(?:is|are|be)\s+(?:not\s+)?(?:un)?acceptable\s+to\b", re.IGNORECASE
+        )
+        self.criteria_after = re.compile(
+            r"^(?:\s+[\w'-]+){0,3}?\s*(?:enough\s+(?:that|to)\b|such\s+that\b|\(e\.g\.|\(such\s+as|"
+            r",\s+such\s+as\b|\(i\.e\.|\(see\b)",
+            re.IGNORECASE,
+        )
+        self.standard_person = re.compile(
+            r"^\s+(?:\w+\s+)?(?:user|users|person|people|human|humans|observer|reader|adult)\b",
+            re.IGNORECASE,
+        )
+        self.standard_inference = re.compile(
+            r"^\s+(?:inferred|expected|foreseeable|foreseen|believed?)\b", re.IGNORECASE
+        )
+        self.purpose_after = re.compile(r"^\s+to\s+[a-z]+", re.IGNORECASE)
+        self.relative_before = re.compile(
+            r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+        )
+        self.actor = re.compile(r"\b(?:assistant|model|assistant's|model's)\b", re.IGNORECASE)
+        self.negated_before = re.compile(r"\b(?:not|never|no|nor)\b|n't\b", re.IGNORECASE)
 
 
-_MODAL_HEAD = re.compile(
-    r"\b(?:must|should|shall|may|will|can|cannot|never|always|avoid|prefer)\b", re.IGNORECASE
-)
+@lru_cache(maxsize=1)
+def _re() -> _Patterns:
+    return _Patterns()
+
+
 _OBLIGATION_REACH = 4
-_PERMISSION = re.compile(r"\b(?:is|are|be)\s+(?:not\s+)?(?:un)?acceptable\s+to\b", re.IGNORECASE)
-_CRITERIA_AFTER = re.compile(
-    r"^(?:\s+[\w'-]+){0,3}?\s*(?:enough\s+(?:that|to)\b|such\s+that\b|\(e\.g\.|\(such\s+as|"
-    r",\s+such\s+as\b|\(i\.e\.|\(see\b)",
-    re.IGNORECASE,
-)
-_STANDARD_PERSON = re.compile(
-    r"^\s+(?:\w+\s+)?(?:user|users|person|people|human|humans|observer|reader|adult)\b",
-    re.IGNORECASE,
-)
-_STANDARD_INFERENCE = re.compile(
-    r"^\s+(?:inferred|expected|foreseeable|foreseen|believed?)\b", re.IGNORECASE
-)
-_PURPOSE_AFTER = re.compile(r"^\s+to\s+[a-z]+", re.IGNORECASE)
-_RELATIVE_BEFORE = re.compile(r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-_ACTOR = re.compile(r"\b(?:assistant|model|assistant's|model's)\b", re.IGNORECASE)
-_NEGATED_BEFORE = re.compile(r"\b(?:not|never|no|nor)\b|n't\b", re.IGNORECASE)
 _SOFTENERS = ("try", "tries", "strive", "strives", "attempt", "attempts", "aim", "aims")
 
 
@@ -120,7 +137,7 @@ def _in_obligation(block: Block, sentence: Sentence, position: int) -> bool:
     """Whether `position` is within a few words after a modal verb, with no punctuation between:
     the words are the object of the obligation (`should offer several options`)."""
     window = block.plain[max(sentence.start, position - 80) : position]
-    heads = list(_MODAL_HEAD.finditer(window))
+    heads = list(_re().modal_head.finditer(window))
     if not heads:
         return False
     between = window[heads[-1].end() :]
@@ -184,7 +201,7 @@ def _sentence_matches(
 
 def vague_quantifiers(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _QUANTIFIER, requirement_only=True, trigger="quantifier"
+        block, _re().quantifier, requirement_only=True, trigger="quantifier"
     ):
         word = " ".join(match.group(0).split())
         before = block.plain[max(sentence.start, match.start() - 8) : match.start()].lower()
@@ -195,7 +212,7 @@ def vague_quantifiers(block: Block) -> Iterator[Hit]:
             continue
         if not _in_obligation(block, sentence, match.start()):
             continue
-        if _CRITERIA_AFTER.match(block.plain[match.end() : match.end() + 60]):
+        if _re().criteria_after.match(block.plain[match.end() : match.end() + 60]):
             continue
         yield Hit(
             rules.VAGUE_QUANTIFIER,
@@ -207,14 +224,16 @@ def vague_quantifiers(block: Block) -> Iterator[Hit]:
 
 
 def vague_terms(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(block, _VAGUE, requirement_only=True, trigger="vague"):
+    for sentence, match in _sentence_matches(
+        block, _re().vague, requirement_only=True, trigger="vague"
+    ):
         word = " ".join(match.group(0).split())
         after = block.plain[match.end() : match.end() + 60]
         around = block.plain[max(sentence.start, match.start() - 12) : match.end() + 4]
-        if _CRITERIA_AFTER.match(after) or _PERMISSION.search(around):
+        if _re().criteria_after.match(after) or _re().permission.search(around):
             continue
         if word.lower().startswith("reasonabl") and (
-            _STANDARD_PERSON.match(after) or _STANDARD_INFERENCE.match(after)
+            _re().standard_person.match(after) or _re().standard_inference.match(after)
         ):
             continue
         yield Hit(
@@ -228,24 +247,26 @@ def vague_terms(block: Block) -> Iterator[Hit]:
 
 def loopholes(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _LOOPHOLE, requirement_only=True, trigger="loophole"
+        block, _re().loophole, requirement_only=True, trigger="loophole"
     ):
         word = " ".join(match.group(0).split())
         after = block.plain[match.end() : match.end() + 60]
-        if _CRITERIA_AFTER.match(after) or (
-            word.lower().startswith("if ") and _PURPOSE_AFTER.match(after)
+        if _re().criteria_after.match(after) or (
+            word.lower().startswith("if ") and _re().purpose_after.match(after)
         ):
             continue
         if word.split()[0].lower() in _SOFTENERS:
             before = block.plain[max(sentence.start, match.start() - 60) : match.start()]
-            heads = list(_MODAL_HEAD.finditer(before))
+            heads = list(_re().modal_head.finditer(before))
             tail = before[heads[-1].end() :] if heads else ""
             if (
                 not heads
                 or len(tail.split()) > 2
-                or _NEGATED_BEFORE.search(tail)
-                or _NEGATED_BEFORE.search(before[max(0, heads[-1].start() - 8) : heads[-1].start()])
-                or _NEGATED_BEFORE.search(heads[-1].group(0))
+                or _re().negated_before.search(tail)
+                or _re().negated_before.search(
+                    before[max(0, heads[-1].start() - 8) : heads[-1].start()]
+                )
+                or _re().negated_before.search(heads[-1].group(0))
                 or heads[-1].group(0).lower() in ("never", "avoid", "cannot")
             ):
                 continue
@@ -260,7 +281,7 @@ def loopholes(block: Block) -> Iterator[Hit]:
 
 def open_lists(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _OPEN_LIST, requirement_only=False, trigger="open"
+        block, _re().open_list, requirement_only=False, trigger="open"
     ):
         word = " ".join(match.group(0).split())
         if word.lower().startswith("and so") and re.match(
@@ -320,10 +341,10 @@ def _ends_sentence(block: Block, end: int) -> bool:
 
 def and_or(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _AND_OR, requirement_only=False, trigger="and-or"
+        block, _re().and_or, requirement_only=False, trigger="and-or"
     ):
         before = block.plain[sentence.start : match.start()]
-        safe = bool(_NEGATION.search(before) or _CONDITION.search(before))
+        safe = bool(_re().negation.search(before) or _re().condition.search(before))
         hint = (
             "here plain `or` means the same (negation or condition): `--fix` writes it"
             if safe
@@ -341,14 +362,14 @@ def and_or(block: Block) -> Iterator[Hit]:
 
 def comparisons(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _COMPARATIVE, requirement_only=True, trigger="comparative"
+        block, _re().comparative, requirement_only=True, trigger="comparative"
     ):
         text = block.plain[sentence.start : sentence.end]
-        if _REFERENCE.search(text):
+        if _re().reference.search(text):
             continue
         if any(
             idiom.start() <= match.start() - sentence.start < idiom.end()
-            for idiom in _COMPARATIVE_IDIOMS.finditer(text)
+            for idiom in _re().comparative_idioms.finditer(text)
         ):
             continue
         if not _in_obligation(block, sentence, match.start()):
@@ -365,19 +386,19 @@ def comparisons(block: Block) -> Iterator[Hit]:
 
 def passives(block: Block) -> Iterator[Hit]:
     for sentence, match in _sentence_matches(
-        block, _PASSIVE, requirement_only=True, trigger="passive"
+        block, _re().passive, requirement_only=True, trigger="passive"
     ):
         participle = match["participle"]
         after = (match["after"] or "").strip().lower()
         if participle in words.STATIVE_PARTICIPLES or after in ("to", "that", "with", "in"):
             continue
-        if _AGENT.search(block.plain, match.end("participle"), sentence.end):
+        if _re().agent.search(block.plain, match.end("participle"), sentence.end):
             continue
-        if _RELATIVE_BEFORE.search(
+        if _re().relative_before.search(
             block.plain[max(sentence.start, match.start() - 30) : match.start()]
         ):
             continue
-        if _ACTOR.search(block.plain):
+        if _re().actor.search(block.plain):
             continue  # the paragraph names the assistant, the actor a passive leaves implicit
         yield Hit(
             rules.PASSIVE_WITHOUT_AGENT,
@@ -391,7 +412,7 @@ def passives(block: Block) -> Iterator[Hit]:
 
 def double_negatives(block: Block) -> Iterator[Hit]:
     for _, match in _sentence_matches(
-        block, _DOUBLE_NEGATIVE, requirement_only=False, trigger="negative"
+        block, _re().double_negative, requirement_only=False, trigger="negative"
     ):
         words_found = " ".join(match.group(0).split())
         yield Hit(
@@ -404,7 +425,7 @@ def double_negatives(block: Block) -> Iterator[Hit]:
 
 
 def placeholders(block: Block) -> Iterator[Hit]:
-    for match in _PLACEHOLDER.finditer(block.plain):
+    for match in _re().placeholder.finditer(block.plain):
         yield Hit(
             rules.PLACEHOLDER,
             match.start(),
@@ -417,7 +438,7 @@ def placeholders(block: Block) -> Iterator[Hit]:
 def modal_case(block: Block, style: str) -> Iterator[Hit]:
     if style == "rfc2119":
         for _, match in _sentence_matches(
-            block, _LOWER_MODAL, requirement_only=True, trigger="passive"
+            block, _re().lower_modal, requirement_only=True, trigger="passive"
         ):
             word = " ".join(match.group(0).split())
             yield Hit(
@@ -430,7 +451,7 @@ def modal_case(block: Block, style: str) -> Iterator[Hit]:
             )
         return
     for _, match in _sentence_matches(
-        block, _UPPER_MODAL, requirement_only=False, trigger="upper-modal"
+        block, _re().upper_modal, requirement_only=False, trigger="upper-modal"
     ):
         word = " ".join(match.group(0).split())
         yield Hit(

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from charter.spec._markdown import MAX_NESTING
 from charter.spec._text import CLAUSE_TAG, sentence_bounds
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 CLARIFICATIONS_TITLE = "Clarifications"
 _EXAMPLE_TITLE = re.compile(r"^\*\*Example\*\*\s*:?")
@@ -107,6 +107,10 @@ class ProseFile:
 def block_parser() -> MarkdownIt:
     """The spec reader's markdown dialect, block structure only: the linter reads each block's
     source text itself, so inline parsing would be wasted work."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     parser.use(front_matter_plugin).use(admon_plugin).enable("table")
     parser.disable("inline")

@@ -1,8 +1,10 @@
 """Precedents: decided cases under `precedents/`, used as few-shot context, as the judge's unit
 tests (`charter calibrate`) and as regression tests for the model (`charter test --precedents`).
+
+The `P` rules (`_rules`) register when `charter.check` is imported, so that importing this
+package (as `charter test` does at start-up) does not load every checker.
 """
 
-from charter.precedent import _rules as _rules
 from charter.precedent._import import OK_NOTE, from_examples, section_clauses
 from charter.precedent._model import (
     PRECEDENT_DIR,

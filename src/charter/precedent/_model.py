@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from charter.model._types import Message
 
 VERDICTS = ("comply", "violate", "not_applicable")
@@ -94,6 +92,8 @@ class Precedent:
             data["note"] = self.note
         if self.pair:
             data["pair"] = self.pair
+        import yaml  # deferred: ~8 ms at start-up
+
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -121,6 +121,8 @@ class PrecedentFormatError(ValueError):
 
 def _key_lines(text: str) -> dict[str, int]:
     """1-based line of each top-level key, from the YAML node tree."""
+    import yaml
+
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
@@ -136,6 +138,8 @@ def read_precedent(path: Path, display: str | None = None) -> Precedent:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise PrecedentFormatError(where, 1, "not UTF-8 text; save it as UTF-8") from None
+    import yaml
+
     try:
         data = yaml.safe_load(text)
         lines = _key_lines(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
@@ -103,6 +102,8 @@ def render_json(report: RunReport) -> str:
 def render_junit(report: RunReport) -> str:
     """A testsuite per clause, a testcase per prompt and epoch: violate is a failure, error an
     error, needs_review and not_applicable are skipped."""
+    import xml.etree.ElementTree as ET  # ~15 ms; only the junit report needs it
+
     root = ET.Element("testsuites", name=f"charter run {report.run.id}")
     suites: dict[str, ET.Element] = {}
     counts: dict[str, dict[str, int]] = {}

@@ -10,15 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.attrs.parse import ParseError
-from mdit_py_plugins.attrs.parse import parse as parse_attrs
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING, Any
 
 from charter._source import Span
 from charter.diagnostics import Diagnostics
@@ -43,6 +35,10 @@ from charter.spec._rules import (
 )
 from charter.spec._text import CLAUSE_TAG, modal_words, sentence_bounds, slugify, strip_tags
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 MAX_NESTING = 20
 _TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _EXAMPLE_TITLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*)$", re.DOTALL)
@@ -56,6 +52,12 @@ _TITLE_REF = "\x00"  # marks a `[?](#id)` link in plain text until titles are kn
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The shared markdown-it parser: CommonMark, tables, front matter, admonitions."""
+    # Imported here, not at module level: markdown-it and its plugins cost ~20 ms, which commands
+    # that never read a spec (`charter --version`) should not pay.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     parser.use(front_matter_plugin).use(admon_plugin).enable("table")
     return parser
@@ -168,6 +170,8 @@ class _Walker:
             self.inline(parsed[0])
 
     def front_matter(self, token: Token) -> None:
+        import yaml
+
         try:
             data = yaml.safe_load(token.content) if token.content.strip() else {}
         except yaml.YAMLError as error:
@@ -200,6 +204,9 @@ class _Walker:
         attrs: dict[str, str] = {}
         found = _TRAILING_ATTRS.search(content)
         if found is not None:
+            from mdit_py_plugins.attrs.parse import ParseError
+            from mdit_py_plugins.attrs.parse import parse as parse_attrs
+
             try:
                 _, attrs = parse_attrs(found.group(1))
                 content = content[: found.start()]
