@@ -65,3 +65,37 @@ def test_spec_files_listed_in_charter_toml(make_project: MakeProject) -> None:
     assert [(d.code, d.span.file, d.span.line) for d in result.diagnostics] == [
         ("S102", "spec/b.md", 3)
     ]
+
+
+def test_an_unselected_checker_does_not_run(tmp_path: Path) -> None:
+    """A checker runs only when one of its rules is selected: the linter, which costs as much as
+    reading the spec, is skipped by a plain `charter check`."""
+    from charter.check._registry import checker, registered
+    from charter.diagnostics import Severity, rule
+
+    calls: list[str] = []
+    probe = rule("Z901", "probe-finding", Severity.WARNING, "A probe.", "Example: x. Fix: y.")
+
+    @checker(rules=("Z9",))
+    def probing(spec: object, sink: object) -> None:
+        calls.append("ran")
+
+    try:
+        (tmp_path / "spec.md").write_text("# A {#a}\n\nThe assistant must wave.\n")
+        check_path(tmp_path, select=["S"])
+        assert calls == []
+        check_path(tmp_path, ignore=["Z9"])
+        assert calls == []
+        check_path(tmp_path, select=["Z9"], ignore=["probe-finding"])
+        assert calls == []
+        check_path(tmp_path, select=["Z901"])
+        assert calls == ["ran"]
+        check_path(tmp_path)  # every family but the opt-in L runs by default
+        assert calls == ["ran", "ran"]
+    finally:
+        from charter.check import _registry
+
+        _registry._CHECKERS[:] = [r for r in registered() if r.function is not probing]
+        from charter import diagnostics
+
+        diagnostics._RULES.pop(probe.code, None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.check._registry import checkers
+from charter.check._registry import Registered, registered
 from charter.diagnostics import (
     Diagnostic,
     Diagnostics,
@@ -66,6 +66,16 @@ def _matches(code: str, patterns: list[str], *, selecting: bool = False) -> bool
     return False
 
 
+def _wanted(entry: Registered, chosen: list[str], skipped: list[str]) -> bool:
+    """Whether a checker can report anything the selection keeps."""
+    if not entry.rules:
+        return True
+    codes = [r.code for r in all_rules() if r.code.startswith(entry.rules)]
+    return any(
+        _matches(code, chosen, selecting=True) and not _matches(code, skipped) for code in codes
+    )
+
+
 def _config_list(config: ProjectConfig, key: str) -> list[str]:
     value = config.check.get(key, [])
     return [str(item) for item in value] if isinstance(value, list) else []
@@ -119,11 +129,12 @@ def check_spec(
     """Run every registered checker and filter the findings."""
     sink = Diagnostics()
     sink.extend(read_findings)
-    if not any(d.severity == Severity.FATAL for d in read_findings.items):
-        for run in checkers():
-            run(spec, sink)
     chosen = select or _config_list(config, "select") or default_selection()
     skipped = [*(ignore or []), *_config_list(config, "ignore")]
+    if not any(d.severity == Severity.FATAL for d in read_findings.items):
+        for entry in registered():
+            if _wanted(entry, chosen, skipped):
+                entry.function(spec, sink)
     overrides: dict[str, Any] = config.check.get("severity", {})
     suppressions = _Suppressions(Path(spec.root))
     result = CheckResult(spec)

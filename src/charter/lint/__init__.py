@@ -32,6 +32,13 @@ __all__ = [
 
 
 @checker
+def check_lint_settings(spec: Spec, sink: Diagnostics) -> None:
+    """Validate `[lint]` in charter.toml even when no lint rule is selected: a bad setting is
+    reported on the first `charter check`, not when the linter is first switched on."""
+    project_lint_config(spec.root)
+
+
+@checker(rules=("L",))
 def check_lint(spec: Spec, sink: Diagnostics) -> None:
     """Add every lint finding to the `charter check` sink."""
     report = lint_spec(spec, project_lint_config(spec.root))
