@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import charter.check._registry as registry
 from charter.check import check_spec
-from charter.lint import check_lint, lint_spec, project_lint_config
+from charter.check._engine import default_selection
+from charter.lint import lint_spec, project_lint_config
 from charter.lint._calibration import (
     default_set_precision,
     format_table,
@@ -48,14 +48,10 @@ def median_seconds(work: Callable[[], object]) -> float:
 
 
 def parse_and_check(path: Path, *, lint: bool) -> None:
-    saved = list(registry._CHECKERS)
-    if not lint:
-        registry._CHECKERS[:] = [c for c in saved if c is not check_lint]
-    try:
-        project = load_project(path)
-        check_spec(project.spec, project.findings, project.config)
-    finally:
-        registry._CHECKERS[:] = saved
+    """Read and check the spec: the default rule set, or with the linter's rules selected too."""
+    project = load_project(path)
+    select = [*default_selection(), "L"] if lint else None
+    check_spec(project.spec, project.findings, project.config, select=select)
 
 
 def proselint_seconds(text: str) -> float | None:
