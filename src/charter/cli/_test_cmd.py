@@ -156,11 +156,7 @@ def _open_store(root: Path, *, must_exist: bool) -> Iterator[RunStore]:
 
 
 def _provider(spec: str, config: ProjectConfig) -> Provider:
-    models = config.raw.get("models", {})
-    options = models.get(spec, {}) if isinstance(models, dict) else {}
-    if not isinstance(options, dict):
-        raise UsageError(f'charter.toml [models."{spec}"] must be a table of provider options')
-    return get_provider(spec, **options)
+    return get_provider(spec, **config.provider_options(spec))
 
 
 def _judge(

@@ -76,20 +76,8 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
         threshold=_fraction(table, "threshold", SEMANTIC_THRESHOLD, path),
         similarity=_fraction(table, "similarity", CORE_SIMILARITY, path),
         judge=judge,
-        judge_options=_model_options(config, judge) if judge else {},
+        judge_options=config.provider_options(judge) if judge else {},
     )
-
-
-def _model_options(config: ProjectConfig, model: str) -> dict[str, Any]:
-    """`[models."PROVIDER:MODEL"]`: the same provider options `charter test` passes."""
-    models = config.raw.get("models", {})
-    options = models.get(model, {}) if isinstance(models, dict) else {}
-    if not isinstance(options, dict):
-        raise SpecLoadError(
-            f'{config.config_file}: [models."{model}"] must be a table of provider options',
-            'e.g. base_url = "http://127.0.0.1:8000/v1"',
-        )
-    return dict(options)
 
 
 def _line_of(text: str, occurrence: int) -> int:

@@ -56,11 +56,7 @@ def templates(config: ProjectConfig) -> Templates:
 
 
 def provider_for(spec: str, config: ProjectConfig) -> Provider:
-    models = config.raw.get("models", {})
-    options = models.get(spec, {}) if isinstance(models, dict) else {}
-    if not isinstance(options, dict):
-        raise JudgeSetupError(f'charter.toml [models."{spec}"] must be a table of provider options')
-    return get_provider(spec, **options)
+    return get_provider(spec, **config.provider_options(spec))
 
 
 def build_judge(

@@ -59,6 +59,19 @@ class ProjectConfig:
     raw: dict[str, Any] = field(default_factory=dict)
     """The whole file, for the sections later stages read (`[test]`, `[models]`...)."""
 
+    def provider_options(self, model: str) -> dict[str, Any]:
+        """Options for one provider from `[models."PROVIDER:MODEL"]` (e.g. `base_url`): the
+        same table serves the model under test, judges and the conflict adjudicator."""
+        models = self.raw.get("models", {})
+        options = models.get(model, {}) if isinstance(models, dict) else {}
+        if not isinstance(options, dict):
+            raise SpecLoadError(
+                f'{self.config_file or CONFIG_NAME}: [models."{model}"] must be a table of '
+                "provider options",
+                'e.g. base_url = "http://127.0.0.1:8000/v1"',
+            )
+        return dict(options)
+
     @property
     def max_file_bytes(self) -> int:
         value = self.check.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)
