@@ -76,3 +76,26 @@ def test_time_limit_stops_generation_and_the_model_still_works() -> None:
         generate(QUESTION, GenerateConfig(max_tokens=400, timeout=0.05))
     assert caught.value.retryable is True
     assert generate(QUESTION, GenerateConfig(max_tokens=4)).output_tokens
+
+
+def test_a_process_that_used_the_model_exits_without_a_traceback() -> None:
+    """Loaded models are freed before interpreter shutdown (llama-cpp's own finaliser, left to
+    run at shutdown, prints 'Exception ignored ... TypeError')."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio\n"
+        "from charter.model import GenerateConfig, Message, get_provider\n"
+        "provider = get_provider('local:smollm2')\n"
+        "config = GenerateConfig(max_tokens=4)\n"
+        "out = asyncio.run(provider.generate([Message('user', 'Hi')], config))\n"
+        "print(len(out.text) >= 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.resources
 import importlib.util
 import threading
@@ -43,6 +44,17 @@ class _Loaded:
 
 _loaded: dict[tuple[str, int, int | None], _Loaded] = {}
 _loading = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free loaded models while the interpreter is still whole: left to garbage collection at
+    shutdown, llama-cpp-python's finaliser runs after its own globals are gone and prints a
+    traceback."""
+    with _loading:
+        for loaded in _loaded.values():
+            loaded.llama.close()
+        _loaded.clear()
 
 
 def model_path(model: str) -> Path:
