@@ -58,7 +58,9 @@ def add(
     sample_id: Annotated[int, typer.Argument(help="The sample's id (`charter show-run`).")],
     verdict: Annotated[str, typer.Option(help="comply, violate or not_applicable.")],
     why: Annotated[str, typer.Option("--why", help="The reason for the verdict.")],
-    path: Annotated[Path, typer.Option("--path", help="The spec project folder.")] = Path(),
+    path: Annotated[
+        Path, typer.Option("--project", "-p", "--path", help="The spec project folder.")
+    ] = Path(),
     by: Annotated[str | None, typer.Option("--by", help="Who decided (default: $USER).")] = None,
 ) -> None:
     """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""

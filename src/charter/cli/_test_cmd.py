@@ -513,7 +513,7 @@ def _review_hint(waiting: int, run_id: str, root: Path, *, has_judge: bool) -> s
     replies = "reply needs" if waiting == 1 else "replies need"
     how = [
         f"read them with `charter show-run {run_id} {root}`",
-        f"decide each with `charter precedent add {run_id} SAMPLE_ID --path {root} "
+        f"decide each with `charter precedent add {run_id} SAMPLE_ID --project {root} "
         '--verdict comply|violate --why "..."`',
     ]
     if not has_judge:

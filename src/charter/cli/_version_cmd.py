@@ -33,7 +33,9 @@ InRepoArg = Annotated[
     Path | None,
     typer.Argument(help="With revisions: the spec folder inside the repository (default: .).'"),
 ]
-ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="The spec project folder.")]
+ProjectOpt = Annotated[
+    Path, typer.Option("--project", "-p", "--path", help="The spec project folder.")
+]
 
 
 @contextmanager
