@@ -294,8 +294,7 @@ class RunStore:
     def run(self, run_id: str) -> RunRecord:
         with self._errors():
             row = self.db.execute(
-                "SELECT id, created, finished, status, project, model, grader, settings, planned"
-                " FROM runs WHERE id = ?",
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?",
                 (run_id,),
             ).fetchone()
         if row is None:
@@ -459,8 +458,8 @@ class RunStore:
         """The newest complete run of `model` graded by `grader` (None: checks only)."""
         with self._errors():
             row = self.db.execute(
-                "SELECT id, created, finished, status, project, model, grader, settings, planned"
-                " FROM runs WHERE status = 'complete' AND model = ? AND grader IS ?"
+                f"SELECT {_RUN_COLUMNS} FROM runs"
+                " WHERE status = 'complete' AND model = ? AND grader IS ?"
                 " ORDER BY rowid DESC LIMIT 1",
                 (model, grader),
             ).fetchone()
@@ -515,6 +514,10 @@ class RunStore:
                 f" clause_ids, created FROM {table} WHERE sample_id = ? ORDER BY id",
                 (copy, sample_id),
             )
+
+
+_RUN_COLUMNS = "id, created, finished, status, project, model, grader, settings, planned"
+"""The columns `_run_record` reads."""
 
 
 def _run_record(row: sqlite3.Row) -> RunRecord:
