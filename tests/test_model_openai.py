@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from charter.model import (
     GenerateConfig,
     Message,
-    ModelOutput,
     ProviderError,
     RateLimited,
-    get_provider,
 )
+from provider_calls import generate
 from servers._base import LoopbackServer, free_port
-from servers.faults import REPLY, start_fault_server
+from servers.faults import REPLY
 from servers.llama_server import LlamaServer
 
 QUESTION = [
     Message("developer", "You are a helpful assistant. Answer briefly."),
     Message("user", "What is the capital of France?"),
 ]
-
-
-@pytest.fixture(scope="module")
-def faults() -> Iterator[LoopbackServer]:
-    server = start_fault_server()
-    yield server
-    server.stop()
-
-
-def generate(spec: str, messages: list[Message], config: GenerateConfig, **options: Any) -> Any:
-    async def call() -> ModelOutput:
-        provider = get_provider(spec, **options)
-        try:
-            return await provider.generate(messages, config)
-        finally:
-            await provider.aclose()
-
-    return asyncio.run(call())
 
 
 def test_real_reply_from_llama_cpp_server(llama_server: LlamaServer) -> None:

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 from test_run_helpers import charter, environment, query
 
 SPEC = """\
@@ -101,11 +103,7 @@ TEST = ("test", ".", "--model", "python:bot:reply")
 
 def _project(root: Path) -> Path:
     files = {"spec.md": SPEC, "bot.py": BOT, "charter.toml": CONFIG, **PROMPTS}
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def _latest_run(root: Path) -> tuple[str, str]:

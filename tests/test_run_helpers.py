@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 SPEC = """\
 # Helpdesk {#helpdesk authority=root}
 
@@ -137,11 +139,7 @@ PROMPT_COUNT = 4
 def make_spec(root: Path, extra: dict[str, str] | None = None) -> Path:
     """Write the helpdesk spec, its prompt files and `bot.py` into `root`."""
     files = {"spec.md": SPEC, "bot.py": BOT, **PROMPTS, **(extra or {})}
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def environment(root: Path, **extra: str) -> dict[str, str]:

@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+from tests.conftest import write_tree
+
 from servers.llama_server import LlamaServer
 from test_run_helpers import charter, query
 
@@ -66,11 +68,7 @@ def _project(root: Path, base_url: str) -> Path:
         "charter.toml": f'[models."openai:smollm2"]\nbase_url = "{base_url}"\n',
         **PROMPTS,
     }
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def test_charter_test_against_llama_cpp_server(tmp_path: Path, llama_server: LlamaServer) -> None:
