@@ -8,6 +8,7 @@ conflicts, lint), so the library and the command line find the same things::
     print(render(result, "text"))
 """
 
+from charter.check import _front_matter as _front_matter
 from charter.check import _structure as _structure
 from charter.check._engine import CheckResult, check_path, check_spec
 from charter.check._format import render, summary_line

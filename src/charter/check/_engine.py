@@ -16,7 +16,8 @@ from charter.diagnostics import (
     get_rule,
     sort_key,
 )
-from charter.spec import ProjectConfig, Spec, load_project
+from charter.spec import ProjectConfig, Spec, SpecLoadError, load_project
+from charter.spec._config_schema import did_you_mean
 
 _SUPPRESS = re.compile(r"<!--\s*charter:\s*ignore(?P<file>-file)?\s+(?P<codes>[\w\s,-]+?)\s*-->")
 
@@ -81,6 +82,80 @@ def _config_list(config: ProjectConfig, key: str) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
+def _names_a_rule(pattern: str) -> bool:
+    """ALL, a rule's code or name, or a prefix of at least one code (`S`, `S1`, `L0`)."""
+    text = pattern.strip()
+    if text.upper() == "ALL" or get_rule(text) is not None:
+        return True
+    return any(rule.code.startswith(text.upper()) for rule in all_rules()) and text.isalnum()
+
+
+#: Words people write for a rule family; used only to suggest the family's letter.
+_FAMILY_WORDS = {
+    "lint": "L",
+    "linter": "L",
+    "structure": "S",
+    "structural": "S",
+    "conflict": "C",
+    "conflicts": "C",
+    "modules": "C",
+    "precedent": "P",
+    "precedents": "P",
+}
+
+
+def _guess_rule(pattern: str) -> str | None:
+    text = pattern.strip()
+    family = text.rstrip("0123456789OoIl")
+    digits = text[len(family) :].upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    if digits and get_rule(family + digits) is not None:
+        return family.upper() + digits  # S1O2: a letter O for a zero
+    if text.lower() in _FAMILY_WORDS:
+        return _FAMILY_WORDS[text.lower()]
+    rules = all_rules()
+    options = ["ALL", *(r.code for r in rules), *(r.name for r in rules)]
+    return did_you_mean(text, options)
+
+
+def _unknown_rule(pattern: str) -> str:
+    """What to say about a pattern that names no rule, with the likeliest meant one."""
+    guess = _guess_rule(pattern)
+    if guess is not None:
+        return f"`{pattern}` is no rule code, prefix or name; did you mean `{guess}`?"
+    families = ", ".join(sorted({r.family for r in all_rules()}))
+    return f"`{pattern}` is no rule code, prefix or name (the families are {families})"
+
+
+_RULES_HINT = "`charter rules` lists every code and name"
+
+
+def validate_selection(patterns: list[str], where: str) -> None:
+    """Raise `SpecLoadError` (exit 2) when a pattern of `--select`/`--ignore` names no rule."""
+    for pattern in patterns:
+        if not _names_a_rule(pattern):
+            raise SpecLoadError(f"{where}: {_unknown_rule(pattern)}", _RULES_HINT)
+
+
+def _validate_config_selection(config: ProjectConfig) -> None:
+    """The same for `[check] select`, `ignore` and the codes of `severity`, at their line."""
+    text = config.config_file.read_text(encoding="utf-8") if config.config_file else ""
+    lines = text.split("\n")
+    for key in ("select", "ignore", "severity"):
+        value = config.check.get(key)
+        names = list(value) if isinstance(value, list | dict) else []
+        for name in names:
+            if _names_a_rule(str(name)):
+                continue
+            line = next(
+                (n for n, t in enumerate(lines, 1) if key in t and str(name) in t),
+                next((n for n, t in enumerate(lines, 1) if str(name) in t), 1),
+            )
+            raise SpecLoadError(
+                f"{config.config_file}:{line}: [check] {key}: {_unknown_rule(str(name))}",
+                _RULES_HINT,
+            )
+
+
 class _Suppressions:
     """`<!-- charter: ignore S102 -->` on a finding's line or the line above it, and
     `<!-- charter: ignore-file S102 -->` anywhere in the file."""
@@ -127,6 +202,9 @@ def check_spec(
     ignore: list[str] | None = None,
 ) -> CheckResult:
     """Run every registered checker and filter the findings."""
+    validate_selection(select or [], "--select")
+    validate_selection(ignore or [], "--ignore")
+    _validate_config_selection(config)
     sink = Diagnostics()
     sink.extend(read_findings)
     chosen = select or _config_list(config, "select") or default_selection()

@@ -28,14 +28,31 @@ class _Sources:
         if rel not in self.cache:
             try:
                 data = (self.root / rel).read_bytes()
-                text = data.decode("utf-8", errors="replace")
-                self.cache[rel] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             except OSError:
-                self.cache[rel] = []
+                data = b""
+            self.cache[rel] = _source_lines(data)
         lines = self.cache[rel]
         if not 0 < number <= len(lines):
             return None
         return _CONTROL.sub("\ufffd", lines[number - 1].rstrip("\r"))
+
+
+def _source_lines(data: bytes) -> list[str]:
+    """The file's lines for excerpts. A file that is not UTF-8 text (binary, another encoding)
+    is shown escaped, `\\x89PNG`, so that no raw byte reaches the terminal."""
+    try:
+        text = data.decode("utf-8")
+        binary = "\x00" in text
+    except UnicodeDecodeError:
+        text, binary = data.decode("utf-8", errors="backslashreplace"), True
+    if binary:
+        text = "".join(ch if ch.isprintable() or ch in "\t\n\r" else _escape(ch) for ch in text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def display_path(root: Path, rel: str) -> str:
@@ -94,8 +111,16 @@ def _text_block(diagnostic: Diagnostic, root: Path, sources: _Sources, show_sour
     return "\n".join(lines)
 
 
+def files_checked(result: CheckResult) -> int:
+    """Spec and prompt files read, plus the ones that could not be read (binary, too large)."""
+    paths = {spec_file.path for spec_file in result.spec.files}
+    paths |= {prompt_file.path for prompt_file in result.spec.prompt_files}
+    paths |= {d.span.file for d in result.diagnostics if d.severity is Severity.FATAL}
+    return len(paths)
+
+
 def summary_line(result: CheckResult) -> str:
-    files = len(result.spec.files) + len(result.spec.prompt_files)
+    files = files_checked(result)
     if not result.diagnostics:
         tail = f" ({result.suppressed} suppressed)" if result.suppressed else ""
         return f"All checks passed: {files} files, {len(result.spec.clauses)} clauses{tail}."

@@ -100,6 +100,8 @@ def publish(
     if result.exit_code == 2:
         sys.stdout.write(render(result, "text"))
         raise typer.Exit(2)
+    for note in (d for d in result.diagnostics if d.code == "C205"):
+        typer.echo(f"note: {note.message}", err=True)  # the semantic search was left out
     outcome = evaluate_gate(result, project.config)
     if not outcome.passed:
         typer.echo(f"Not published: {len(outcome.reasons)} reason(s).")

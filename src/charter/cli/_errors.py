@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import click
+import typer
+from typer.exceptions import TyperException
 
 from charter.spec import SpecLoadError
 
@@ -20,21 +21,11 @@ class UsageError(Exception):
     """A bad option or argument value: reported in one line, exit 2."""
 
 
-def _click_error_types() -> tuple[tuple[type[Exception], ...], tuple[type[BaseException], ...]]:
-    """Usage-error and abort classes of click and of the click copy newer typer versions carry."""
-    usage: list[type[Exception]] = [click.ClickException]
-    aborts: list[type[BaseException]] = [click.exceptions.Abort, KeyboardInterrupt]
-    try:
-        from typer.exceptions import Abort, TyperException
-    except ImportError:  # older typer raises click's own exceptions
-        pass
-    else:
-        usage.append(TyperException)
-        aborts.append(Abort)
-    return tuple(usage), tuple(aborts)
-
-
-_USAGE_ERRORS, _INTERRUPTIONS = _click_error_types()
+#: typer (0.29 and later) carries its own copy of click: its usage errors derive from
+#: `TyperException`, and `typer.Exit` / `typer.Abort` are its own classes. Charter imports typer
+#: alone, so that a bare install (which has no click) starts.
+_USAGE_ERRORS: tuple[type[Exception], ...] = (TyperException,)
+_INTERRUPTIONS: tuple[type[BaseException], ...] = (typer.Abort, KeyboardInterrupt)
 
 
 def _say(message: str) -> None:
@@ -45,7 +36,7 @@ def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) 
     """Run the typer app and return its exit code."""
     try:
         code = app(args=args, standalone_mode=False, prog_name="charter")
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return int(done.exit_code)
     except _USAGE_ERRORS as error:
         show = getattr(error, "show", None)

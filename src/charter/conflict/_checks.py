@@ -48,6 +48,18 @@ def check_conflicts(spec: Spec, sink: Diagnostics) -> None:
                 hint="use the ids `charter check` printed, or delete the stale resolution",
             )
     report = conflict_report(spec)
+    if report.semantic_missing:
+        from charter.conflict._semantic import INSTALL_EMBEDDINGS
+
+        text = config.config_file.read_text(encoding="utf-8") if config.config_file else ""
+        line = next((n for n, t in enumerate(text.split("\n"), 1) if "semantic" in t), 1)
+        sink.add(
+            rules.SEMANTIC_SEARCH_SKIPPED,
+            "semantic conflict search skipped: it needs the `embeddings` extra "
+            f"({', '.join(report.semantic_missing)} not installed)",
+            Span(CONFIG_NAME, line, 1),
+            hint=f"{INSTALL_EMBEDDINGS}, or set semantic = false",
+        )
     for conflict in report.conflicts:
         high, low = conflict.first, conflict.second
         rule = _RULE.get(conflict.status, rules.POSSIBLE_CONFLICT)

@@ -43,6 +43,9 @@ class ConflictReport:
     judged: list[tuple[Clause, Clause, JudgeVerdict]] = field(default_factory=list)
     """Every candidate the judge was asked about, with its verdict and reason, the pairs it
     found no conflict in included (they leave no finding)."""
+    semantic_missing: list[str] = field(default_factory=list)
+    """Modules of the `embeddings` extra that were missing, so the semantic search was left
+    out although `[conflicts] semantic = true` asked for it (empty: it ran, or was not asked)."""
 
 
 def clause_statements(clauses: list[Clause]) -> list[Statement]:
@@ -143,6 +146,10 @@ def find_conflicts(
         )
         found.append(classify(spec, a, b, evidence))
     if settings.semantic:
+        from charter.conflict._semantic import embeddings_missing
+
+        report.semantic_missing = embeddings_missing()
+    if settings.semantic and not report.semantic_missing:
         pairs = _semantic_pairs(clauses, settings, known)
         pairs = [
             p for p in pairs if frozenset((clauses[p[0]].id, clauses[p[1]].id)) not in overridden

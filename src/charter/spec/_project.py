@@ -19,15 +19,22 @@ from typing import Any
 
 from charter._source import Span
 from charter.diagnostics import Diagnostics
+from charter.spec._config_schema import unknown_settings
 from charter.spec._markdown import Document, resolve_title_links
 from charter.spec._model import PromptFile, Spec, SpecFile
 from charter.spec._readers import Reader, reader_for, readers
-from charter.spec._rules import FILE_TOO_LARGE, UNREADABLE_FILE
+from charter.spec._rules import EMPTY_SPEC_FILE, FILE_TOO_LARGE, SKIPPED_FILE, UNREADABLE_FILE
 
 CONFIG_NAME = "charter.toml"
 DEFAULT_PROMPT_DIRS = ("examples", "cases")
 DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024
-_NOT_SPECS = {"readme", "changelog", "license", "contributing", "code_of_conduct", "security"}
+#: A repository's own documents, skipped when the spec files are discovered: exact names, as
+#: GitHub spells them (`security.md` or `Readme.md` is read like any other file).
+REPOSITORY_FILES = frozenset(
+    f"{stem}{suffix}"
+    for stem in ("README", "CHANGELOG", "LICENSE", "CONTRIBUTING", "CODE_OF_CONDUCT", "SECURITY")
+    for suffix in (".md", ".markdown")
+)
 
 
 class SpecLoadError(Exception):
@@ -104,6 +111,13 @@ def load_config(root: Path) -> ProjectConfig:
         ) from None
     config.config_file = path
     config.raw = data
+    unknown = unknown_settings(data, text)
+    if unknown:
+        first = unknown[0]
+        more = f" ({len(unknown) - 1} more after it)" if len(unknown) > 1 else ""
+        raise SpecLoadError(
+            f"{path}:{first.line}:{first.column}: {first.message}{more}", first.hint
+        )
     spec = data.get("spec", {})
     if not isinstance(spec, dict):
         raise SpecLoadError(
@@ -237,7 +251,7 @@ def _spec_candidates(config: ProjectConfig) -> list[Path]:
                 "fix the path or glob",
             )
         return list(dict.fromkeys(found))
-    return sorted(p for p in root.iterdir() if p.is_file() and p.stem.lower() not in _NOT_SPECS)
+    return sorted(p for p in root.iterdir() if p.is_file())
 
 
 @dataclass(slots=True)
@@ -313,11 +327,32 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 )
             continue
         rel = _relative(candidate, root)
-        text = read_source(candidate, rel, config.max_file_bytes, sink)
+        skipped = not explicit and candidate.name in REPOSITORY_FILES
+        text = read_source(
+            candidate, rel, config.max_file_bytes, Diagnostics() if skipped else sink
+        )
         if text is None:
             continue
         if not explicit and not reader.sniff(text):
             continue
+        if skipped:
+            if not _declares_anything(reader, rel, text):
+                continue
+            sink.add(
+                SKIPPED_FILE,
+                f"`{rel}` looks like a spec file but is skipped as the repository's "
+                f"{candidate.stem.lower().replace('_', ' ')} file",
+                Span(rel, 1, 1),
+                hint=f"list the spec files under [spec] files in {CONFIG_NAME} to include it",
+            )
+            continue
+        if not text.strip():
+            sink.add(
+                EMPTY_SPEC_FILE,
+                "the spec file is empty: it has no sections and no clauses",
+                Span(rel, 1, 1),
+                hint="write the spec, or point at the right file",
+            )
         document = reader.read(rel, text, sink, prompt_file=False)
         documents.append((document, reader, text))
         spec_files.append(
@@ -352,6 +387,12 @@ def _load_project(target: Path, *, compose: bool) -> Project:
 
         compose_imports(spec, config, sink)
     return Project(spec, sink, config)
+
+
+def _declares_anything(reader: Reader, rel: str, text: str) -> bool:
+    """Whether a file read as a spec would add a clause or a section with an id."""
+    document = reader.read(rel, text, Diagnostics(), prompt_file=False)
+    return bool(document.clauses) or any(section.id for section in document.sections)
 
 
 def _apply_metadata(spec: Spec, config: ProjectConfig, documents: list[Document]) -> None:

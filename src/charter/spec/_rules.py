@@ -66,6 +66,42 @@ NESTING_TOO_DEEP = rule(
     """,
 )
 
+EMPTY_SPEC_FILE = rule(
+    "S007",
+    "empty-spec-file",
+    Severity.ERROR,
+    "A spec file holds no text at all.",
+    """
+    A file named as the spec (on the command line or under `[spec] files`) that is empty, or holds
+    only white space, adds no section and no clause: the check would pass on a spec that says
+    nothing. It is usually a file saved before it was written, or the wrong path.
+
+    Example: `charter check spec/helpdesk.md` where the file has zero bytes.
+
+    Fix: write the spec, point at the right file, or take the file out of `[spec] files`.
+    """,
+)
+
+SKIPPED_FILE = rule(
+    "S008",
+    "skipped-repository-file",
+    Severity.NOTE,
+    "A conventional repository file (README.md, SECURITY.md...) that looks like a spec is skipped.",
+    """
+    When no `[spec] files` are listed, Charter discovers the spec among the project's top-level
+    markdown files and leaves out the repository's own documents, named exactly `README.md`,
+    `CHANGELOG.md`, `LICENSE.md`, `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md` and `SECURITY.md`
+    (upper case, as GitHub names them). A file of another case, such as `security.md`, is read
+    like any other. When a skipped file carries clause tags or `{#id}` headings, Charter says so,
+    since it may be meant as part of the spec.
+
+    Example: a `README.md` that quotes a clause with its `[^refund-limit]` tag.
+
+    Fix: nothing, if the file is documentation; otherwise list the spec files under `[spec] files`
+    in `charter.toml`, the file included.
+    """,
+)
+
 LEGACY_AUTHORITY = rule(
     "S107",
     "legacy-authority",
