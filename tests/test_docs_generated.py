@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import charter.cli  # noqa: F401  (imports every stage, registering all rules)
+import charter.check  # noqa: F401  (imports every checker, registering all rules)
 from charter.diagnostics import all_rules, rules_markdown
 from charter.spec._schema import model_schema
 
