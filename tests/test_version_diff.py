@@ -156,8 +156,8 @@ def test_prompt_file_example_changes_are_patch(helpdesk: Path, tmp_path: Path) -
     )
     diff = diff_specs(load_spec(helpdesk)[0], load_spec(new)[0])
     assert [(c.kind, c.id) for c in diff.changes] == [(Kind.PROMPT_EDITED, "crisis")]
-    assert "examples added: 'a third one'" in diff.changes[0].message
-    assert "examples edited: 'indirect statement'" in diff.changes[0].message
+    assert "examples added: `a third one`" in diff.changes[0].message
+    assert "examples edited: `indirect statement`" in diff.changes[0].message
     assert diff.bump is Bump.PATCH
     assert affected_clauses(diff) == {"crisis"}
 
