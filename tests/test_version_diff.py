@@ -200,7 +200,7 @@ def test_diff_between_git_revisions(repo: Path, run_charter: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("args", "where", "message"),
     [
-        (("diff", "v9.9.9", "HEAD"), "repo", "'v9.9.9': unknown revision"),
+        (("diff", "v9.9.9", "HEAD"), "repo", "`v9.9.9`: unknown revision"),
         (("diff", "v1.0.0", "HEAD", "nowhere"), "repo", "nowhere: not present at revision v1.0.0"),
         (("diff", "HEAD", "HEAD"), "plain", "not inside a git repository"),
         (("diff", "v1.0.1", "HEAD", "cases/acct-takeover.md"), "moved", "not present at revision"),
