@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from charter.check import check_path
+from charter.spec import load_spec
 
 MakeProject = Callable[..., Path]
 PROMPTS = "Examples for [^{id}] in R:\n\n**Example**: x\n\n~~~xml\n<user>\nhi\n</user>\n~~~\n"
@@ -99,3 +100,20 @@ def test_an_unselected_checker_does_not_run(tmp_path: Path) -> None:
         from charter import diagnostics
 
         diagnostics._RULES.pop(probe.code, None)
+
+
+def test_github_heading_anchors_are_link_targets(make_project: MakeProject) -> None:
+    spec = (
+        "# Policies & Rules\n\n## FAQ\n\nOne.\n\n## FAQ\n\nTwo.\n\n## Tone {#tone}\n\n"
+        "See [the rules](#policies--rules), [the second FAQ](#faq-1), [tone](#tone) and "
+        "[the first FAQ](#faq).\n\nSee [?](#policies--rules) and [nothing](#faq-2)[^see].\n"
+    )
+    root = make_project({"spec.md": spec, "examples/see.md": PROMPTS.format(id="see")})
+    result = check_path(root)
+    broken = [(d.code, d.span.line, d.message) for d in result.diagnostics if d.code == "S105"]
+    assert broken == [
+        ("S105", 15, "links to `#faq-2`, which is not a section id; did you mean `#faq-1`?")
+    ]
+    clause = load_spec(root)[0].clause("see")
+    assert clause is not None
+    assert clause.text == "See Policies & Rules and nothing."

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,7 @@ def test_show_a_clause(release_0912: Path, run_charter: CliRunner) -> None:
 def test_show_a_section(release_0912: Path, run_charter: CliRunner) -> None:
     lines = _ok(run_charter("show", release_0912, "chain_of_command")).split("\n")
     assert lines[0] == "The chain of command  #chain_of_command  model_spec.md:162:1"
-    assert lines[1] == "authority: (none)"
+    assert lines[1] == "authority: developer (default)"
     assert lines[2] == "clauses:   8ep1"
     assert lines[4].startswith("Above all else, the assistant must adhere to this Model Spec")
     root_section = _ok(run_charter("show", release_0912, "#letter_and_spirit")).split("\n")
@@ -93,8 +95,69 @@ def test_show_outline(release_0912: Path, run_charter: CliRunner) -> None:
     assert re.search(r"\b114 clauses\b", out)
     prompts = (release_0912 / "examples" / "m12p.md").read_text(encoding="utf-8")
     count = len(re.findall(r"^\*\*Example\*\*", prompts, re.MULTILINE))
-    row = rf"│ m12p\s+│ root\s+│ follow_all_applicable.*│ {count}\s+│ This includes"
+    row = (
+        r"│ m12p\s+│ root\s+│ This includes.*\n(?:.*\n)*?"
+        rf".*follow_all_applicable_instructions · {count} prompts"
+    )
     assert re.search(row, out)
+
+
+def _show_piped(*args: str | Path, columns: int) -> str:
+    env = {key: value for key, value in os.environ.items() if key != "CHARTER_DEBUG"}
+    env["COLUMNS"] = str(columns)
+    done = subprocess.run(
+        [sys.executable, "-m", "charter", "show", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return _ok(done)
+
+
+@pytest.mark.parametrize("columns", [80, 50])
+def test_show_outline_fits_narrow_output_without_cutting_ids(
+    release_0912: Path, columns: int
+) -> None:
+    out = _show_piped(release_0912, columns=columns)
+    assert "…" not in out
+    assert max(len(line) for line in out.split("\n")) <= columns
+    words = " ".join(out.replace("│", " ").split())
+    spec, _ = load_spec(release_0912)
+    for clause in spec.clauses:
+        assert re.search(rf"(?m)^[│ ]*{re.escape(clause.id)}\b", out), clause.id
+        assert " ".join(clause.text.split()) in words, clause.id
+    # The section states no authority: its clause is at the default level, developer.
+    assert re.search(r"(?m)^[│ ]*8ep1[│ ]+developer\b", out)
+
+
+def test_a_lead_in_keeps_its_list_and_an_item_its_lead_in(release_0912: Path) -> None:
+    spec, _ = load_spec(release_0912)
+    u3nx = spec.clause("u3nx")
+    assert u3nx is not None
+    lines = u3nx.text.split("\n")
+    assert lines[0].endswith("may respond with any combination of the following:")
+    assert lines[1:] == [
+        "- asking for clarification or more details --- either immediately, or after gathering "
+        "information and sketching candidate plans",
+        "- articulating and/or confirming any assumptions",
+        "- answering based on informed guesses or taking safe, conservative actions to minimize "
+        "potential undesired and irreversible consequences",
+        "- suggesting how the response could improve with more information",
+    ]
+    assert u3nx.modals == ["may"]
+    item = spec.clause("934q")
+    assert item is not None
+    assert item.text == (
+        "The following behaviors are encouraged if and only if the assistant is in an interactive "
+        "setting: Placing code inside code blocks (surrounded by triple backticks) even if it's "
+        "the sole content of the message"
+    )
+    assert item.focus.startswith("Placing code inside code blocks")
+    shown = _show_piped(release_0912, "u3nx", columns=80)
+    assert "- suggesting how the response could improve with more information" in shown
 
 
 def _defined_rules() -> set[str]:

@@ -201,3 +201,43 @@ def test_write_lock_round_trip(make_project: Any) -> None:
     path = write_lock(load_project(root).spec)
     assert path.name == LOCK_NAME
     assert check_path(root).diagnostics == []
+
+
+def test_one_module_under_two_aliases_is_reported(make_project: Any) -> None:
+    safety = {
+        "safety/safety.md": _module(
+            "safety", "1.0.0", "# S {#s}\n\nThe assistant must refuse weapons[^arms].\n"
+        ),
+        "safety/cases/arms.md": CASE,
+        "legal/legal.md": _module(
+            "legal",
+            "1.3.0",
+            "# Legal {#legal}\n\nThe assistant must log refunds[^log].\n",
+            extra="imports:\n  - {path: ../safety, as: sec}\n",
+        ),
+        "legal/cases/log.md": CASE,
+    }
+    root = _project(make_project, "  - {path: ./safety, as: safety}\n  - ./legal\n", safety)
+    spec = load_project(root).spec
+    assert [m.alias for m in spec.modules] == ["", "safety", "legal"]
+    assert spec.clause("safety:arms") is not None
+    assert spec.modules[2].imports == {"sec": "safety"}
+    (found,) = [d for d in check_path(root).diagnostics if d.code == "C009"]
+    assert found.message == (
+        "import `../safety` (as sec): this module (path:safety) is already imported as `safety`, "
+        "so its clauses are `safety:...`, not `sec:...`"
+    )
+    assert (found.span.file, found.span.line) == ("legal/legal.md", 6)
+
+
+def test_import_messages_show_entries_as_written(make_project: Any) -> None:
+    root = _project(make_project, "  - {path: ./legal, as: law, version: '>=2'}\n", LEGAL)
+    (found,) = [d for d in check_path(root).diagnostics if d.code == "C007"]
+    assert found.message == (
+        "import `./legal` (as law) needs >=2, but module `law` (path:legal) has version 1.3.0"
+    )
+    root = _project(make_project, "  - {path: ./legal, as: [law]}\n", LEGAL, name="listed")
+    (bad,) = [d for d in check_path(root).diagnostics if d.code == "C006"]
+    assert bad.message == (
+        'import `./legal` (as ["law"]): alias `["law"]` must be a word (letters, digits, - or _)'
+    )

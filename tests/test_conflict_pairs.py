@@ -32,3 +32,14 @@ def test_labelled_pairs_precision_and_recall() -> None:
     )
     assert precision >= 0.85
     assert recall >= 0.75
+
+
+def test_typographic_contractions_are_negative_statements() -> None:
+    (curly,) = statements("The assistant shouldn’t share account numbers.")
+    (straight,) = statements("The assistant shouldn't share account numbers.")
+    assert (curly.polarity, curly.modal) == (straight.polarity, straight.modal) == (-1, "shouldn't")
+    assert curly.text == "The assistant shouldn’t share account numbers."
+    assert _predict(
+        "The assistant should share account numbers with the owner.",
+        "The assistant shouldn’t share account numbers with the owner.",
+    )

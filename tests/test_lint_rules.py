@@ -196,3 +196,14 @@ def test_bad_lint_config_is_one_line(make_project: MakeProject, toml: str, messa
 def test_windows_line_ends_keep_columns(make_project: MakeProject) -> None:
     root = make_project({"spec.md": b"# R {#r}\r\n\r\nThe assistant may ask and/or wait.\r\n"})
     assert findings(root) == [("L005", 3, "and/or")]
+
+
+def test_contractions_with_typographic_apostrophes_are_modal_not_untestable(
+    make_project: MakeProject,
+) -> None:
+    body = (
+        "Its optimism doesn’t mean a cheerful spin on bad news[^opt].\n\n"
+        "Its tone shouldn’t be cheerful about bad news[^tone].\n\n"
+        "Privacy is one of our core values[^pv1].\n"
+    )
+    assert codes(make_project, body).count("L015") == 1

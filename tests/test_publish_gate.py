@@ -62,3 +62,33 @@ def test_require_run_without_runs_refuses(tmp_path: Path, run_charter: CliRunner
     (root / "charter.toml").write_text("[publish]\nfail-under = 2\n")
     bad = run_charter("publish", root)
     assert bad.returncode == 2 and "fail-under must be a pass rate" in bad.stderr
+
+
+def test_a_published_version_is_never_overwritten(tmp_path: Path, run_charter: CliRunner) -> None:
+    root = tmp_path / "p"
+    (root / "cases").mkdir(parents=True)
+    spec = root / "spec.md"
+    spec.write_text("---\nname: p\nversion: 1.0.0\n---\n# S {#s}\n\nBe kind[^k].\n")
+    (root / "cases" / "k.md").write_text("**Example**: x\n\n~~~xml\n<user>\nhi\n</user>\n~~~\n")
+    first = run_charter("publish", root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    published = root / "dist" / "p-1.0.0.json"
+    before = published.read_bytes()
+
+    again = run_charter("publish", root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Already published" in again.stdout
+    assert published.read_bytes() == before
+
+    spec.write_text(spec.read_text().replace("Be kind", "Be very kind"))
+    changed = run_charter("publish", root)
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "already holds version 1.0.0 with different content" in changed.stdout
+    assert "bump `version:`" in changed.stdout
+    assert published.read_bytes() == before
+
+    spec.write_text(spec.read_text().replace("version: 1.0.0", "version: 1.0.1"))
+    bumped = run_charter("publish", root)
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert (root / "dist" / "p-1.0.1.json").is_file()
+    assert published.read_bytes() == before

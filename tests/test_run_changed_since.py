@@ -256,7 +256,7 @@ def test_show_run_and_html_report_mark_carried_samples(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--changed-since", "no-such-rev"], "'no-such-rev': unknown revision"),
+        (["--changed-since", "no-such-rev"], "`no-such-rev`: unknown revision"),
         (["--changed-since", "HEAD", "--resume", "x"], "cannot be used with --resume"),
         (["--changed-since", "HEAD", "--precedents"], "cannot be used with --precedents"),
     ],

@@ -257,3 +257,10 @@ def test_prompt_files_name_their_clause(spec_0912: Spec) -> None:
     assert first.title == "developer limits assistant's responses to specific topics"
     assert [turn.role for turn in first.turns] == ["system", "developer", "user"]
     assert all(p.named_ids == [p.id] for p in spec_0912.prompt_files)
+
+
+def test_typographic_contractions_in_the_model_spec_are_modal(spec_0912: Spec) -> None:
+    clause = spec_0912.clause("5tah")
+    assert clause is not None
+    assert "doesn’t mandate" in clause.text
+    assert clause.modals[0] == "does not"

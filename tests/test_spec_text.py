@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from charter.spec._text import edit_distance, modal_words, sentence_bounds, slugify, strip_tags
+from charter.spec._text import (
+    edit_distance,
+    github_slug,
+    modal_words,
+    sentence_bounds,
+    slugify,
+    strip_tags,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -93,3 +100,33 @@ def test_edit_distance_gives_up_past_the_limit() -> None:
     assert edit_distance("abcdefgh", "zyxwvuts", limit=3) == 4
     assert edit_distance("a", "abcdefgh", limit=2) == 3
     assert edit_distance("letter_and_spirit", "leter_and_spirit", limit=1) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "modals"),
+    [
+        ("It shouldn’t guess.", ["should not"]),
+        ("It can’t and won’t.", ["cannot", "will not"]),
+        ("Its optimism doesn’t mandate a cheerful spin.", ["does not"]),
+        ("You donʼt, MUSTN’T.", ["do not", "MUST NOT"]),
+        ("It shouldn't; it should.", ["should not", "should"]),
+    ],
+)
+def test_typographic_apostrophes_make_the_same_modal_words(text: str, modals: list[str]) -> None:
+    assert modal_words(text) == modals
+
+
+@pytest.mark.parametrize(
+    ("title", "anchor"),
+    [
+        ("Policies & Rules", "policies--rules"),
+        ("Be clear, direct!", "be-clear-direct"),
+        ("Follow `user_id` rules", "follow-user_id-rules"),
+        ("What's new in 2.0?", "whats-new-in-20"),
+        ("See [the guide](https://example.com/x)", "see-the-guide"),
+        ("Übersicht der Regeln", "übersicht-der-regeln"),
+        ("**Bold** and *italic*", "bold-and-italic"),
+    ],
+)
+def test_github_heading_anchors(title: str, anchor: str) -> None:
+    assert github_slug(title) == anchor

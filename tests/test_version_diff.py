@@ -156,8 +156,8 @@ def test_prompt_file_example_changes_are_patch(helpdesk: Path, tmp_path: Path) -
     )
     diff = diff_specs(load_spec(helpdesk)[0], load_spec(new)[0])
     assert [(c.kind, c.id) for c in diff.changes] == [(Kind.PROMPT_EDITED, "crisis")]
-    assert "examples added: 'a third one'" in diff.changes[0].message
-    assert "examples edited: 'indirect statement'" in diff.changes[0].message
+    assert "examples added: `a third one`" in diff.changes[0].message
+    assert "examples edited: `indirect statement`" in diff.changes[0].message
     assert diff.bump is Bump.PATCH
     assert affected_clauses(diff) == {"crisis"}
 
@@ -200,7 +200,7 @@ def test_diff_between_git_revisions(repo: Path, run_charter: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("args", "where", "message"),
     [
-        (("diff", "v9.9.9", "HEAD"), "repo", "'v9.9.9': unknown revision"),
+        (("diff", "v9.9.9", "HEAD"), "repo", "`v9.9.9`: unknown revision"),
         (("diff", "v1.0.0", "HEAD", "nowhere"), "repo", "nowhere: not present at revision v1.0.0"),
         (("diff", "HEAD", "HEAD"), "plain", "not inside a git repository"),
         (("diff", "v1.0.1", "HEAD", "cases/acct-takeover.md"), "moved", "not present at revision"),
@@ -278,3 +278,20 @@ def test_prose_edit_reruns_the_sections_clauses(helpdesk: Path, tmp_path: Path) 
     assert [(c.id, c.bump) for c in prose] == [("style", Bump.PATCH)]
     assert "1 sentence reworded" in prose[0].message
     assert affected_clauses(diff) == {"no-blame", "plain-words", "next-step"}
+
+
+def test_should_to_shouldnt_with_a_typographic_apostrophe_is_a_negation(
+    helpdesk: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(helpdesk, tmp_path / "new")
+    edit(
+        tmp_path / "new",
+        "The assistant should avoid internal jargon",
+        "The assistant shouldn’t use internal jargon",
+    )
+    diff = diff_specs(load_spec(helpdesk)[0], load_spec(tmp_path / "new")[0])
+    modal = [c for c in diff.changes if c.kind is Kind.CLAUSE_MODALITY]
+    assert [(c.id, c.old, c.new, c.bump) for c in modal] == [
+        ("plain-words", "should", "should not", Bump.MAJOR)
+    ]
+    assert "reversed: should -> should not" in modal[0].message

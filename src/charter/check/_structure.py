@@ -82,9 +82,13 @@ BROKEN_CROSS_REFERENCE = rule(
     `[?](#id)` renders as the target's title, `[text](#id)` links to it and `BAD[#id]` blames a
     reply on it. A target that does not exist renders as a dead link and blames nothing.
 
+    A target is a heading's `{#id}` or the anchor GitHub gives the heading: lower case, spaces
+    as hyphens, punctuation dropped, a repeated heading numbered (`#policies--rules` for
+    `## Policies & Rules`, `#faq-1` for the second `## FAQ` of a file).
+
     Example: `see [?](#chain_of_comand)` (a typo of `chain_of_command`).
 
-    Fix: use an existing section id, or add `{#id}` to the heading meant.
+    Fix: use an existing section id or heading anchor, or add `{#id}` to the heading meant.
     """,
 )
 

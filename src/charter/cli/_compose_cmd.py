@@ -87,12 +87,13 @@ def publish(
     """Write the composed spec as a versioned JSON bundle, only when it may be published.
 
     Refuses (exit 1, listing every reason) on check errors, unresolved conflicts, a missing or
-    stale charter.lock, or, with `[publish] require-run = true`, a latest run under
-    `fail-under`. Exit 2 when the input is unusable.
+    stale charter.lock, with `[publish] require-run = true` a latest run under `fail-under`,
+    or a bundle of the same version already published with other content (publishing the same
+    content again changes nothing). Exit 2 when the input is unusable.
     """
     from charter.check import check_spec, render
     from charter.compose import LOCK_NAME
-    from charter.publish import evaluate_gate, write_bundle
+    from charter.publish import BundleExists, evaluate_gate, place_bundle
     from charter.spec import load_project
 
     project = load_project(path)
@@ -108,8 +109,15 @@ def publish(
         for reason in outcome.reasons:
             typer.echo(f"  - {reason}")
         raise typer.Exit(1)
-    target = write_bundle(project.spec, project.config, output or Path(project.spec.root) / "dist")
     spec = project.spec
+    try:
+        target, written = place_bundle(spec, project.config, output or Path(spec.root) / "dist")
+    except BundleExists as error:
+        typer.echo(f"Not published: {error}")
+        raise typer.Exit(1) from None
+    if not written:
+        typer.echo(f"Already published: {target} holds {spec.name} {spec.version} as it is now")
+        return
     typer.echo(
         f"Published {spec.name} {spec.version} ({len(spec.clauses)} clauses, "
         f"{max(0, len(spec.modules) - 1)} modules, {LOCK_NAME} current) to {target}"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
-from charter.spec import Section, Spec
+from charter.compose import DEFAULT_AUTHORITY, effective_authority
+from charter.spec import Authority, Section, Spec
 
 
 def _authority(section: Section) -> str:
@@ -14,6 +17,15 @@ def _authority(section: Section) -> str:
         return ""
     inherited = section.stated_authority is None
     return f"[dim]{section.authority.value}[/dim]" if inherited else section.authority.value
+
+
+def _effective(authority: Authority | None) -> str:
+    """An authority as `charter show` prints it: the default level says that it is one."""
+    return authority.value if authority else f"{DEFAULT_AUTHORITY.value} (default)"
+
+
+#: Columns the statement needs at the least to be read; below that, clauses print one by one.
+_STATEMENT_MIN = 24
 
 
 def print_outline(console: Console, spec: Spec) -> None:
@@ -32,21 +44,51 @@ def print_outline(console: Console, spec: Spec) -> None:
         parent = nodes.get(section.parent) if section.parent else None
         nodes[section.key] = (parent or tree).add(label)
     console.print(tree)
+    print_clause_table(console, spec)
+
+
+def print_clause_table(console: Console, spec: Spec) -> None:
+    """One row per clause: id and authority in full, the statement wrapped in the width left,
+    with its section, modal words and prompt count under it."""
     prompts = {prompt_file.id: len(prompt_file.examples) for prompt_file in spec.prompt_files}
-    table = Table(title=f"{len({c.id for c in spec.clauses})} clauses", show_lines=False)
-    for column in ("id", "authority", "section", "modals", "prompts"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column("statement", ratio=1, min_width=30, overflow="fold")
+    heading = f"{len({c.id for c in spec.clauses})} clauses"
+    id_width = max((len(clause.id) for clause in spec.clauses), default=2)
+    authority_width = len("authority")
     for clause in spec.clauses:
-        table.add_row(
-            clause.id,
-            clause.authority.value if clause.authority else "",
-            clause.section or "",
-            ", ".join(dict.fromkeys(clause.modals)),
-            str(prompts.get(clause.id, 0)),
-            clause.text if len(clause.text) <= 160 else clause.text[:157] + "...",
+        authority_width = max(authority_width, len(effective_authority(clause).value))
+    # Two borders and two padding columns around each of the three cells, one border at the end.
+    statement_width = console.width - id_width - authority_width - 3 * 3 - 1
+    rows = [
+        (
+            Text(clause.id, style="bold"),
+            Text(effective_authority(clause).value, style="" if clause.authority else "dim"),
+            _statement(clause.text, clause.section, clause.modals, prompts.get(clause.id, 0)),
         )
+        for clause in spec.clauses
+    ]
+    if statement_width < _STATEMENT_MIN:
+        console.print(heading)
+        for clause_id, authority, statement in rows:
+            console.print(Text.assemble(clause_id, "  ", authority))
+            console.print(Padding(statement, (0, 0, 0, 2)))
+        return
+    table = Table(title=heading, show_lines=True)
+    table.add_column("id", no_wrap=True, min_width=id_width)
+    table.add_column("authority", no_wrap=True, min_width=authority_width)
+    table.add_column("statement", overflow="fold", min_width=_STATEMENT_MIN, ratio=1)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+
+
+def _statement(text: str, section: str | None, modals: list[str], prompts: int) -> Text:
+    statement = Text(text)
+    details = [f"section {section}" if section else "(before the first section)"]
+    if modals:
+        details.append(", ".join(dict.fromkeys(modals)))
+    details.append(f"{prompts} prompt{'s' if prompts != 1 else ''}")
+    statement.append("\n" + " · ".join(details), style="dim")
+    return statement
 
 
 def print_clause_or_section(console: Console, spec: Spec, item: str) -> bool:
@@ -54,7 +96,7 @@ def print_clause_or_section(console: Console, spec: Spec, item: str) -> bool:
     clause = spec.clause(item.removeprefix("[^").removesuffix("]"))
     if clause is not None:
         console.print(f"[bold]clause {clause.id}[/bold]  {clause.span}")
-        console.print(f"authority: {clause.authority.value if clause.authority else '(none)'}")
+        console.print(f"authority: {_effective(clause.authority)}")
         console.print(f"section:   {clause.section}")
         console.print(f"modals:    {', '.join(clause.modals) or '(none)'}")
         console.print(f"\n{clause.text}\n")
@@ -72,7 +114,7 @@ def print_clause_or_section(console: Console, spec: Spec, item: str) -> bool:
     if section is None:
         return False
     console.print(f"[bold]{section.title}[/bold]  #{section.key}  {section.span}")
-    console.print(f"authority: {section.authority.value if section.authority else '(none)'}")
+    console.print(f"authority: {_effective(section.authority)}")
     if section.tags:
         console.print(f"tags:      {', '.join(section.tags)}")
     console.print(f"clauses:   {', '.join(section.clauses) or '(none)'}")

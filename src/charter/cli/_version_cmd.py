@@ -83,7 +83,7 @@ def diff_command(
     from charter.version import render_json, render_text
 
     if output_format not in ("text", "json"):
-        raise UsageError(f"--format must be text or json, not {output_format!r}")
+        raise UsageError(f"--format must be text or json, not `{output_format}`")
     diff, old_label, new_label = _diff(old, new, path)
     render = render_json if output_format == "json" else render_text
     sys.stdout.write(render(diff, old_label, new_label))

@@ -13,6 +13,7 @@ from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
 from charter.compose._lock import LOCK_NAME, LockError, lock_entries, lock_problems, write_lock
 from charter.compose._namespace import qualified
 from charter.compose._overrides import (
+    DEFAULT_AUTHORITY,
     Override,
     OverrideReport,
     effective_authority,
@@ -22,6 +23,7 @@ from charter.compose._overrides import (
 from charter.compose._resolve import ENTRY_POINT_GROUP, spec_entry_points
 
 __all__ = [
+    "DEFAULT_AUTHORITY",
     "ENTRY_POINT_GROUP",
     "LOCK_NAME",
     "ImportEntry",

@@ -63,7 +63,7 @@ def check_levels(spec: Spec, sink: Diagnostics) -> None:
         if level is None:
             sink.add(
                 rules.AUTHORITY_ABOVE_LEVEL,
-                f"module `{module.alias or spec.name}` states level {module.level!r}, which is "
+                f"module `{module.alias or spec.name}` states level `{module.level}`, which is "
                 "not an authority level",
                 _module_span(spec, module, "level"),
                 hint=f"use one of {', '.join(a.value for a in Authority)}",

@@ -154,7 +154,16 @@ class _Composer:
             return
         known = self.by_root.get(located.root)
         if known is not None:
-            parent.imports[entry.alias or known.alias] = known.alias
+            wanted = entry.alias or _alias_for_name(known.name, located.root)
+            parent.imports[wanted] = known.alias
+            if wanted != known.alias and known.alias:
+                self.sink.add(
+                    rules.MODULE_UNDER_TWO_ALIASES,
+                    f"import {entry.written}: this module ({known.source}) is already imported as "
+                    f"`{known.alias}`, so its clauses are `{known.alias}:...`, not `{wanted}:...`",
+                    span,
+                    hint=f"import it as `{known.alias}` here too (`as: {known.alias}`)",
+                )
             self.check_version(entry, known.version, known, span)
             return
         try:
@@ -234,7 +243,11 @@ def _label(module: Module) -> str:
 
 
 def _alias_for(spec: Spec, root: Path) -> str:
-    return slugify(spec.name or root.name)
+    return _alias_for_name(spec.name, root)
+
+
+def _alias_for_name(name: str | None, root: Path) -> str:
+    return slugify(name or root.name)
 
 
 def compose_imports(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> None:

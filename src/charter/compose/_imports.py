@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from charter._shown import as_text
+from charter._shown import written as shown
+
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
@@ -42,7 +45,7 @@ def _specifier(text: str | None, written: str) -> SpecifierSet | None:
         return SpecifierSet(str(text))
     except InvalidSpecifier:
         raise ImportEntryError(
-            f"import {written}: {text!r} is not a version constraint (e.g. `>=1.2,<2`)"
+            f"import {written}: {shown(text)} is not a version constraint (e.g. `>=1.2,<2`)"
         ) from None
 
 
@@ -51,7 +54,7 @@ def _alias(value: Any, written: str) -> str | None:
         return None
     if not isinstance(value, str) or not _ALIAS.match(value):
         raise ImportEntryError(
-            f"import {written}: alias {value!r} must be a word (letters, digits, - or _)"
+            f"import {written}: alias {shown(value)} must be a word (letters, digits, - or _)"
         )
     return value
 
@@ -69,9 +72,22 @@ def _from_text(text: str, written: str) -> ImportEntry:
     return ImportEntry("package", match["name"], None, _specifier(match["spec"], written), written)
 
 
+def as_written(value: Any) -> str:
+    """An import entry the way messages name it: `./safety`, `./safety` (as safety), or the
+    whole value when it names no folder or package."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        target = value.get("path", value.get("package"))
+        if isinstance(target, str) and target.strip():
+            alias = value.get("as")
+            return shown(target.strip()) + (f" (as {as_text(alias)})" if alias is not None else "")
+    return shown(value)
+
+
 def parse_import(value: Any) -> ImportEntry:
     """Read one entry of `imports:`. Raises `ImportEntryError`."""
-    written = repr(value) if not isinstance(value, str) else f"`{value}`"
+    written = as_written(value)
     if isinstance(value, str):
         return _from_text(value, written)
     if not isinstance(value, dict):
@@ -79,7 +95,7 @@ def parse_import(value: Any) -> ImportEntry:
     unknown = sorted(set(value) - {"path", "package", "as", "version"})
     if unknown:
         raise ImportEntryError(
-            f"import {written}: unknown key {unknown[0]!r} (use path, package, as, version)"
+            f"import {written}: unknown key {shown(unknown[0])} (use path, package, as, version)"
         )
     alias = _alias(value.get("as"), written)
     specifier = _specifier(value.get("version"), written)

@@ -44,6 +44,7 @@ def namespace(spec: Spec, alias: str, move: Callable[[str], str]) -> None:
     for section in spec.sections:
         section.key = qualified(alias, section.key)
         section.id = q(section.id)
+        section.anchor = q(section.anchor)
         section.parent = q(section.parent)
         section.children = [qualified(alias, child) for child in section.children]
         section.clauses = [qualified(alias, clause) for clause in section.clauses]

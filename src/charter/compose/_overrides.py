@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from charter._shown import written as written_value
 from charter.compose._namespace import SEPARATOR, qualified
 from charter.spec import Authority, Clause, Module, Spec
 
@@ -117,7 +118,7 @@ def evaluate_overrides(spec: Spec) -> OverrideReport:
         for entry in module.overrides:
             fields = _entry_fields(entry)
             if fields is None:
-                report.malformed.append((module, repr(entry.get("invalid", entry))))
+                report.malformed.append((module, written_value(entry.get("invalid", entry))))
                 continue
             written, by_written, why = fields
             target = clauses.get(_resolve_target(module, written))

@@ -82,13 +82,13 @@ def _locate_package(entry: ImportEntry) -> Located:
         known = ", ".join(sorted(points)) or "none installed"
         raise ImportNotFound(
             f"import {entry.written}: no installed package offers a `{ENTRY_POINT_GROUP}` entry "
-            f"point named {entry.target!r} (installed: {known})"
+            f"point named `{entry.target}` (installed: {known})"
         )
     found = importlib.util.find_spec(point.module)
     locations = list(found.submodule_search_locations or []) if found else []
     if not locations:
         raise ImportNotFound(
-            f"import {entry.written}: entry point {point.value!r} names {point.module!r}, "
+            f"import {entry.written}: entry point `{point.value}` names `{point.module}`, "
             "which is not an installed package"
         )
     package_dir = Path(locations[0]).resolve()

@@ -126,6 +126,24 @@ ALIAS_CLASH = rule(
     """,
 )
 
+MODULE_UNDER_TWO_ALIASES = rule(
+    "C009",
+    "module-under-two-aliases",
+    Severity.WARNING,
+    "One module folder or package is imported under two different aliases.",
+    """
+    A module is composed once, so its clauses get one name: the alias of the first import that
+    reaches it. A second import under another alias (often a diamond: the project and one of its
+    modules both import the same folder) still works in that importer's `overrides:`, but ids
+    such as `sec:no-weapons` do not exist in the composed spec, in reports or on the command line.
+
+    Example: the project imports `{path: ./safety, as: safety}` and `./legal` imports
+    `{path: ../safety, as: sec}`: the clauses are `safety:...` only.
+
+    Fix: use the same alias (`as:`) in every import of the module.
+    """,
+)
+
 ILLEGAL_OVERRIDE = rule(
     "C101",
     "illegal-override",

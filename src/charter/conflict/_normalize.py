@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from charter.spec._text import sentence_bounds
+from charter.spec._text import sentence_bounds, straight_apostrophes
 
 _MODAL = re.compile(
     r"\b(?P<neg>must not|mustn't|must never|should not|shouldn't|should never|shall not|"
@@ -97,7 +97,7 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Content words of `text`, stemmed, without stop words."""
     found = []
-    for word in _WORD.findall(text.lower().replace("’", "'")):
+    for word in _WORD.findall(straight_apostrophes(text.lower())):
         word = word.split("'")[0]
         if word and word not in STOPWORDS and not word.isdigit():
             found.append(stem(word))
@@ -131,7 +131,8 @@ def _pieces(text: str) -> list[str]:
 def statements(text: str, clause: int = 0) -> list[Statement]:
     """The modal statements of a clause's text (pieces without a modal word are skipped)."""
     found = []
-    for piece in _pieces(text):
+    for written in _pieces(text):
+        piece = straight_apostrophes(written)  # same length: `shouldn’t` reads as `shouldn't`
         if _NOT_NEEDED.search(piece):
             continue
         match = _MODAL.search(piece)
@@ -156,7 +157,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         found.append(
             Statement(
                 clause,
-                piece.strip(),
+                written.strip(),
                 polarity,
                 match.group(0).lower(),
                 frozenset(subject),

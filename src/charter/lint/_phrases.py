@@ -12,6 +12,7 @@ from charter.diagnostics import Rule
 from charter.lint import _rules as rules
 from charter.lint import _words as words
 from charter.lint._prose import Block, Sentence
+from charter.spec._text import APOSTROPHES
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ class _Patterns:
             r"\b(?:TODO|TBD|TBA|TBC|FIXME|XXX)\b|\?{3,}|\[(?:insert|placeholder|fill in)[^\]\n]*\]",
         )
         self.negation = re.compile(
-            r"\b(?:not|never|no|without|neither|nor|avoid|avoids|refuse|refuses|cannot)\b|n't\b",
+            r"\b(?:not|never|no|without|neither|nor|avoid|avoids|refuse|refuses|cannot)\b"
+            rf"|n[{APOSTROPHES}]t\b",
             re.IGNORECASE,
         )
         self.condition = re.compile(r"\b(?:if|when|whenever|unless|where)\b", re.IGNORECASE)
@@ -121,7 +123,9 @@ class _Patterns:
             r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
         )
         self.actor = re.compile(r"\b(?:assistant|model|assistant's|model's)\b", re.IGNORECASE)
-        self.negated_before = re.compile(r"\b(?:not|never|no|nor)\b|n't\b", re.IGNORECASE)
+        self.negated_before = re.compile(
+            rf"\b(?:not|never|no|nor)\b|n[{APOSTROPHES}]t\b", re.IGNORECASE
+        )
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from charter.spec._markdown import MAX_NESTING
-from charter.spec._text import CLAUSE_TAG, sentence_bounds
+from charter.spec._text import APOSTROPHES, CLAUSE_TAG, modal_words, sentence_bounds
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -28,15 +28,10 @@ _QUOTED = re.compile(r"\"[^\"\n]{0,300}\"|“[^”]{0,300}”|‘[^’\n]{0,300}
 _LONE_CR = re.compile(r"\r(?!\n)")
 _TITLE_LINK = re.compile(r"\[\?\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-#: Words that make a sentence oblige, forbid or permit (the modal words of the spec reader).
-_REQUIREMENT = re.compile(
-    r"\b(?:must|mustn't|should|shouldn't|shall|may|never|always|cannot|can't|can not|do not|"
-    r"don't|does not|doesn't|will not|won't|required|forbidden|prohibited|recommended|optional)\b",
-    re.IGNORECASE,
-)
 _IMPERATIVE = re.compile(
     r"^\W*(avoid|use|respond|answer|refuse|decline|ask|say|tell|treat|follow|keep|include|"
-    r"prefer|provide|give|offer|explain|write|end|begin|start|never|always|do|don't|be|make)\b",
+    r"prefer|provide|give|offer|explain|write|end|begin|start|never|always|do|"
+    rf"don[{APOSTROPHES}]t|be|make)\b",
     re.IGNORECASE,
 )
 
@@ -257,6 +252,6 @@ def _sentences(block: Block) -> list[Sentence]:
     for sentence in found:
         words = block.plain[sentence.start : sentence.end]
         sentence.requirement = bool(
-            sentence.clause_ids or _REQUIREMENT.search(words) or _IMPERATIVE.match(words)
+            sentence.clause_ids or modal_words(words) or _IMPERATIVE.match(words)
         )
     return found

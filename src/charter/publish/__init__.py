@@ -3,16 +3,25 @@
 from charter.publish import evaluate_gate, write_bundle
 """
 
-from charter.publish._bundle import BUNDLE_FORMAT, bundle, bundle_name, write_bundle
+from charter.publish._bundle import (
+    BUNDLE_FORMAT,
+    BundleExists,
+    bundle,
+    bundle_name,
+    place_bundle,
+    write_bundle,
+)
 from charter.publish._gate import GateOutcome, PublishSettings, evaluate_gate, publish_settings
 
 __all__ = [
     "BUNDLE_FORMAT",
+    "BundleExists",
     "GateOutcome",
     "PublishSettings",
     "bundle",
     "bundle_name",
     "evaluate_gate",
+    "place_bundle",
     "publish_settings",
     "write_bundle",
 ]

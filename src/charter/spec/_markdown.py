@@ -33,7 +33,14 @@ from charter.spec._rules import (
     UNCLOSED_EXAMPLE,
     UNKNOWN_AUTHORITY,
 )
-from charter.spec._text import CLAUSE_TAG, modal_words, sentence_bounds, slugify, strip_tags
+from charter.spec._text import (
+    CLAUSE_TAG,
+    github_slug,
+    modal_words,
+    sentence_bounds,
+    slugify,
+    strip_tags,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -64,6 +71,20 @@ def markdown_parser() -> MarkdownIt:
 
 
 @dataclass(slots=True)
+class _LeadIn:
+    """A sentence that introduces the list after it (`...any of the following:`), with the
+    clauses it tags and the first line of each item of that list, gathered as the list is read."""
+
+    sentence: str
+    clauses: list[Clause]
+    items: list[str] = field(default_factory=list)
+
+
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+
+
+@dataclass(slots=True)
 class Document:
     """What one markdown file contributes to a spec."""
 
@@ -91,9 +112,17 @@ class _Walker:
         self.doc = Document(path, lines=len(self.lines))
         self.stack: list[Section] = []
         self.keys: dict[str, int] = {}
+        self.github_slugs: dict[str, int] = {}
         self.body: dict[str, list[str]] = {}
         self.pending_title: tuple[str, Span] | None = None
         self.commentary_depth = 0
+        self.lead_in: _LeadIn | None = None
+        """The lead-in sentence of the paragraph just read, until the next block shows whether
+        a list follows it."""
+        self.lists: list[_LeadIn | None] = []
+        """Open lists, innermost last, each with the lead-in it completes (None when none)."""
+        self.item_lead: str | None = None
+        """The lead-in of the list whose item's first paragraph is being read."""
 
     # -- helpers ---------------------------------------------------------------------------
     def span(self, token: Token, column: int = 1) -> Span:
@@ -116,6 +145,7 @@ class _Walker:
             if _is_cut(tokens, index):
                 self.cut_block(token)
             kind = token.type
+            self.track_lists(tokens, index)
             if kind == "front_matter":
                 self.front_matter(token)
             elif kind == "heading_open" and self.commentary_depth == 0:
@@ -158,6 +188,27 @@ class _Walker:
             )
         self.finish()
         return self.doc
+
+    def track_lists(self, tokens: list[Token], index: int) -> None:
+        """Pair a lead-in sentence with the list right after it, and each item with its lead-in."""
+        token = tokens[index]
+        kind = token.type
+        if kind in _LIST_OPEN:
+            self.lists.append(self.lead_in)
+        elif kind in _LIST_CLOSE and self.lists:
+            finished = self.lists.pop()
+            if finished is not None and finished.items:
+                listed = "\n".join(f"- {item}" for item in finished.items)
+                for clause in finished.clauses:
+                    clause.text = f"{clause.text}\n{listed}"
+        self.item_lead = None
+        if kind == "inline" and index >= 2 and tokens[index - 2].type == "list_item_open":
+            active = self.lists[-1] if self.lists else None
+            if active is not None:
+                self.item_lead = active.sentence
+                active.items.append(strip_tags(_plain_text(token)))
+        if token.nesting == 1 or kind in ("fence", "code_block", "html_block", "hr"):
+            self.lead_in = None
 
     def cut_block(self, token: Token) -> None:
         """Read a block whose content the parser dropped for depth as one plain paragraph, so
@@ -226,6 +277,11 @@ class _Walker:
         self.keys[key] = count + 1
         if count and not section_id:
             key = f"{key}-{count + 1}"
+        anchor = github_slug(title)
+        repeats = self.github_slugs.get(anchor, 0)
+        self.github_slugs[anchor] = repeats + 1
+        if repeats:  # GitHub numbers a repeated heading's anchor from 1: `faq`, `faq-1`, `faq-2`
+            anchor = f"{anchor}-{repeats}"
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         parent = self.stack[-1] if self.stack else None
@@ -239,6 +295,7 @@ class _Walker:
             key=key,
             id=section_id,
             title=title,
+            anchor=anchor,
             level=level,
             span=self.span(token),
             authority=authority,
@@ -376,6 +433,10 @@ class _Walker:
         plain = _plain_text(token)
         tags = list(CLAUSE_TAG.finditer(plain))
         self.cross_references(token)
+        bounds = sentence_bounds(plain)
+        last = plain[bounds[-1][0] : bounds[-1][1]] if bounds else ""
+        opens_list = strip_tags(last).endswith(":") and self.commentary_depth == 0
+        self.lead_in = _LeadIn(strip_tags(last), []) if opens_list else None
         if not tags:
             return
         if self.prompt_file:
@@ -384,7 +445,7 @@ class _Walker:
             return
         places = self.tag_places(token)
         section = self.section()
-        bounds = sentence_bounds(plain)
+        lead = f"{self.item_lead} " if self.item_lead else ""
         previous_end = 0
         for number, match in enumerate(tags):
             start, end = next(
@@ -396,7 +457,7 @@ class _Walker:
             line, column = places[number] if number < len(places) else (self.span(token).line, 1)
             clause = Clause(
                 id=match["id"],
-                text=strip_tags(sentence),
+                text=lead + strip_tags(sentence),
                 focus=strip_tags(plain[focus_start : match.start()]),
                 span=Span(self.path, line, column),
                 section=section.key if section else None,
@@ -405,6 +466,8 @@ class _Walker:
                 normative=self.commentary_depth == 0,
             )
             self.doc.clauses.append(clause)
+            if self.lead_in is not None and start == bounds[-1][0]:
+                self.lead_in.clauses.append(clause)
             if section is not None:
                 section.clauses.append(clause.id)
 

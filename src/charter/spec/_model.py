@@ -138,6 +138,9 @@ class Section:
     title: str
     level: int
     span: Span
+    anchor: str | None = None
+    """The anchor GitHub renders for the heading (`policies--rules`), numbered when repeated in
+    its file; links may use it as well as the id."""
     authority: Authority | None = None
     """The authority the section states or inherits from its nearest ancestor that states one."""
     stated_authority: str | None = None
@@ -263,7 +266,15 @@ class Spec:
 
     def anchors(self) -> set[str]:
         """Every section id a cross reference may target."""
-        return {section.id for section in self.sections if section.id}
+        return set(self.anchor_titles())
+
+    def anchor_titles(self) -> dict[str, str]:
+        """Every link target (`{#id}` ids first, then GitHub heading anchors) -> section title."""
+        found = {section.id: section.title for section in self.sections if section.id}
+        for section in self.sections:
+            if section.anchor:
+                found.setdefault(section.anchor, section.title)
+        return found
 
     def _section_index(self) -> dict[str, Section]:
         return {section.key: section for section in self.sections}

@@ -380,7 +380,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
         spec.cross_refs.extend(document.cross_refs)
     spec.files = spec_files
     _apply_metadata(spec, config, [document for document, _, _ in documents])
-    resolve_title_links(spec.clauses, {s.id: s.title for s in spec.sections if s.id})
+    resolve_title_links(spec.clauses, spec.anchor_titles())
     spec.prompt_files = _load_prompt_files(config, sink)
     if compose and spec.imports:
         from charter.compose import compose_imports

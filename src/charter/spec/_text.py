@@ -12,9 +12,15 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "cf.", "Dr.", "Mr.", "Mrs.", "Ms.", "St
 # followed by white space and something that can start a sentence.
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*(?:\[\^[\w-]+\])*[\"”’')\]]*\s+(?=[A-Z0-9\"“‘(*_\[`])")
 
+#: The apostrophes writers use in contractions: straight, typographic (U+2019) and the
+#: modifier letter (U+02BC). `shouldn’t` is the same word as `shouldn't`.
+APOSTROPHES = "'’ʼ"
+_APOSTROPHE = f"[{APOSTROPHES}]"
+
 _MODAL = re.compile(
-    r"\b(must not|must|mustn't|should not|shouldn't|should|shall not|shall|may not|may|"
-    r"never|always|cannot|can't|can not|do not|don't|does not|doesn't|will not|won't|"
+    rf"\b(must not|must|mustn{_APOSTROPHE}t|should not|shouldn{_APOSTROPHE}t|should|shall not|"
+    rf"shall|may not|may|never|always|cannot|can{_APOSTROPHE}t|can not|do not|don{_APOSTROPHE}t|"
+    rf"does not|doesn{_APOSTROPHE}t|will not|won{_APOSTROPHE}t|"
     r"required|forbidden|prohibited|recommended|optional)\b",
     re.IGNORECASE,
 )
@@ -27,6 +33,11 @@ _MODAL_NORMAL = {
     "doesn't": "does not",
     "won't": "will not",
 }
+
+
+def straight_apostrophes(text: str) -> str:
+    """`text` with every apostrophe written as `'`, so contractions compare equal."""
+    return re.sub(_APOSTROPHE, "'", text)
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -58,7 +69,8 @@ def modal_words(text: str) -> list[str]:
     found: list[str] = []
     for match in _MODAL.finditer(text):
         word = match.group(1)
-        normal = _MODAL_NORMAL.get(word.lower(), word.lower())
+        lower = straight_apostrophes(word.lower())
+        normal = _MODAL_NORMAL.get(lower, lower)
         found.append(normal.upper() if word.isupper() and len(word) > 1 else normal)
     return found
 
@@ -68,6 +80,21 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "section"
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_NOT_IN_SLUG = re.compile(r"[^\w\- ]")
+
+
+def github_slug(title: str) -> str:
+    """The anchor GitHub gives a heading: `Policies & Rules` -> `policies--rules`.
+
+    Lower case; every character that is not a letter, digit, `-`, `_` or space is dropped and
+    each space becomes `-` (so `&` between two spaces leaves `--`). Markup is left out as
+    rendering leaves it out: link targets, emphasis stars and code backticks.
+    """
+    text = _LINK_TARGET.sub("]", title).lower()
+    return _NOT_IN_SLUG.sub("", text).replace(" ", "-")
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

@@ -200,7 +200,7 @@ def _section_score(old: Section, new: Section) -> float:
 
 def _compare_sections(result: SpecDiff, old: Section, new: Section) -> None:
     if old.title != new.title or old.key != new.key:
-        what = f"title {old.title!r} -> {new.title!r}" if old.title != new.title else ""
+        what = f"title `{old.title}` -> `{new.title}`" if old.title != new.title else ""
         if old.key != new.key:
             what = f"{what}; id {old.key} -> {new.key}".lstrip("; ")
         result.changes.append(
@@ -221,7 +221,7 @@ def _compare_sections(result: SpecDiff, old: Section, new: Section) -> None:
                 Bump.PATCH,
                 new.key,
                 new.key,
-                f"section moved from {result.title(old.parent)!r} to {result.title(new.parent)!r}",
+                f"section moved from `{result.title(old.parent)}` to `{result.title(new.parent)}`",
                 old=old.parent,
                 new=new.parent,
             )
@@ -333,8 +333,8 @@ def _compare_clauses(result: SpecDiff, old: Clause, new: Clause) -> None:
         add(
             Kind.CLAUSE_MOVED,
             Bump.PATCH,
-            f"clause [^{new.id}] moved from {result.title(old.section)!r}"
-            f" to {result.title(new.section)!r}",
+            f"clause [^{new.id}] moved from `{result.title(old.section)}`"
+            f" to `{result.title(new.section)}`",
             old=old.section,
             new=new.section,
         )
@@ -364,8 +364,8 @@ def _compare_clauses(result: SpecDiff, old: Clause, new: Clause) -> None:
 
 def _authority_via(result: SpecDiff, old: Clause, new: Clause) -> str:
     if result.section_keys.get(old.section or "") == new.section and new.section is not None:
-        return f" (via its section {result.title(new.section)!r})"
-    return f" (moved to section {result.title(new.section)!r})"
+        return f" (via its section `{result.title(new.section)}`)"
+    return f" (moved to section `{result.title(new.section)}`)"
 
 
 def _example_key(example: Example, index: int) -> str:
@@ -457,7 +457,7 @@ def _example_changes(old: list[Example], new: list[Example]) -> str:
         ("examples edited", [k for k in after if k in before and after[k] != before[k]]),
     ):
         if keys:
-            parts.append(f"{label}: " + ", ".join(repr(titles[k]) for k in keys))
+            parts.append(f"{label}: " + ", ".join(f"`{titles[k]}`" for k in keys))
     return "; ".join(parts)
 
 

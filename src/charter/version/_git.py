@@ -37,7 +37,7 @@ def resolve(root: Path, revision: str) -> str:
     done = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
     if done.returncode != 0 or revision.startswith("-"):
         raise VersionError(
-            f"{revision!r}: unknown revision in {root} (give a tag, branch or commit; "
+            f"`{revision}`: unknown revision in {root} (give a tag, branch or commit; "
             "`git tag` lists tags)"
         )
     return done.stdout.decode().strip()

@@ -29,7 +29,7 @@ class Bump(IntEnum):
         try:
             return cls[text.strip().upper()]
         except KeyError:
-            raise ValueError(f"{text!r} is not one of major, minor, patch") from None
+            raise ValueError(f"`{text}` is not one of major, minor, patch") from None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -47,7 +47,7 @@ class Version:
         """Read `1.2.3`; raises ValueError with the reason when it is not a semantic version."""
         match = _VERSION.match(str(text).strip())
         if match is None:
-            raise ValueError(f"{text!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+            raise ValueError(f"`{text}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
         return cls(
             int(match["major"]),
             int(match["minor"]),
