@@ -14,6 +14,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
+EXIT_ALL_FAILED = 4
+"""`charter test`: every sample of the run failed (the model's call or the judge's): no grade."""
 EXIT_INTERRUPTED = 130
 
 

@@ -26,7 +26,8 @@ from rich.table import Table
 from charter.cli import _changed
 from charter.cli._app import app
 from charter.cli._changed import ChangedSince
-from charter.cli._errors import EXIT_INTERRUPTED, UsageError
+from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError
+from charter.cli._failures import failures as _failures
 from charter.grade import (
     CALIBRATION_DIR,
     CheckFormatError,
@@ -53,6 +54,7 @@ from charter.run import (
     PlanError,
     PriceTableError,
     RunOptions,
+    RunOutcome,
     RunStore,
     Selection,
     StoreError,
@@ -145,10 +147,12 @@ def _project_root(path: Path) -> Path:
 
 @contextlib.contextmanager
 def _open_store(root: Path, *, must_exist: bool) -> Iterator[RunStore]:
+    """The project's run store; `must_exist` for reading: a missing, empty or damaged file is an
+    error (exit 2) and the file is left as it is."""
     db = store_path(root)
     if must_exist and not db.is_file():
         raise UsageError(f"no runs recorded in {db} (run `charter test {root}` first)")
-    store = RunStore(db)
+    store = RunStore(db, create=not must_exist)
     try:
         yield store
     finally:
@@ -159,13 +163,11 @@ def _provider(spec: str, config: ProjectConfig) -> Provider:
     return get_provider(spec, **config.provider_options(spec))
 
 
-def _judge(
-    settings: TestSettings, project: Project, model: str, graders: list[str]
-) -> Grader | None:
+def _judge(settings: TestSettings, project: Project, model: str) -> Grader | None:
     """No judge; the basic template judge ([test] judge-template); else the spec-aware judge,
     one per `--grader`, voting as a panel when there are several."""
     config = project.config
-    names = graders or ([settings.grader] if settings.grader else [])
+    names = settings.grader
     if not names:
         return None
     for name in names:
@@ -268,8 +270,8 @@ def _print_dry_run(
         typer.echo(f"cost: unknown, {model} has no entry in the price table (add one to [prices])")
     else:
         typer.echo(f"cost: at most ${budget.cost:.4f} (price table; check current prices)")
-    if settings.grader is not None:
-        typer.echo(f"plus up to {len(budget.calls)} judge calls to {settings.grader}")
+    for name in settings.grader:
+        typer.echo(f"plus up to {len(budget.calls)} judge calls to {name}")
 
 
 async def _run_engine(engine: Engine) -> Any:
@@ -314,7 +316,8 @@ REPORT_FORMATS = ("terminal", *RENDERERS)
 def test(
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model under test, PROVIDER:MODEL.")
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model under test, PROVIDER:MODEL (one per run)."),
     ] = None,
     grader: Annotated[
         list[str] | None,
@@ -348,8 +351,16 @@ def test(
         bool, typer.Option("--no-cache", help="Call the model even for a stored identical call.")
     ] = False,
     resume: Annotated[
-        str | None, typer.Option(help="Finish this interrupted run (its own settings apply).")
+        str | None,
+        typer.Option(
+            help="Finish this interrupted run (its own settings apply); its failed samples and "
+            "grades are tried again."
+        ),
     ] = None,
+    keep_errors: Annotated[
+        bool,
+        typer.Option("--keep-errors", help="With --resume: keep failed samples as they are."),
+    ] = False,
     report_format: Annotated[
         str, typer.Option("--report", help=f"Report: {', '.join(REPORT_FORMATS)}.")
     ] = "terminal",
@@ -392,8 +403,8 @@ def test(
     if not isinstance(raw_test, dict):
         raise UsageError("charter.toml [test] must be a table")
     flags = {
-        "model": model,
-        "grader": grader[0] if grader else None,
+        "model": _one_model(model),
+        "grader": grader,
         "allow_self_judge": allow_self_judge,
         "select": select,
         "authority": authority,
@@ -438,9 +449,10 @@ def test(
         return
     gate = Gate(settings.fail_under, settings.fail_under_authority)
     provider = _provider(settings.model, config)
-    graders = list(grader or ([settings.grader] if settings.grader else []))
-    judge = _judge(settings, project, provider.spec, graders)
-    unreliable = _calibration_note(root, graders) if isinstance(judge, SpecJudge | Panel) else None
+    judge = _judge(settings, project, provider.spec)
+    unreliable = (
+        _calibration_note(root, settings.grader) if isinstance(judge, SpecJudge | Panel) else None
+    )
     console = Console(stderr=True)
     with _open_store(root, must_exist=resume is not None) as store:
         if baseline is not None:
@@ -466,6 +478,7 @@ def test(
             max_retries=settings.max_retries,
             backoff=Backoff(),
             use_cache=settings.cache,
+            retry_errors=resume is not None and not keep_errors,
         )
         progress = BarProgress(console) if console.is_terminal else None
         engine = Engine(
@@ -492,20 +505,55 @@ def test(
         raise typer.Exit(EXIT_INTERRUPTED)
     if report_format == "terminal" or output is not None:
         print_terminal(report, out)
-        typer.echo(
-            f"run {run_id}: {outcome.new} new, {outcome.cached} cached, {outcome.errors} errors, "
-            f"{outcome.retries} retries, {outcome.slowdowns} rate-limit slow-downs"
-        )
+        typer.echo(_summary_line(outcome))
         if changed is not None:
             typer.echo(_changed.summary_line(changed, report))
         waiting = report.total.needs_review
         if waiting:
             typer.echo(_review_hint(waiting, run_id, root, has_judge=judge is not None))
     _write_report(report, report_format, output)
+    failures = _failures(item.sample for item in report.samples)
+    for line in failures.lines:
+        typer.echo(line, err=True)
+    if failures.all_failed:
+        typer.echo(
+            f"run {run_id}: every sample failed, nothing was graded (exit {EXIT_ALL_FAILED})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ALL_FAILED)
     verdict = evaluate(report, gate)
     for line in verdict.lines:
         typer.echo(line)
     raise typer.Exit(0 if verdict.passed else 1)
+
+
+def _one_model(given: list[str] | None) -> str | None:
+    """The single `--model`: a run tests one model, so a second one is refused, not dropped."""
+    if not given:
+        return None
+    if len(given) > 1:
+        raise UsageError(
+            f"--model was given {len(given)} times ({', '.join(given)}); a run tests one model: "
+            "run `charter test` once per model"
+        )
+    return given[0]
+
+
+def _summary_line(outcome: RunOutcome) -> str:
+    """New, cached, and the errors and retries of this invocation by role."""
+
+    def by_role(counts: dict[str, int]) -> str:
+        return ", ".join(f"{counts[role]} {role}" for role in counts)
+
+    line = (
+        f"run {outcome.run_id}: {outcome.new} new, {outcome.cached} cached, "
+        f"{outcome.errors} errors ({by_role(outcome.errors_by_role)}), "
+        f"{outcome.retries} retries ({by_role(outcome.retries_by_role)}), "
+        f"{outcome.slowdowns} rate-limit slow-downs"
+    )
+    if outcome.retried_errors:
+        line += f"; {outcome.retried_errors} earlier failures tried again"
+    return line
 
 
 def _review_hint(waiting: int, run_id: str, root: Path, *, has_judge: bool) -> str:
@@ -574,9 +622,10 @@ def _resumed_settings(root: Path, run_id: str, given: TestSettings) -> TestSetti
     with _open_store(root, must_exist=True) as store:
         run = store.run(run_id)
     stored = run.settings
+    panel = stored.get("grader")
     return TestSettings(
         model=run.model,
-        grader=stored.get("grader"),
+        grader=[panel] if isinstance(panel, str) else list(panel or []),
         epochs=int(stored.get("epochs", 1)),
         concurrency=given.concurrency or stored.get("concurrency"),
         timeout=float(stored.get("timeout", given.timeout)),
@@ -619,7 +668,7 @@ def runs(
             run.model,
             run.grader or "-",
             f"{summary.samples}/{run.planned}",
-            run.status,
+            run.shown_status,
             "n/a" if rate is None else f"{rate:.1%}",
         )
     _stdout().print(table)

@@ -15,6 +15,7 @@ from charter.model import (
     ProviderError,
     get_provider,
 )
+from charter.model._calls import ModelCaller
 from charter.spec import SpecLoadError
 
 #: What the instruction shows in place of the reason; a judge that repeats it gave none.
@@ -55,7 +56,7 @@ def _objects(text: str) -> list[Any]:
     while start != -1:
         try:
             value, _ = _DECODER.raw_decode(text, start)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number too long to read
             pass
         else:
             found.append(value)
@@ -89,16 +90,13 @@ def _messages(first: str, second: str) -> list[Message]:
 
 async def _ask_all(provider: Provider, pairs: list[tuple[str, str]]) -> list[JudgeVerdict]:
     config = GenerateConfig(temperature=0.0, max_tokens=200)
-    limit = asyncio.Semaphore(4)
+    calls = ModelCaller(provider, concurrency=4)
 
     async def ask(first: str, second: str) -> JudgeVerdict:
-        async with limit:
-            try:
-                output = await provider.generate_json(_messages(first, second), config, SCHEMA)
-            except ProviderError as error:
-                return JudgeVerdict(
-                    None, f"the judge failed: {_one_line(str(error))}", provider.spec
-                )
+        try:
+            output = await calls.generate_json(_messages(first, second), config, SCHEMA)
+        except ProviderError as error:
+            return JudgeVerdict(None, f"the judge failed: {_one_line(str(error))}", provider.spec)
         conflict, reason = parse_verdict(output.text)
         return JudgeVerdict(conflict, reason, provider.spec, output.text)
 

@@ -13,6 +13,7 @@ from string import Template
 from typing import TypeVar
 
 from charter.grade._types import Grade, GradeInput, Verdict
+from charter.model._calls import ModelCaller
 from charter.model._types import GenerateConfig, Message, Provider, ProviderError
 
 T = TypeVar("T")
@@ -50,6 +51,8 @@ def parse_verdict(text: str) -> tuple[Verdict, float | None, str]:
         data = json.loads(body)
     except json.JSONDecodeError as error:
         raise VerdictFormatError(f"not JSON ({error.msg})") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise VerdictFormatError("not JSON (a number too long to read)") from None
     if not isinstance(data, dict):
         raise VerdictFormatError("not a JSON object")
     verdict = JUDGE_VERDICTS.get(str(data.get("verdict", "")).strip().lower())
@@ -59,7 +62,7 @@ def parse_verdict(text: str) -> tuple[Verdict, float | None, str]:
     if confidence is not None:
         if isinstance(confidence, bool) or not isinstance(confidence, int | float):
             raise VerdictFormatError("confidence must be a number")
-        if not 0.0 <= float(confidence) <= 1.0:
+        if not 0.0 <= confidence <= 1.0:
             raise VerdictFormatError("confidence must be between 0 and 1")
         confidence = float(confidence)
     rationale = data.get("rationale", "")
@@ -77,6 +80,7 @@ class ModelJudge:
         self, provider: Provider, template: str | None = None, config: GenerateConfig | None = None
     ) -> None:
         self.provider = provider
+        self.calls = ModelCaller(provider)
         self.template = Template(template if template is not None else default_template())
         self.config = config or GenerateConfig(temperature=0.0, max_tokens=300)
         self.name = f"judge:{provider.spec}"
@@ -101,7 +105,7 @@ class ModelJudge:
         clause_ids = item.clause_ids or (item.clause_id,)
 
         async def ask(messages: list[Message]) -> str:
-            return (await self.provider.generate(messages, self.config)).text
+            return (await self.calls.generate(messages, self.config)).text
 
         try:
             parsed, problem = await ask_with_repair(ask, self.prompt(item), parse_verdict)

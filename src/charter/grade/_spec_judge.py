@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from charter.grade._context import ClauseContext
 from charter.grade._judge import ask_with_repair, parse_verdict
 from charter.grade._types import Grade, GradeInput, Verdict
+from charter.model._calls import ModelCaller
 from charter.model._types import GenerateConfig, Message, Provider, ProviderError
 from charter.precedent import Precedent, relevant
 
@@ -155,6 +156,7 @@ class SpecJudge:
         config: GenerateConfig | None = None,
     ) -> None:
         self.provider = provider
+        self.calls = ModelCaller(provider)
         self.contexts = contexts
         self.precedents = list(precedents)
         self.templates = templates or Templates.load()
@@ -220,7 +222,7 @@ class SpecJudge:
 
     async def _grade_json(self, prompt: str, ids: tuple[str, ...]) -> Grade:
         async def ask(messages: list[Message]) -> str:
-            return (await self.provider.generate_json(messages, self.config, VERDICT_SCHEMA)).text
+            return (await self.calls.generate_json(messages, self.config, VERDICT_SCHEMA)).text
 
         parsed, problem = await ask_with_repair(ask, prompt, parse_judgement)
         if parsed is None:
@@ -251,9 +253,7 @@ class SpecJudge:
             reply_a=first,
             reply_b=second,
         )
-        output = await self.provider.generate_json(
-            [Message("user", prompt)], self.config, PAIR_SCHEMA
-        )
+        output = await self.calls.generate_json([Message("user", prompt)], self.config, PAIR_SCHEMA)
         try:
             data = json.loads(output.text.strip().removeprefix("```json").removesuffix("```"))
             better = str(data["better"]).strip().upper()

@@ -25,13 +25,17 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_TOKENS = 1024
 """The Messages API needs a limit; this one is used when the config sets none."""
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+"""Where the SDK sends requests when neither the option nor `ANTHROPIC_BASE_URL` says."""
 
 
 class AnthropicProvider(Provider):
     """Claude models. Options: `base_url` (else `ANTHROPIC_BASE_URL`), `api_key`,
     `api_key_env` (default `ANTHROPIC_API_KEY`; a loopback `base_url` may run keyless) and
-    `send_sampling` (`yes` sends temperature and top_p, which current SDKs no longer take and
-    newer models refuse; by default they are left out and listed in `raw["not_sent"]`)."""
+    `send_sampling` (by default, `yes`, the temperature and top_p of the run are sent in the
+    request body; `no` leaves them out for a model that refuses them: they are then recorded as
+    not sent, never as used, and listed in `raw["not_sent"]`). The API has no seed: a seed is
+    always recorded as not sent."""
 
     name = "anthropic"
     default_concurrency = 8
@@ -39,7 +43,7 @@ class AnthropicProvider(Provider):
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
         opts = Options(self.name, options, ["base_url", "api_key", "api_key_env", "send_sampling"])
-        self.send_sampling = opts.choice("send_sampling", ("yes", "no")) == "yes"
+        self.send_sampling = opts.choice("send_sampling", ("yes", "no")) != "no"
         try:
             import anthropic  # noqa: F401 - checked here so a missing SDK fails before a run
         except ImportError:
@@ -56,6 +60,9 @@ class AnthropicProvider(Provider):
             )
         self.key = key or "none-needed-on-loopback"
         self._clients: PerLoop[anthropic.AsyncAnthropic] = PerLoop(self._new_client)
+
+    def reply_settings(self) -> dict[str, Any]:
+        return {"base_url": self.base_url or DEFAULT_BASE_URL, "send_sampling": self.send_sampling}
 
     def _new_client(self) -> anthropic.AsyncAnthropic:
         import anthropic

@@ -22,6 +22,7 @@ from charter.model._types import (
     Provider,
     ProviderConfigError,
     ProviderError,
+    token_count,
 )
 
 
@@ -108,8 +109,8 @@ class CommandProvider(Provider):
         return ModelOutput(
             text=reply["text"],
             model=str(reply.get("model") or self.model),
-            input_tokens=_count(reply.get("input_tokens")),
-            output_tokens=_count(reply.get("output_tokens")),
+            input_tokens=token_count(reply.get("input_tokens")),
+            output_tokens=token_count(reply.get("output_tokens")),
             finish_reason=str(reply["finish_reason"]) if reply.get("finish_reason") else None,
             latency=latency,
             raw=extras,
@@ -137,10 +138,6 @@ def _json_reply(stdout: str) -> dict[str, Any] | None:
     if isinstance(data, dict) and isinstance(data.get("text"), str):
         return data
     return None
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _kill_group(pid: int) -> None:

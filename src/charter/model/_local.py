@@ -114,6 +114,9 @@ class LocalProvider(Provider):
         self.n_ctx = opts.integer("n_ctx", 2048, minimum=128)
         self.n_threads = opts.integer("n_threads", 0) or None
 
+    def reply_settings(self) -> dict[str, Any]:
+        return {"path": str(self.path.resolve()), "n_ctx": self.n_ctx}
+
     def _model(self) -> _Loaded:
         from llama_cpp import Llama
 

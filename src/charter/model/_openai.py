@@ -27,6 +27,7 @@ from charter.model._types import (
     ProviderConfigError,
     ProviderError,
     RateLimited,
+    token_count,
 )
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -75,6 +76,9 @@ class OpenAIProvider(Provider):
         self.structured = opts.choice("structured", STRUCTURED) or "json_schema"
         self.structured_output = self.structured != "off"
         self._clients: PerLoop[httpx2.AsyncClient] = PerLoop(self._new_client)
+
+    def reply_settings(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "developer_role": self.developer_role}
 
     def _new_client(self) -> httpx2.AsyncClient:
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
@@ -173,31 +177,63 @@ class OpenAIProvider(Provider):
                 status=response.status_code,
             ) from None
         choices = data.get("choices") if isinstance(data, dict) else None
-        if not choices or not isinstance(choices[0], dict):
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             raise ProviderError(
                 f"{self.spec}: the reply has no choices: {_server_message(response)}",
+                retryable=True,
                 status=response.status_code,
             )
         choice = choices[0]
-        message = choice.get("message") or {}
-        usage = data.get("usage") or {}
+        message = choice.get("message")
+        if not isinstance(message, dict):
+            message = {}
+        usage = data.get("usage")
+        if not isinstance(usage, dict):
+            usage = {}
         raw = {key: data[key] for key in ("id", "system_fingerprint", "created") if data.get(key)}
         if message.get("refusal"):
             raw["refusal"] = message["refusal"]
+        reason = choice.get("finish_reason")
         return ModelOutput(
-            text=message.get("content") or "",
+            text=self._content_text(message.get("content")),
             model=str(data.get("model") or self.model),
-            input_tokens=usage.get("prompt_tokens"),
-            output_tokens=usage.get("completion_tokens"),
+            input_tokens=token_count(usage.get("prompt_tokens")),
+            output_tokens=token_count(usage.get("completion_tokens")),
             latency=latency,
-            finish_reason=choice.get("finish_reason"),
+            finish_reason=reason if isinstance(reason, str) else None,
             raw=raw,
+        )
+
+    def _content_text(self, content: Any) -> str:
+        """A message's `content`: text, nothing (empty), or a list of text parts joined."""
+        if content is None or isinstance(content, str):
+            return content or ""
+        if isinstance(content, list) and all(
+            isinstance(part, dict) and isinstance(part.get("text"), str) for part in content
+        ):
+            return "".join(part["text"] for part in content)
+        raise ProviderError(
+            f"{self.spec}: the reply's content is {_json_kind(content)}, not text",
+            status=200,
         )
 
     async def aclose(self) -> None:
         client = self._clients.take()
         if client is not None:
             await client.aclose()
+
+
+def _json_kind(value: Any) -> str:
+    """How JSON would name the type of `value`: a number, a list, an object..."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _server_message(response: httpx2.Response) -> str:

@@ -49,6 +49,13 @@ class ModelOutput:
     """Provider-specific extras worth keeping (response id, system fingerprint...)."""
 
 
+def token_count(value: Any) -> int | None:
+    """`value` if it is a whole number of tokens (an int of at least 0, not a bool), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
 class ProviderError(Exception):
     """A call failed. `retryable` says whether the run engine should try again."""
 
@@ -109,6 +116,20 @@ class Provider(ABC):
         The default sends the plain call: the caller parses (and repairs) the answer itself.
         """
         return await self.generate(messages, config)
+
+    #: Options that never change a reply (credentials), left out of `reply_settings`.
+    SECRET_OPTIONS = frozenset({"api_key", "api_key_env"})
+
+    def reply_settings(self) -> dict[str, Any]:
+        """Everything besides the model name and the call's `GenerateConfig` that can change a
+        reply: the endpoint and the provider's options. Part of the cache key, so a cached reply
+        is only reused from the same endpoint with the same options."""
+        return {k: v for k, v in sorted(self.options.items()) if k not in self.SECRET_OPTIONS}
+
+    def unsent(self, config: GenerateConfig) -> list[str]:
+        """The settings of `config` this provider does not pass on to the model (recorded as
+        not sent rather than as used)."""
+        return []
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release connections, processes or loaded weights."""

@@ -4,6 +4,7 @@ plan(spec, Selection(...)) -> challenges; RunStore.create_run(...) -> run id;
 Engine(store, run_id, provider, GradingPolicy(...), RunOptions(...)).run() -> RunOutcome.
 """
 
+from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.run._budget import (
     Budget,
     Price,
@@ -16,7 +17,6 @@ from charter.run._budget import (
 )
 from charter.run._carry import carry_forward, carry_sources
 from charter.run._engine import Engine, Progress, QuietProgress, RunOptions, RunOutcome, cache_key
-from charter.run._limits import AdaptiveLimiter, Backoff
 from charter.run._plan import Challenge, PlanError, Selection, plan, select_clauses
 from charter.run._store import (
     SCHEMA_VERSION,

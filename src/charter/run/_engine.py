@@ -8,22 +8,26 @@ leaves the run `interrupted` with every stored sample kept, ready for `--resume`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from charter.grade import GradeInput, GradingPolicy, Verdict
-from charter.model._types import (
-    GenerateConfig,
-    ModelOutput,
-    Provider,
-    ProviderError,
-    RateLimited,
-)
-from charter.run._limits import AdaptiveLimiter, Backoff
+from charter.grade import GradeInput, Grader, GradingPolicy, Panel, Verdict
+from charter.model._calls import ModelCaller
+from charter.model._limits import AdaptiveLimiter, Backoff
+from charter.model._types import GenerateConfig, Message, ModelOutput, Provider, ProviderError
 from charter.run._plan import Challenge, message_json
-from charter.run._store import RunStore, SampleRecord
+from charter.run._store import RunStore, SampleRecord, StoreError
+
+MODEL = "model"
+JUDGE = "judge"
+ROLES = (MODEL, JUDGE)
+"""Who made a call: the model under test or a judge; errors and retries are counted by role."""
+HEARTBEAT_SECONDS = 10.0
+"""How often a running run records that its process is alive (see `RunStore.liveness`)."""
 
 
 @dataclass(slots=True)
@@ -37,6 +41,9 @@ class RunOptions:
     max_retries: int = 4
     backoff: Backoff = field(default_factory=Backoff)
     use_cache: bool = True
+    retry_errors: bool = False
+    """Before running, forget the run's failed samples and failed grades so they are tried
+    again (`charter test --resume` does, unless `--keep-errors`)."""
 
 
 class Progress(Protocol):
@@ -62,6 +69,10 @@ class QuietProgress:
         pass
 
 
+def _by_role() -> dict[str, int]:
+    return dict.fromkeys(ROLES, 0)
+
+
 @dataclass(slots=True)
 class RunOutcome:
     run_id: str
@@ -73,26 +84,48 @@ class RunOutcome:
     new: int = 0
     cached: int = 0
     errors: int = 0
+    """Samples of this invocation graded `error`, by the model's failure or a judge's."""
     retries: int = 0
     slowdowns: int = 0
+    errors_by_role: dict[str, int] = field(default_factory=_by_role)
+    """`model`: samples whose call failed (or came back empty); `judge`: samples the model
+    answered but no judge could grade."""
+    retries_by_role: dict[str, int] = field(default_factory=_by_role)
+    retried_errors: int = 0
+    """Failed samples and grades of earlier invocations that this one tried again."""
 
 
-def parameters(config: GenerateConfig) -> dict[str, Any]:
-    """The sampling parameters recorded with a sample (everything that can change the reply)."""
+def parameters(config: GenerateConfig, provider: Provider | None = None) -> dict[str, Any]:
+    """The sampling parameters recorded with a sample (everything that can change the reply).
+    A setting the provider does not send is recorded as None: not used."""
     data = config.as_dict()
     data.pop("timeout", None)
+    for name in provider.unsent(config) if provider is not None else ():
+        data[name] = None
     return data
 
 
-def cache_key(model: str, params: dict[str, Any], challenge: Challenge, epoch: int) -> str:
+def cache_key(
+    provider: Provider, params: dict[str, Any], messages: Sequence[Message], epoch: int
+) -> str:
+    """The key a reply is cached under: the model, its endpoint and options, the sampling
+    parameters, every message sent (a system prompt included) and the epoch."""
     payload = {
-        "model": model,
+        "model": provider.spec,
+        "provider": provider.reply_settings(),
         "parameters": params,
-        "conversation": [message_json(m) for m in challenge.messages],
+        "conversation": [message_json(m) for m in messages],
         "epoch": epoch,
     }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def judge_callers(judge: Grader | None) -> list[ModelCaller]:
+    """The callers of every model judge in `judge` (a panel's members each have one)."""
+    members = judge.judges if isinstance(judge, Panel) else [judge]
+    callers = [getattr(member, "calls", None) for member in members]
+    return [caller for caller in callers if isinstance(caller, ModelCaller)]
 
 
 class _Call:
@@ -105,7 +138,8 @@ class _Call:
 
     async def run(self) -> None:
         engine = self.engine
-        key = cache_key(engine.provider.spec, engine.params, self.challenge, self.epoch)
+        messages = list(self.challenge.messages)
+        key = cache_key(engine.provider, engine.params, messages, self.epoch)
         hit = engine.store.cached(key) if engine.options.use_cache else None
         output: ModelOutput | None = None
         error: str | None = None
@@ -118,7 +152,7 @@ class _Call:
                 latency=hit["latency"] or 0.0,
             )
         else:
-            output, error = await engine.call(self.challenge)
+            output, error = await engine.call(messages)
         if output is not None and not output.text.strip() and error is None:
             error = "empty reply"
         sample_id = engine.store.add_sample(
@@ -128,7 +162,7 @@ class _Call:
                 prompt_index=self.challenge.prompt_index,
                 prompt_hash=self.challenge.prompt_hash,
                 epoch=self.epoch,
-                conversation=[message_json(m) for m in self.challenge.messages],
+                conversation=[message_json(m) for m in messages],
                 model=engine.provider.spec,
                 parameters=engine.params,
                 reply=output.text if output is not None else None,
@@ -144,7 +178,7 @@ class _Call:
             return
         engine.outcome.new += hit is None
         engine.outcome.cached += hit is not None
-        engine.outcome.errors += error is not None
+        engine.outcome.errors_by_role[MODEL] += error is not None
         reply = output.text if output is not None else ""
         await engine.grade(sample_id, self.challenge, reply, error, cached=hit is not None)
 
@@ -167,45 +201,30 @@ class Engine:
         self.policy = policy
         self.options = options
         self.progress: Progress = progress or QuietProgress()
-        self.params = parameters(options.config)
-        self.limiter = AdaptiveLimiter(options.concurrency or provider.default_concurrency)
+        self.params = parameters(options.config, provider)
+        self.caller = ModelCaller(
+            provider,
+            max_retries=options.max_retries,
+            backoff=options.backoff,
+            concurrency=options.concurrency,
+        )
+        self.judges = judge_callers(policy.judge)
+        for caller in self.judges:  # the judges retry as the model under test does
+            caller.max_retries = options.max_retries
+            caller.backoff = options.backoff
         self.outcome = RunOutcome(run_id, "running", 0, 0)
 
-    async def call(self, challenge: Challenge) -> tuple[ModelOutput | None, str | None]:
+    @property
+    def limiter(self) -> AdaptiveLimiter:
+        """The in-flight limit of the calls to the model under test."""
+        return self.caller.limiter
+
+    async def call(self, messages: list[Message]) -> tuple[ModelOutput | None, str | None]:
         """The model's reply, or None and the last error after the retries are spent."""
-        options = self.options
-        attempt = 0
-        while True:
-            failure: ProviderError
-            async with self.limiter.slot():
-                try:
-                    output = await asyncio.wait_for(
-                        self.provider.generate(list(challenge.messages), options.config),
-                        options.config.timeout,
-                    )
-                except RateLimited as error:
-                    self.limiter.rate_limited(error.retry_after)
-                    failure = error
-                except ProviderError as error:
-                    failure = error
-                except TimeoutError:
-                    failure = ProviderError(
-                        f"no reply within {options.config.timeout:g} s", retryable=True
-                    )
-                except Exception as error:  # a provider bug must not end the run
-                    failure = ProviderError(f"{type(error).__name__}: {error}")
-                else:
-                    self.limiter.succeeded()
-                    return output, None
-            if not failure.retryable or attempt >= options.max_retries:
-                tries = f" after {attempt + 1} attempts" if attempt else ""
-                return None, f"{failure}{tries}"
-            delay = failure.retry_after
-            if delay is None:
-                delay = options.backoff.delay(attempt)
-            self.outcome.retries += 1
-            await asyncio.sleep(delay)
-            attempt += 1
+        try:
+            return await self.caller.generate(messages, self.options.config), None
+        except ProviderError as error:
+            return None, str(error)
 
     async def grade(
         self, sample_id: int, challenge: Challenge, reply: str, error: str | None, cached: bool
@@ -220,6 +239,8 @@ class Engine:
             clause_ids=challenge.clause_ids,
         )
         grade = await self.policy.grade(item, error)
+        if error is None and grade.verdict is Verdict.ERROR:
+            self.outcome.errors_by_role[JUDGE] += 1
         self.store.add_grade(sample_id, grade)
         self.progress.advance(grade.verdict, cached)
 
@@ -230,8 +251,17 @@ class Engine:
             if sample.verdict is None and challenge is not None:
                 await self.grade(sample.id, challenge, sample.reply or "", sample.error, True)
 
+    async def _heartbeat(self) -> None:
+        """Record every few seconds that this process still runs the run."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self.store.heartbeat(self.run_id)
+
     async def run(self, stop: asyncio.Event | None = None) -> RunOutcome:
         """Send every pending sample; return when all are stored or `stop` is set."""
+        self.store.claim(self.run_id)
+        if self.options.retry_errors:
+            self.outcome.retried_errors = self.store.forget_errors(self.run_id)
         plan = self.store.plan(self.run_id)
         done = self.store.done(self.run_id)
         pending = [
@@ -242,11 +272,12 @@ class Engine:
         ]
         self.outcome.planned = len(plan) * self.options.epochs
         self.progress.start(self.outcome.planned, len(done))
-        self.store.set_status(self.run_id, "running")
-        await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
-        tasks = [asyncio.ensure_future(_Call(self, c, e).run()) for c, e in pending]
+        heartbeat = asyncio.ensure_future(self._heartbeat())
         stopper = asyncio.ensure_future((stop or asyncio.Event()).wait())
+        tasks: list[asyncio.Future[None]] = []
         try:
+            await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
+            tasks = [asyncio.ensure_future(_Call(self, c, e).run()) for c, e in pending]
             if tasks:
                 everything: asyncio.Future[Any] = asyncio.gather(*tasks)
                 waiting: set[asyncio.Future[Any]] = {everything, stopper}
@@ -261,13 +292,27 @@ class Engine:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            with contextlib.suppress(StoreError):  # the error being raised says more
+                self.store.set_status(self.run_id, "interrupted")
             raise
         finally:
+            heartbeat.cancel()
             stopper.cancel()
             self.progress.stop()
         if self.outcome.status != "interrupted":
             self.outcome.status = "complete"
         self.store.set_status(self.run_id, self.outcome.status)
-        self.outcome.stored = len(self.store.done(self.run_id))
-        self.outcome.slowdowns = self.limiter.slowdowns
+        self._count()
         return self.outcome
+
+    def _count(self) -> None:
+        """Totals and per-role figures of this invocation into the outcome."""
+        outcome = self.outcome
+        outcome.stored = len(self.store.done(self.run_id))
+        outcome.retries_by_role[MODEL] = self.caller.stats.retries
+        outcome.retries_by_role[JUDGE] = sum(caller.stats.retries for caller in self.judges)
+        outcome.errors = sum(outcome.errors_by_role.values())
+        outcome.retries = sum(outcome.retries_by_role.values())
+        outcome.slowdowns = self.caller.limiter.slowdowns + sum(
+            caller.limiter.slowdowns for caller in self.judges
+        )

@@ -16,7 +16,9 @@ class SettingsError(ValueError):
 @dataclass(slots=True)
 class TestSettings:
     model: str | None = None
-    grader: str | None = None
+    grader: list[str] = field(default_factory=list)
+    """The judge, or the judges of a panel (majority vote): `[test] grader` is one name or a
+    list, `--grader` may be repeated."""
     epochs: int = 1
     concurrency: int | None = None
     timeout: float = 120.0
@@ -36,7 +38,7 @@ class TestSettings:
 
 _INT_AT_LEAST = {"epochs": 1, "concurrency": 1, "max_retries": 0, "max_tokens": 1}
 _FLOATS = {"timeout", "temperature"}
-_TEXT = {"model", "grader", "judge_template"}
+_TEXT = {"model", "judge_template"}
 _LISTS = {"select", "authority"}
 _BOOLS = {"examples", "allow_self_judge", "cache"}
 
@@ -93,6 +95,8 @@ def _check(name: str, value: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f"{where} must be a non-empty string, not {value!r}")
         return value.strip()
+    if name == "grader":
+        return _names(value, where)
     if name in _LISTS:
         if isinstance(value, str):
             value = [value]
@@ -108,6 +112,18 @@ def _check(name: str, value: Any, where: str) -> Any:
             raise SettingsError(f"{where} must be true or false, not {value!r}")
         return value
     raise SettingsError(f"{where}: unknown setting")  # pragma: no cover - fields are all listed
+
+
+def _names(value: Any, where: str) -> list[str]:
+    """One model name or a list of them, each PROVIDER:MODEL (kept whole: a command may hold
+    commas)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise SettingsError(f"{where} must be a model name or a list of them, not {value!r}")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise SettingsError(f"{where} must be non-empty model names, not {item!r}")
+    return [item.strip() for item in items]
 
 
 def _rate(value: Any, where: str) -> float:

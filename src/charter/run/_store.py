@@ -13,12 +13,16 @@ what lets `--resume` finish a run exactly once per sample.
 from __future__ import annotations
 
 import json
+import os
+import random
 import secrets
+import socket
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +45,10 @@ CREATE TABLE IF NOT EXISTS runs (
     grader TEXT,
     settings TEXT NOT NULL,
     plan TEXT NOT NULL,
-    planned INTEGER NOT NULL
+    planned INTEGER NOT NULL,
+    owner_pid INTEGER,
+    owner_host TEXT,
+    heartbeat TEXT
 );
 CREATE TABLE IF NOT EXISTS samples (
     id INTEGER PRIMARY KEY,
@@ -77,6 +84,8 @@ CREATE TABLE IF NOT EXISTS grades (
     UNIQUE (sample_id, grader)
 );
 """
+_OWNER_COLUMNS = (("owner_pid", "INTEGER"), ("owner_host", "TEXT"), ("heartbeat", "TEXT"))
+"""Added within schema 1: which process runs a run, so a killed one shows as stale."""
 _VOTES = """
 CREATE TABLE IF NOT EXISTS votes (
     id INTEGER PRIMARY KEY,
@@ -114,6 +123,44 @@ class RunRecord:
     grader: str | None
     settings: dict[str, Any]
     planned: int
+    owner_pid: int | None = None
+    """The process that runs (or last ran) the run, on `owner_host`."""
+    owner_host: str | None = None
+    heartbeat: str | None = None
+    """When that process last said it was alive (UTC, ISO 8601)."""
+
+    @property
+    def shown_status(self) -> str:
+        """The status as stored, except that a `running` run whose process is gone is `stale`:
+        it was killed without the chance to record `interrupted` (resume it with --resume)."""
+        if self.status == "running" and not owner_alive(self):
+            return "stale"
+        return self.status
+
+
+STALE_AFTER = timedelta(minutes=2)
+"""A running run on another host whose heartbeat is older than this is taken as dead; on this
+host the process id answers (and the same limit, five times over, guards against a reused id)."""
+
+
+def owner_alive(run: RunRecord, at: datetime | None = None) -> bool:
+    """Whether the process that claimed `run` may still be running it."""
+    if run.heartbeat is None:
+        return run.owner_pid is None  # a run from before owners were recorded: unknown
+    age = (at or datetime.now(UTC)) - datetime.fromisoformat(run.heartbeat)
+    if run.owner_host != socket.gethostname() or run.owner_pid is None:
+        return age < STALE_AFTER
+    return age < STALE_AFTER * 5 and _pid_alive(run.owner_pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,16 +233,30 @@ class RunSummary:
 class RunStore:
     """Runs, samples and grades in one SQLite file."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0, create: bool = True) -> None:
+        """Open the store at `path`; with `create`, make it (and its folder) when it is missing
+        or an empty file. Without, a file that holds no run database is refused. Two processes
+        may create or migrate the same store at once: one does, the other waits and uses it."""
         self.path = path
         with self._errors():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.is_file():
+                raise StoreError(f"{path}: no run database here")
             self.db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
             self.db.row_factory = sqlite3.Row
+            try:
+                _when_free(lambda: self._prepare(create), busy_timeout)
+            except BaseException:
+                self.db.close()
+                raise
+
+    def _prepare(self, create: bool) -> None:
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if create or self._tables():
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate(create)
 
     @classmethod
     def for_project(cls, project_root: Path) -> RunStore:
@@ -230,21 +291,43 @@ class RunStore:
                 "start a new one"
             ) from None
 
-    def _migrate(self) -> None:
-        tables = {
-            row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+    def _tables(self) -> set[str]:
+        rows = self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        return {row[0] for row in rows}
+
+    def _migrate(self, create: bool) -> None:
+        """Create the schema or bring a schema-1 store up to date, in one write transaction
+        (`BEGIN IMMEDIATE`: a second process doing the same waits, then finds it done)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._migrate_in_transaction(create)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate_in_transaction(self, create: bool) -> None:
+        tables = self._tables()
         if "meta" not in tables:
             if tables:
                 raise StoreError(
                     f"{self.path}: this SQLite file is not a Charter run database; "
                     "move it aside to start a new one"
                 )
-            self.db.executescript(f"BEGIN;{_SCHEMA}{_VOTES}COMMIT;")
-            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if not create:
+                raise StoreError(
+                    f"{self.path}: holds no run database (the file is empty or damaged); it was "
+                    "left as it is: move it aside, and the next `charter test` starts a new one"
+                )
+            for statement in f"{_SCHEMA}{_VOTES}".split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
             return
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row[0]) if row else 0
+        version = int(row[0]) if row and str(row[0]).isdigit() else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer Charter (schema {version}, this one reads "
@@ -256,10 +339,16 @@ class RunStore:
                 "move the file aside to start a new one"
             )
         if "votes" not in tables:  # added within schema 1: each judge's own grade
-            self.db.executescript(f"BEGIN;{_VOTES}COMMIT;")
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(samples)")}
-        if "carried_from" not in columns:  # added within schema 1: `--changed-since`
-            self.db.execute("ALTER TABLE samples ADD COLUMN carried_from INTEGER")
+            self.db.execute(_VOTES)
+        self._add_columns("samples", (("carried_from", "INTEGER"),))  # `--changed-since`
+        self._add_columns("runs", _OWNER_COLUMNS)
+
+    def _add_columns(self, table: str, columns: tuple[tuple[str, str], ...]) -> None:
+        """Add each (name, type) column `table` lacks (changes within schema 1)."""
+        present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns:
+            if name not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     # runs
 
@@ -315,11 +404,25 @@ class RunStore:
                 "UPDATE runs SET status = ?, finished = ? WHERE id = ?", (status, finished, run_id)
             )
 
+    def claim(self, run_id: str) -> None:
+        """Mark the run `running` by this process (its id and host) from now."""
+        with self._errors():
+            self.db.execute(
+                "UPDATE runs SET status = 'running', finished = NULL, owner_pid = ?,"
+                " owner_host = ?, heartbeat = ? WHERE id = ?",
+                (os.getpid(), socket.gethostname(), now(), run_id),
+            )
+
+    def heartbeat(self, run_id: str) -> None:
+        """Record that the process running the run is still alive."""
+        with self._errors():
+            self.db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (now(), run_id))
+
     def list_runs(self) -> list[RunSummary]:
         with self._errors():
             rows = self.db.execute(
                 "SELECT r.id, r.created, r.finished, r.status, r.project, r.model, r.grader,"
-                " r.settings, r.planned,"
+                " r.settings, r.planned, r.owner_pid, r.owner_host, r.heartbeat,"
                 " (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS n,"
                 " (SELECT COUNT(*) FROM samples s JOIN grades g ON g.sample_id = s.id"
                 "   WHERE s.run_id = r.id AND g.verdict = 'comply') AS comply,"
@@ -340,6 +443,32 @@ class RunStore:
                 "SELECT clause_id, prompt_index, epoch FROM samples WHERE run_id = ?", (run_id,)
             ).fetchall()
         return {(row[0], row[1], row[2]) for row in rows}
+
+    def forget_errors(self, run_id: str) -> int:
+        """Delete the run's failed samples (the model's call failed) and the failed grades of
+        the others (no judge could grade them), so that they are tried again: the samples are
+        sent anew, the replies graded anew. One transaction. Returns how many there were."""
+        failed_grades = (
+            "SELECT g.sample_id FROM grades g JOIN samples s ON s.id = g.sample_id"
+            " WHERE s.run_id = ? AND (s.error IS NOT NULL OR g.verdict = 'error')"
+        )
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                ids = [row[0] for row in self.db.execute(failed_grades, (run_id,))]
+                failed = self.db.execute(
+                    "SELECT id FROM samples WHERE run_id = ? AND error IS NOT NULL", (run_id,)
+                ).fetchall()
+                for table in ("votes", "grades"):
+                    self.db.executemany(
+                        f"DELETE FROM {table} WHERE sample_id = ?", [(i,) for i in ids]
+                    )
+                self.db.executemany("DELETE FROM samples WHERE id = ?", failed)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        return len(set(ids) | {row[0] for row in failed})
 
     def cached(self, cache_key: str) -> sqlite3.Row | None:
         """The latest successful sample with this key, from any run."""
@@ -516,7 +645,10 @@ class RunStore:
             )
 
 
-_RUN_COLUMNS = "id, created, finished, status, project, model, grader, settings, planned"
+_RUN_COLUMNS = (
+    "id, created, finished, status, project, model, grader, settings, planned,"
+    " owner_pid, owner_host, heartbeat"
+)
 """The columns `_run_record` reads."""
 
 
@@ -531,4 +663,23 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
         grader=row["grader"],
         settings=json.loads(row["settings"]),
         planned=row["planned"],
+        owner_pid=row["owner_pid"],
+        owner_host=row["owner_host"],
+        heartbeat=row["heartbeat"],
     )
+
+
+def _when_free(action: Callable[[], None], patience: float) -> None:
+    """Run `action`, again after a short random pause while another connection holds the
+    database (switching to WAL and `BEGIN IMMEDIATE` can be refused at once rather than wait),
+    for up to `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(random.uniform(0.01, 0.1))
