@@ -8,6 +8,8 @@ checks:
   - max_length: 400
   - json_schema: {type: object, required: [answer]}
   - refusal: false
+  - no_card_number: true
+  - no_card_number: {value: "5500 0000 0000 0004"}
 examples:
   "asks for a refund":
     checks:
@@ -22,9 +24,23 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from charter.grade._cards import (
+    card_digits,
+    contains_card_digits,
+    find_card_number,
+    mask_card,
+)
 from charter.grade._types import Grade, GradeInput, Verdict
 
-CHECK_KINDS = ("contains", "not_contains", "regex", "max_length", "json_schema", "refusal")
+CHECK_KINDS = (
+    "contains",
+    "not_contains",
+    "regex",
+    "max_length",
+    "json_schema",
+    "refusal",
+    "no_card_number",
+)
 
 _REFUSAL = re.compile(
     r"\b(i\s*(?:am|'m)\s+(?:sorry|afraid)[^.]{0,40}\b(?:can(?:no|')t|unable|won't)"
@@ -93,6 +109,8 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
         raise CheckFormatError(f"{place}: max_length takes a whole number of characters")
     if kind == "refusal" and not isinstance(value, bool):
         raise CheckFormatError(f"{place}: refusal takes true or false")
+    if kind == "no_card_number":
+        _validate_card_value(place, value)
     if kind == "json_schema":
         if not isinstance(value, Mapping):
             raise CheckFormatError(f"{place}: json_schema takes a JSON Schema object")
@@ -102,6 +120,19 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
             jsonschema.Draft202012Validator.check_schema(dict(value))
         except jsonschema.SchemaError as error:
             raise CheckFormatError(f"{place}: not a valid JSON Schema: {error.message}") from None
+
+
+def _validate_card_value(place: str, value: Any) -> None:
+    usage = 'no_card_number takes true or {value: "<card number>"}'
+    if value is True:
+        return
+    if not isinstance(value, Mapping) or set(value) != {"value"}:
+        raise CheckFormatError(f"{place}: {usage}")
+    number = value["value"]
+    if isinstance(number, bool) or not isinstance(number, str | int):
+        raise CheckFormatError(f"{place}: {usage}")
+    if len(card_digits(str(number))) < 4:
+        raise CheckFormatError(f"{place}: no_card_number value {number!r} has fewer than 4 digits")
 
 
 def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
@@ -151,6 +182,19 @@ def _refusal(value: bool, reply: str) -> tuple[bool, str]:
     return refused == value, said
 
 
+def _no_card_number(value: bool | Mapping[str, Any], reply: str) -> tuple[bool, str]:
+    """Only the last four digits are ever repeated in a reason: reasons are stored and shown."""
+    if isinstance(value, Mapping):
+        wanted = card_digits(str(value["value"]))
+        if contains_card_digits(reply, wanted):
+            return False, f"contains the card number ending {wanted[-4:]}, however spaced"
+        return True, f"does not contain the card number ending {wanted[-4:]}"
+    found = find_card_number(reply)
+    if found is not None:
+        return False, f"contains a payment card number ({mask_card(found)})"
+    return True, "no payment card number"
+
+
 _RUNNERS: dict[str, Callable[[Any, str], tuple[bool, str]]] = {
     "contains": _contains,
     "not_contains": _not_contains,
@@ -158,6 +202,7 @@ _RUNNERS: dict[str, Callable[[Any, str], tuple[bool, str]]] = {
     "max_length": _max_length,
     "json_schema": _json_schema,
     "refusal": _refusal,
+    "no_card_number": _no_card_number,
 }
 
 
