@@ -152,5 +152,51 @@ def test_malformed_front_matter_stops_the_run_with_file_and_line(tmp_path: Path)
     root = make_spec(tmp_path, {"examples/sc01.md": bad})
     done = charter(root, "test", ".", "-m", "python:bot:reply")
     assert done.returncode == 2
-    assert "examples/sc01.md:1: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert "examples/sc01.md:3: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
+
+
+PROMPT_BODY = "Examples for [^sc01]:\n\n**Example**: x\n\n~~~xml\n<user>\nhi\n</user>\n~~~\n"
+
+
+def test_unreadable_front_matter_stops_the_run_and_fails_check(tmp_path: Path) -> None:
+    bad = "---\nchecks:\n  - not_contains: [password\n---\n" + PROMPT_BODY
+    root = make_spec(tmp_path, {"examples/sc01.md": bad})
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("charter: error: examples/sc01.md:3: front matter is not valid")
+    assert "its checks cannot be read" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
+    checked = charter(root, "check", ".")
+    assert checked.returncode != 0
+    assert "examples/sc01.md:3:" in checked.stdout and "S003" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ('checks:\n  - max_length: 9\n  - regex: "("\n', 4, "checks[1]: regex does not compile"),
+        (
+            'examples:\n  "x":\n    checks:\n      - contains: "a"\n      - refusal: maybe\n',
+            6,
+            "examples['x'].checks[1]: refusal takes true or false",
+        ),
+        (
+            "examples:\n  other title:\n    checks: [{regex: '[a'}]\n",
+            4,
+            "examples['other title'].checks[0]: regex does not compile",
+        ),
+        ("checks: [{regex: 'a{99999999999}'}]\n", 2, "checks[0]: regex does not compile"),
+    ],
+)
+def test_check_rejects_the_checks_test_rejects_at_the_same_line(
+    tmp_path: Path, front: str, line: int, message: str
+) -> None:
+    root = make_spec(tmp_path, {"examples/sc01.md": f"---\n{front}---\n{PROMPT_BODY}"})
+    checked = charter(root, "check", ".")
+    assert checked.returncode == 1, checked.stdout
+    assert f"examples/sc01.md:{line}:1: S117 [error] front matter {message}" in checked.stdout
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 2
+    assert f"charter: error: examples/sc01.md:{line}: front matter {message}" in done.stderr
     assert not (root / ".charter" / "runs.db").exists()

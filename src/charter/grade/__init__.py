@@ -22,12 +22,14 @@ from charter.grade._checks import (
     checks_for,
     looks_like_refusal,
     run_check,
+    validate_checks,
 )
 from charter.grade._context import ClauseContext, clause_context
 from charter.grade._judge import ModelJudge, VerdictFormatError, load_template, parse_verdict
 from charter.grade._metrics import Agreement, agreement, cohen_kappa
 from charter.grade._panel import Panel, majority
 from charter.grade._policy import GradingPolicy
+from charter.grade._prompt_checks import PromptProblem, prompt_file_problem
 from charter.grade._setup import JudgeSetupError, build_judge
 from charter.grade._spec_judge import VERDICT_SCHEMA, SpecJudge, Templates
 from charter.grade._types import Grade, GradeInput, Grader, Reference, Verdict
@@ -49,6 +51,7 @@ __all__ = [
     "JudgeSetupError",
     "ModelJudge",
     "Panel",
+    "PromptProblem",
     "Reference",
     "SpecJudge",
     "Templates",
@@ -67,7 +70,9 @@ __all__ = [
     "looks_like_refusal",
     "majority",
     "parse_verdict",
+    "prompt_file_problem",
     "run_check",
     "save_calibration",
     "spec_contexts",
+    "validate_checks",
 ]

@@ -52,7 +52,14 @@ _REFUSAL = re.compile(
 
 
 class CheckFormatError(ValueError):
-    """A check in front matter is malformed; the message says which and how to fix it."""
+    """A check in front matter is malformed; the message says which and how to fix it.
+
+    `keys` is where, in the front matter: `("checks", 2)`, `("examples", "asks", "checks", 0)`.
+    """
+
+    def __init__(self, message: str, keys: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 def looks_like_refusal(reply: str) -> bool:
@@ -65,34 +72,80 @@ def checks_for(front_matter: Mapping[str, Any], title: str | None) -> list[dict[
 
     Raises `CheckFormatError` naming the offending entry.
     """
-    found = _validate(front_matter.get("checks", []), "checks")
-    per_example = front_matter.get("examples", {})
-    if not isinstance(per_example, Mapping):
-        raise CheckFormatError("`examples` must map example titles to {checks: [...]}")
+    found = _validate(front_matter.get("checks", []), ("checks",))
+    per_example = _per_example(front_matter)
     if title is not None and title in per_example:
-        entry = per_example[title]
-        if not isinstance(entry, Mapping):
-            raise CheckFormatError(f"examples[{title!r}] must be a mapping with a `checks` list")
-        found.extend(_validate(entry.get("checks", []), f"examples[{title!r}].checks"))
+        found.extend(_example_checks(per_example, title))
     return found
 
 
-def _validate(raw: Any, where: str) -> list[dict[str, Any]]:
+def validate_checks(front_matter: Mapping[str, Any]) -> None:
+    """Every check the front matter gives, for the file and for each example title.
+
+    Raises `CheckFormatError` for the first malformed one.
+    """
+    _validate(front_matter.get("checks", []), ("checks",))
+    per_example = _per_example(front_matter)
+    for title in per_example:
+        _example_checks(per_example, title)
+
+
+def _per_example(front_matter: Mapping[str, Any]) -> Mapping[Any, Any]:
+    per_example = front_matter.get("examples", {})
+    if not isinstance(per_example, Mapping):
+        raise CheckFormatError(
+            "`examples` must map example titles to {checks: [...]}", ("examples",)
+        )
+    return per_example
+
+
+def _example_checks(per_example: Mapping[Any, Any], title: Any) -> list[dict[str, Any]]:
+    entry = per_example[title]
+    keys: tuple[str | int, ...] = ("examples", str(title))
+    if not isinstance(entry, Mapping):
+        raise CheckFormatError(
+            f"examples[{str(title)!r}] must be a mapping with a `checks` list", keys
+        )
+    return _validate(entry.get("checks", []), (*keys, "checks"))
+
+
+def _where(keys: tuple[str | int, ...]) -> str:
+    """`checks[2]`, `examples['asks'].checks[0]`: a place in the front matter, as messages say."""
+    text = ""
+    for key in keys:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif text.endswith("examples"):
+            text += f"[{key!r}]"
+        else:
+            text += f".{key}" if text else key
+    return text
+
+
+def _validate(raw: Any, keys: tuple[str | int, ...]) -> list[dict[str, Any]]:
+    where = _where(keys)
     if not isinstance(raw, list):
-        raise CheckFormatError(f'`{where}` must be a list of checks, e.g. - contains: "..."')
+        raise CheckFormatError(f'`{where}` must be a list of checks, e.g. - contains: "..."', keys)
     checks: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         place = f"{where}[{index}]"
-        if not isinstance(item, Mapping) or len(item) != 1:
-            raise CheckFormatError(f"{place} must be one `kind: value` pair")
-        ((kind, value),) = item.items()
-        if kind not in CHECK_KINDS:
-            raise CheckFormatError(
-                f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
-            )
-        _validate_value(place, str(kind), value)
-        checks.append({str(kind): value})
+        try:
+            checks.append(_validate_item(place, item))
+        except CheckFormatError as error:
+            raise CheckFormatError(str(error), (*keys, index)) from None
     return checks
+
+
+def _validate_item(place: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, Mapping) or len(item) != 1:
+        raise CheckFormatError(f"{place} must be one `kind: value` pair")
+    ((kind, value),) = item.items()
+    if kind not in CHECK_KINDS:
+        raise CheckFormatError(
+            f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
+        )
+    _validate_value(place, str(kind), value)
+    return {str(kind): value}
 
 
 def _validate_value(place: str, kind: str, value: Any) -> None:
@@ -103,7 +156,7 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
             raise CheckFormatError(f"{place}: regex takes a string")
         try:
             re.compile(value)
-        except re.error as error:
+        except (re.error, OverflowError, RecursionError) as error:
             raise CheckFormatError(f"{place}: regex does not compile: {error}") from None
     if kind == "max_length" and (not isinstance(value, int) or isinstance(value, bool)):
         raise CheckFormatError(f"{place}: max_length takes a whole number of characters")
