@@ -364,6 +364,13 @@ def test(
     baseline: Annotated[
         str | None, typer.Option(help="Fail when a clause drops below this run's 95% interval.")
     ] = None,
+    max_review: Annotated[
+        str | None,
+        typer.Option(
+            help="Fail (exit 1) when more replies than this still need review: a count (5) "
+            "or a share of the replies (0.1 or 10%). Default: no limit."
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the calls, tokens and cost; send nothing.")
     ] = False,
@@ -407,6 +414,7 @@ def test(
         "seed": seed,
         "fail_under": fail_under,
         "fail_under_authority": fail_under_authority,
+        "max_review": max_review,
         "cache": False if no_cache else None,
     }
     settings = resolve(raw_test, flags)
@@ -436,7 +444,7 @@ def test(
     if dry_run:
         _dry_run(challenges, settings, settings.model, _prices(config, prices_file), changed)
         return
-    gate = Gate(settings.fail_under, settings.fail_under_authority)
+    gate = Gate(settings.fail_under, settings.fail_under_authority, max_review=settings.max_review)
     provider = _provider(settings.model, config)
     graders = list(grader or ([settings.grader] if settings.grader else []))
     judge = _judge(settings, project, provider.spec, graders)
@@ -586,6 +594,7 @@ def _resumed_settings(root: Path, run_id: str, given: TestSettings) -> TestSetti
         seed=stored.get("seed"),
         fail_under=given.fail_under,
         fail_under_authority=given.fail_under_authority,
+        max_review=given.max_review,
         judge_template=stored.get("judge_template"),
         select=list(stored.get("select", [])),
         authority=list(stored.get("authority", [])),
@@ -644,7 +653,7 @@ def _samples_table(report: RunReport) -> Table:
     """Every sample of the run; a `carried` column names the run a carried sample came from."""
     table = Table(title="samples", title_justify="left", show_lines=False)
     carried = report.carried > 0
-    headers = ["clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"]
+    headers = ["id", "clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"]
     for header in headers:
         table.add_column(header, overflow="fold")
     if carried:
@@ -654,6 +663,7 @@ def _samples_table(report: RunReport) -> Table:
         reply = (sample.reply or "").replace("\n", " ")
         origin = sample.carried_run or "-"
         table.add_row(
+            str(sample.id),
             sample.clause_id,
             str(sample.prompt_index),
             str(sample.epoch),
