@@ -38,10 +38,13 @@ from charter.grade import (
     SpecJudge,
     Verdict,
     build_judge,
+    calibration_for,
     figures_line,
     is_reliable,
-    load_figures,
+    kappa_of,
     load_template,
+    measured,
+    min_precedents,
 )
 from charter.model import GenerateConfig, Provider, ProviderConfigError, get_provider
 from charter.precedent import load_precedents
@@ -184,17 +187,22 @@ def _judge(
     return judges[0] if len(judges) == 1 else Panel(judges)
 
 
-def _calibration_note(root: Path, graders: list[str]) -> str | None:
-    """Print each judge's calibration figures; a note for the policy when every judge has
-    figures on file and none of them is reliable."""
+def _calibration_note(
+    project: Project, graders: list[str], challenges: list[Challenge]
+) -> str | None:
+    """Print each judge's figures (from the calibration that covers the clauses this run
+    grades); a note for the policy when every judge is measured and none of them is reliable."""
+    folder = Path(project.spec.root) / CALIBRATION_DIR
+    fewest = min_precedents(project.config)
+    clause_ids = {cid for c in challenges for cid in (c.clause_ids or (c.clause_id,))}
     notes = []
     for name in graders:
-        figures = load_figures(root / CALIBRATION_DIR, name)
-        typer.echo(figures_line(name, figures), err=True)
-        if figures is None:
+        figures = calibration_for(folder, name, clause_ids, fewest)
+        typer.echo(figures_line(name, figures, fewest), err=True)
+        if not measured(figures, fewest):
             continue  # unmeasured: the warning is printed, the verdicts stand
-        if not is_reliable(figures.get("overall", {}).get("kappa")):
-            notes.append(figures_line(name, figures).removeprefix("judge "))
+        if figures is not None and not is_reliable(kappa_of(figures)):
+            notes.append(figures_line(name, figures, fewest).removeprefix("judge "))
     return "; ".join(notes) if len(notes) == len(graders) else None
 
 
@@ -448,7 +456,11 @@ def test(
     provider = _provider(settings.model, config)
     graders = list(grader or ([settings.grader] if settings.grader else []))
     judge = _judge(settings, project, provider.spec, graders)
-    unreliable = _calibration_note(root, graders) if isinstance(judge, SpecJudge | Panel) else None
+    unreliable = (
+        _calibration_note(project, graders, challenges)
+        if isinstance(judge, SpecJudge | Panel)
+        else None
+    )
     console = Console(stderr=True)
     with _open_store(root, must_exist=resume is not None) as store:
         if baseline is not None:
