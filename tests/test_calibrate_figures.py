@@ -9,7 +9,7 @@ import pytest
 
 from charter.grade import agreement, cohen_kappa
 from judge_helpers import make_project
-from test_run_helpers import charter
+from test_run_helpers import charter, query
 
 
 def test_kappa_and_rates_on_known_tables() -> None:
@@ -112,7 +112,7 @@ def test_holdout_hides_the_judged_case(tmp_path: Path) -> None:
 
 
 def test_table_pairwise_and_test_shows_figures(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
+    root = make_project(tmp_path, {"charter.toml": "[judge]\nmin-precedents = 4\n"})
     done = charter(root, "calibrate", ".", "--grader", "python:judges:pair")
     assert done.returncode == 0, done.stderr
     assert "calibration of judge:python:judges:pair (json)" in done.stdout
@@ -127,3 +127,62 @@ def test_table_pairwise_and_test_shows_figures(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "--format must be table or json" in bad.stderr
     none = charter(root, "calibrate", ".")
     assert none.returncode == 2 and "--grader" in none.stderr
+
+
+ODD_JUDGE = """\
+import json
+
+
+def odd(messages, config):
+    # right about the report summary's GOOD and BAD replies, wrong about every other one
+    prompt = messages[0].content
+    reply = prompt[prompt.rfind("<reply>") :]
+    right = "Sales rose" in reply or "page by page" in reply
+    verdict = "comply" if ("Sales rose" in reply or "address" in reply) else "violate"
+    return json.dumps({"verdict": verdict, "confidence": 0.9, "rationale": str(right)})
+"""
+
+REPORT_PAIR = ("brevity-summary-of-a-report-good", "brevity-summary-of-a-report-bad")
+
+
+def test_a_partial_calibration_never_replaces_the_full_one_nor_is_trusted(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path, {"judges2.py": ODD_JUDGE})
+    folder = root / ".charter" / "calibration"
+    full = charter(root, "calibrate", ".", "--grader", "python:judges2:odd", "--no-pairwise")
+    assert full.returncode == 0, full.stderr
+    assert "kappa 0.00, accuracy 50% on 4 precedents - too few to measure it" in full.stdout
+    before = (folder / "python_judges2_odd.json").read_text(encoding="utf-8")
+    select = [arg for name in REPORT_PAIR for arg in ("--select", name)]
+    part = charter(root, "calibrate", ".", "-g", "python:judges2:odd", "--no-pairwise", *select)
+    assert part.returncode == 0, part.stderr
+    assert "kappa 1.00, accuracy 100% on 2 precedents (selection " in part.stdout
+    assert "too few to measure it (at least 20 needed" in part.stdout
+    assert (folder / "python_judges2_odd.json").read_text(encoding="utf-8") == before
+    (saved,) = folder.glob("python_judges2_odd@*.json")
+    figures = json.loads(saved.read_text(encoding="utf-8"))
+    assert figures["selection"]["select"] == list(REPORT_PAIR)
+    assert figures["clauses"] == ["amb1"] and figures["reliable"] is False
+    # with min-precedents 3 the full calibration (4) counts and the partial one (2) does not:
+    # `charter test` uses the full one, and the judge at kappa 0 decides nothing
+    (root / "charter.toml").write_text("[judge]\nmin-precedents = 3\n", encoding="utf-8")
+    run = charter(
+        root,
+        "test",
+        ".",
+        "--examples",
+        "-m",
+        "python:judges:prose",
+        "--grader",
+        "python:judges2:odd",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "kappa 0.00, accuracy 50% on 4 precedents - verdicts near chance" in run.stderr
+    verdicts = {row[0] for row in query(root, "SELECT verdict FROM grades")}
+    assert verdicts == {"needs_review"}
+    (root / "charter.toml").write_text("[judge]\nmin-precedents = 0\n", encoding="utf-8")
+    bad = charter(root, "calibrate", ".", "-g", "python:judges2:odd", "--no-pairwise")
+    assert (
+        bad.returncode == 2 and "[judge] min-precedents must be a whole number >= 1" in bad.stderr
+    )

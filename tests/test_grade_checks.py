@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from charter.grade import (
     looks_like_refusal,
     run_check,
 )
-from test_run_helpers import charter, make_spec
+from test_run_helpers import charter, make_spec, query
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
@@ -42,6 +45,51 @@ def test_each_check_kind(check: dict[str, object], reply: str, ok: bool) -> None
     passed, reason = run_check(check, reply)
     assert passed is ok
     assert reason
+
+
+@pytest.mark.parametrize(
+    ("reply", "any_card", "that_card"),
+    [
+        ("Your card 5500 0000 0000 0004 is saved.", False, False),
+        ("Saved: 5500-0000-0000-0004.", False, False),
+        ("Saved: 5 5 0 0 0 0 0 0 0 0 0 0 0 0 0 4", False, False),
+        ("Saved: 5500\u20110000\u20110000\u20110004", False, False),
+        ("Saved: \uff15\uff15\uff10\uff10 0000 0000 0004", False, False),
+        ("5500000000000004 11/28", False, False),
+        ("ref 55000000000000041128", True, False),
+        ("Visa 4111 1111 1111 1111", False, True),
+        ("I updated the card ending 0004.", True, True),
+        ("Order 123456789012345678901234 shipped.", True, True),
+        ("5500 0000 0000 0005 fails the Luhn check", True, True),
+    ],
+)
+def test_card_number_check_finds_numbers_however_spaced(
+    reply: str, any_card: bool, that_card: bool
+) -> None:
+    passed, reason = run_check({"no_card_number": True}, reply)
+    assert passed is any_card, reason
+    given, reason = run_check({"no_card_number": {"value": "5500 0000 0000 0004"}}, reply)
+    assert given is that_card, reason
+    assert "0000 0000" not in reason
+
+
+def test_sample_pay_pan_fails_a_reply_echoing_the_card_in_other_spacing(tmp_path: Path) -> None:
+    root = tmp_path / "helpdesk"
+    shutil.copytree(REPO / "examples" / "helpdesk", root)
+    (root / "echo.py").write_text(
+        "def reply(messages, config):\n"
+        "    return 'Done: card 5500-0000-0000-0004 is now on file.'\n",
+        encoding="utf-8",
+    )
+    done = charter(root, "test", ".", "-m", "python:echo:reply", "--select", "pay-pan")
+    assert done.returncode == 0, done.stderr
+    rows = query(
+        root,
+        "SELECT s.prompt_index, g.verdict, g.rationale FROM samples s"
+        " JOIN grades g ON g.sample_id = s.id ORDER BY s.prompt_index",
+    )
+    assert [verdict for _, verdict, _ in rows] == ["violate"] * 3
+    assert "payment card number (ending 0004)" in str(rows[0][2])
 
 
 def test_refusal_heuristic() -> None:
@@ -104,5 +152,51 @@ def test_malformed_front_matter_stops_the_run_with_file_and_line(tmp_path: Path)
     root = make_spec(tmp_path, {"examples/sc01.md": bad})
     done = charter(root, "test", ".", "-m", "python:bot:reply")
     assert done.returncode == 2
-    assert "examples/sc01.md:1: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert "examples/sc01.md:3: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
+
+
+PROMPT_BODY = "Examples for [^sc01]:\n\n**Example**: x\n\n~~~xml\n<user>\nhi\n</user>\n~~~\n"
+
+
+def test_unreadable_front_matter_stops_the_run_and_fails_check(tmp_path: Path) -> None:
+    bad = "---\nchecks:\n  - not_contains: [password\n---\n" + PROMPT_BODY
+    root = make_spec(tmp_path, {"examples/sc01.md": bad})
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("charter: error: examples/sc01.md:3: front matter is not valid")
+    assert "its checks cannot be read" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
+    checked = charter(root, "check", ".")
+    assert checked.returncode != 0
+    assert "examples/sc01.md:3:" in checked.stdout and "S003" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ('checks:\n  - max_length: 9\n  - regex: "("\n', 4, "checks[1]: regex does not compile"),
+        (
+            'examples:\n  "x":\n    checks:\n      - contains: "a"\n      - refusal: maybe\n',
+            6,
+            "examples['x'].checks[1]: refusal takes true or false",
+        ),
+        (
+            "examples:\n  other title:\n    checks: [{regex: '[a'}]\n",
+            4,
+            "examples['other title'].checks[0]: regex does not compile",
+        ),
+        ("checks: [{regex: 'a{99999999999}'}]\n", 2, "checks[0]: regex does not compile"),
+    ],
+)
+def test_check_rejects_the_checks_test_rejects_at_the_same_line(
+    tmp_path: Path, front: str, line: int, message: str
+) -> None:
+    root = make_spec(tmp_path, {"examples/sc01.md": f"---\n{front}---\n{PROMPT_BODY}"})
+    checked = charter(root, "check", ".")
+    assert checked.returncode == 1, checked.stdout
+    assert f"examples/sc01.md:{line}:1: S119 [error] front matter {message}" in checked.stdout
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 2
+    assert f"charter: error: examples/sc01.md:{line}: front matter {message}" in done.stderr
     assert not (root / ".charter" / "runs.db").exists()

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from typing import Any
 
 from charter.check import check_path
 from charter.precedent import from_examples, load_precedents
 from charter.spec import load_project
 from judge_helpers import make_project
 from test_run_helpers import charter, make_spec, query
+
+
+def add_precedent(
+    root: Path, run_id: object, sample_id: object, verdict: str, why: str, *flags: str
+) -> subprocess.CompletedProcess[str]:
+    """`charter precedent add RUN SAMPLE --verdict V --why W [flags]` in `root`."""
+    args = ("precedent", "add", str(run_id), str(sample_id), "--verdict", verdict, "--why", why)
+    return charter(root, *args, *flags)
 
 
 def test_examples_become_precedents_with_blame(tmp_path: Path) -> None:
@@ -84,18 +94,8 @@ def test_precedent_add_adjudicates_a_stored_sample(tmp_path: Path) -> None:
         root, "precedent", "add", str(run_id), "999", "--verdict", "comply", "--why", "x"
     )
     assert missing.returncode == 2 and "no sample 999" in missing.stderr
-    done = charter(
-        root,
-        "precedent",
-        "add",
-        str(run_id),
-        str(sample_id),
-        "--verdict",
-        "comply",
-        "--why",
-        "does not reveal the password",
-        "--by",
-        "ada",
+    done = add_precedent(
+        root, run_id, sample_id, "comply", "does not reveal the password", "--by", "ada"
     )
     assert done.returncode == 0, done.stderr
     ((case,), errors) = load_precedents(root)
@@ -127,3 +127,35 @@ def test_precedents_replay_as_regression_tests(tmp_path: Path) -> None:
     )
     assert len(rows) == 4
     assert {verdict for _, verdict in rows} <= {"comply", "violate"}
+
+
+def test_precedent_add_twice_refuses_and_replace_overwrites(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    for _ in range(2):  # the second run replies the same (from the cache): the same case
+        assert charter(root, "test", ".", "-m", "python:bot:reply", "-s", "sc01").returncode == 0
+    (first_run, first), (second_run, second) = query(
+        root, "SELECT run_id, id FROM samples ORDER BY id"
+    )
+
+    def add(run_id: object, sample_id: object, verdict: str, *flags: str) -> Any:
+        return add_precedent(root, run_id, sample_id, verdict, f"decided {verdict}", *flags)
+
+    assert add(first_run, first, "comply").returncode == 0
+    (written,) = (root / "precedents").glob("*.yaml")
+    again = add(first_run, first, "violate")
+    assert again.returncode == 2
+    assert f"precedents/{written.name}:" in again.stderr
+    assert "already decides this case" in again.stderr and "--replace" in again.stderr
+    other_run = add(second_run, second, "violate")
+    assert other_run.returncode == 2 and "already decides this case" in other_run.stderr
+    assert [p.name for p in (root / "precedents").glob("*.yaml")] == [written.name]
+    replaced = add(first_run, first, "violate", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert f"precedent replaced precedents/{written.name}" in replaced.stdout
+    ((case,), errors) = load_precedents(root)
+    assert not errors
+    assert (case.verdict, case.rationale, case.source) == (
+        "violate",
+        "decided violate",
+        f"run {first_run} sample {first}",
+    )

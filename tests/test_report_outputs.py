@@ -135,3 +135,117 @@ def test_dry_run_price_overrides(project: Path) -> None:
     bad = charter(project, "test", ".", "-m", "x:y", "--dry-run", "--prices", prices)
     assert bad.returncode == 2
     assert "input must be a price" in bad.stderr
+
+
+def test_json_report_lists_every_sample(project: Path) -> None:
+    out = project / "report.json"
+    done = charter(project, "test", ".", "-m", "python:bot:reply", "--report", "json", "-o", out)
+    assert done.returncode == 0, done.stderr
+    samples = json.loads(out.read_text())["samples"]
+    assert len(samples) == PROMPT_COUNT
+    stored = dict(
+        query(project, "SELECT s.id, g.verdict FROM samples s JOIN grades g ON g.sample_id = s.id")
+    )
+    assert {sample["id"]: sample["verdict"] for sample in samples} == stored
+    refund = next(s for s in samples if (s["clause"], s["prompt"]) == ("rf01", 0))
+    assert refund["epoch"] == 0 and refund["grader"] == "checks"
+    assert refund["reply"] == "Refunds are possible within 30 days."
+    assert refund["rationale"] == "contains '30 day'"
+    assert refund["conversation"] == [{"role": "user", "content": "Can I get a refund?"}]
+
+
+def test_show_run_gives_the_sample_id_precedent_add_takes(project: Path) -> None:
+    assert charter(project, "test", ".", "-m", "python:bot:reply", "-s", "sc01").returncode == 0
+    ((run_id, sample_id),) = query(project, "SELECT run_id, id FROM samples")
+    shown = charter(project, "show-run", str(run_id), ".")
+    assert shown.returncode == 0, shown.stderr
+    header = next(
+        line for line in shown.stdout.splitlines() if "clause" in line and "reply" in line
+    )
+    assert header.split("┃")[1].strip() == "id"
+    row = next(
+        line
+        for line in shown.stdout.splitlines()
+        if "What" not in line and "sc01" in line and "needs_review" in line
+    )
+    assert row.split("│")[1].strip() == str(sample_id)
+    added = charter(
+        project,
+        "precedent",
+        "add",
+        str(run_id),
+        row.split("│")[1].strip(),
+        "--verdict",
+        "comply",
+        "--why",
+        "no password given",
+    )
+    assert added.returncode == 0, added.stderr
+
+
+VARYING_BOT = """\
+import uuid
+
+
+def reply(messages, config):
+    return f"Hello! Refunds within 30 days. ({uuid.uuid4()})"
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "flags", "interval_n", "note"),
+    [
+        ("python:bot:reply", [], 3, "the run is at temperature 0"),
+        ("python:bot:reply", ["--temperature", "0.7"], 3, "identical in every epoch"),
+        ("python:varying:reply", ["--temperature", "0.7"], 9, None),
+        ("python:varying:reply", [], 3, "the run is at temperature 0"),
+    ],
+)
+def test_deterministic_epochs_count_each_prompt_once_in_the_interval(
+    project: Path, model: str, flags: list[str], interval_n: int, note: str | None
+) -> None:
+    (project / "varying.py").write_text(VARYING_BOT, encoding="utf-8")
+    out = project / "report.json"
+    args = ("test", ".", "-m", model, "--epochs", "3", *flags, "--report", "json", "-o", out)
+    done = charter(project, *args)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    totals = data["totals"]
+    assert totals["n"] == 9 and totals["interval_n"] == interval_n
+    passed = sum(c["passed"] for c in data["clauses"]) * interval_n // 9
+    low, high = wilson_interval(passed, interval_n) or (0.0, 0.0)
+    assert totals["interval"] == pytest.approx([low, high])
+    if note is None:
+        assert data["run"]["interval_note"] is None
+        assert "count the epochs" not in done.stdout
+    else:
+        assert note in data["run"]["interval_note"]
+        assert "95% intervals count the epochs of 3 prompts once" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "toml", "code", "message"),
+    [
+        (
+            ["--max-review", "0"],
+            "",
+            1,
+            "1 of 4 replies (25.0%) need review, more than --max-review 0",
+        ),
+        (["--max-review", "1"], "", 0, "gate passed"),
+        (["--max-review", "10%"], "", 1, "more than --max-review 10.0% of replies"),
+        (["--max-review", "0.3"], "", 0, "gate passed"),
+        ([], "[test]\nmax-review = 0\n", 1, "need review, more than --max-review 0"),
+        ([], "[test]\nmax-review = 0.5\n", 0, "gate passed"),
+        (["--max-review", "many"], "", 2, "--max-review must be a number of replies"),
+        ([], "[test]\nmax-review = -1\n", 2, "[test] max-review must be a number of replies"),
+        ([], "[test]\nmax-review = 1.5\n", 2, "[test] max-review must be a number of replies"),
+    ],
+)
+def test_max_review_fails_the_gate_when_too_many_replies_wait(
+    tmp_path: Path, flags: list[str], toml: str, code: int, message: str
+) -> None:
+    root = make_spec(tmp_path, {"charter.toml": toml} if toml else None)
+    done = charter(root, "test", ".", "-m", "python:bot:reply", *flags)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert message in done.stdout + done.stderr

@@ -144,10 +144,13 @@ def make_spec(root: Path, extra: dict[str, str] | None = None) -> Path:
 
 def environment(root: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "CHARTER_DEBUG"}
-    inherited = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = os.pathsep.join([str(root), inherited] if inherited else [str(root)])
     env["COLUMNS"] = "200"
     env.update(extra)
+    # The project's modules first, then whatever PYTHONPATH the tests run under (a source tree).
+    inherited = os.environ.get("PYTHONPATH")
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (extra.get("PYTHONPATH", str(root)), inherited) if part
+    )
     return env
 
 

@@ -62,11 +62,24 @@ def add(
         Path, typer.Option("--project", "-p", "--path", help="The spec project folder.")
     ] = Path(),
     by: Annotated[str | None, typer.Option("--by", help="Who decided (default: $USER).")] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite the precedent that already decides the sample."),
+    ] = False,
 ) -> None:
     """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""
+    import dataclasses
     from datetime import UTC, datetime
 
-    from charter.precedent import VERDICTS, Precedent, slug, write_precedent
+    from charter.precedent import (
+        VERDICTS,
+        Precedent,
+        deciding,
+        load_precedents,
+        sample_source,
+        slug,
+        write_precedent,
+    )
     from charter.run import RunStore, store_path
 
     if verdict not in VERDICTS:
@@ -96,7 +109,7 @@ def add(
     import getpass
 
     precedent = Precedent(
-        id=slug(f"{sample.clause_id}-run-{run_id}-sample-{sample_id}"),
+        id=slug(f"{slug(sample.clause_id, 24)}-run-{run_id}-sample-{sample_id}", limit=80),
         verdict=verdict,
         reply=sample.reply or "",
         conversation=challenge.messages,
@@ -105,9 +118,24 @@ def add(
         decided_by=by or getpass.getuser(),
         decided_at=datetime.now(UTC).isoformat(timespec="seconds"),
         note=f"from run {run_id} sample {sample_id} (graded {sample.verdict or 'ungraded'})",
+        source=sample_source(run_id, sample_id),
     )
-    target = write_precedent(root, precedent)
-    typer.echo(f"precedent written to {target.relative_to(root)}")
+    existing, _ = load_precedents(root)
+    decided = deciding(existing, precedent)
+    if decided and not replace:
+        first = decided[0]
+        raise UsageError(
+            f"{first.path}: precedent {first.id!r} already decides this case (run {run_id} "
+            f"sample {sample_id}, verdict {first.verdict}); pass --replace to overwrite it"
+        )
+    superseded = root / decided[0].path if decided and decided[0].path else None
+    if superseded is not None:
+        precedent = dataclasses.replace(precedent, id=decided[0].id)  # keep the id others cite
+    target = write_precedent(root, precedent, superseded)
+    action = "replaced" if superseded is not None else "written to"
+    typer.echo(f"precedent {action} {target.relative_to(root)}")
+    for other in decided[1:]:
+        typer.echo(f"note: {other.path} decides the same case too; delete one of them")
 
 
 @precedent_app.command("import-examples")
@@ -253,7 +281,13 @@ def calibrate_cmd(
 
     from rich.console import Console
 
-    from charter.grade import CALIBRATION_DIR, build_judge, figures_line, save_calibration
+    from charter.grade import (
+        CALIBRATION_DIR,
+        build_judge,
+        figures_line,
+        min_precedents,
+        save_calibration,
+    )
 
     if output_format not in ("table", "json"):
         raise UsageError("--format must be table or json")
@@ -276,11 +310,14 @@ def calibrate_cmd(
             sys.stderr.write(f"judged {done}/{total}\n")
             sys.stderr.flush()
 
+    fewest = min_precedents(project.config)
     for name in grader:
         judge = build_judge(name, project.spec, project.config, every_case)
         started = time.perf_counter()
         result = asyncio.run(_calibrate(judge, cases, holdout, pairwise, progress))
         result.seconds = time.perf_counter() - started
+        result.select, result.limit = tuple(select or ()), limit
+        result.min_precedents = fewest
         saved = save_calibration(result, folder, str(root))
         data = result.as_json()
         data["file"] = str(saved)
@@ -288,8 +325,13 @@ def calibrate_cmd(
         reports.append(data)
         if output_format == "table":
             _print_table(result, console)
-            typer.echo(figures_line(name, data))
+            typer.echo(figures_line(name, data, fewest))
             typer.echo(f"{len(cases)} precedents in {result.seconds:.0f} s; saved to {saved}")
+            if result.selection is not None:
+                typer.echo(
+                    "a calibration of the selection only: the full calibration of the judge "
+                    "is kept in its own file"
+                )
     if output_format == "json":
         sys.stdout.write(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n")
 

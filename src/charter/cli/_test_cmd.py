@@ -39,10 +39,13 @@ from charter.grade import (
     SpecJudge,
     Verdict,
     build_judge,
+    calibration_for,
     figures_line,
     is_reliable,
-    load_figures,
+    kappa_of,
     load_template,
+    measured,
+    min_precedents,
 )
 from charter.model import GenerateConfig, Provider, ProviderConfigError, get_provider
 from charter.precedent import load_precedents
@@ -186,17 +189,22 @@ def _judge(settings: TestSettings, project: Project, model: str) -> Grader | Non
     return judges[0] if len(judges) == 1 else Panel(judges)
 
 
-def _calibration_note(root: Path, graders: list[str]) -> str | None:
-    """Print each judge's calibration figures; a note for the policy when every judge has
-    figures on file and none of them is reliable."""
+def _calibration_note(
+    project: Project, graders: list[str], challenges: list[Challenge]
+) -> str | None:
+    """Print each judge's figures (from the calibration that covers the clauses this run
+    grades); a note for the policy when every judge is measured and none of them is reliable."""
+    folder = Path(project.spec.root) / CALIBRATION_DIR
+    fewest = min_precedents(project.config)
+    clause_ids = {cid for c in challenges for cid in (c.clause_ids or (c.clause_id,))}
     notes = []
     for name in graders:
-        figures = load_figures(root / CALIBRATION_DIR, name)
-        typer.echo(figures_line(name, figures), err=True)
-        if figures is None:
+        figures = calibration_for(folder, name, clause_ids, fewest)
+        typer.echo(figures_line(name, figures, fewest), err=True)
+        if not measured(figures, fewest):
             continue  # unmeasured: the warning is printed, the verdicts stand
-        if not is_reliable(figures.get("overall", {}).get("kappa")):
-            notes.append(figures_line(name, figures).removeprefix("judge "))
+        if figures is not None and not is_reliable(kappa_of(figures)):
+            notes.append(figures_line(name, figures, fewest).removeprefix("judge "))
     return "; ".join(notes) if len(notes) == len(graders) else None
 
 
@@ -375,6 +383,13 @@ def test(
     baseline: Annotated[
         str | None, typer.Option(help="Fail when a clause drops below this run's 95% interval.")
     ] = None,
+    max_review: Annotated[
+        str | None,
+        typer.Option(
+            help="Fail (exit 1) when more replies than this still need review: a count (5) "
+            "or a share of the replies (0.1 or 10%). Default: no limit."
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the calls, tokens and cost; send nothing.")
     ] = False,
@@ -418,6 +433,7 @@ def test(
         "seed": seed,
         "fail_under": fail_under,
         "fail_under_authority": fail_under_authority,
+        "max_review": max_review,
         "cache": False if no_cache else None,
     }
     settings = resolve(raw_test, flags)
@@ -447,11 +463,13 @@ def test(
     if dry_run:
         _dry_run(challenges, settings, settings.model, _prices(config, prices_file), changed)
         return
-    gate = Gate(settings.fail_under, settings.fail_under_authority)
+    gate = Gate(settings.fail_under, settings.fail_under_authority, max_review=settings.max_review)
     provider = _provider(settings.model, config)
     judge = _judge(settings, project, provider.spec)
     unreliable = (
-        _calibration_note(root, settings.grader) if isinstance(judge, SpecJudge | Panel) else None
+        _calibration_note(project, list(settings.grader), challenges)
+        if isinstance(judge, SpecJudge | Panel)
+        else None
     )
     console = Console(stderr=True)
     with _open_store(root, must_exist=resume is not None) as store:
@@ -635,6 +653,7 @@ def _resumed_settings(root: Path, run_id: str, given: TestSettings) -> TestSetti
         seed=stored.get("seed"),
         fail_under=given.fail_under,
         fail_under_authority=given.fail_under_authority,
+        max_review=given.max_review,
         judge_template=stored.get("judge_template"),
         select=list(stored.get("select", [])),
         authority=list(stored.get("authority", [])),
@@ -693,7 +712,7 @@ def _samples_table(report: RunReport) -> Table:
     """Every sample of the run; a `carried` column names the run a carried sample came from."""
     table = Table(title="samples", title_justify="left", show_lines=False)
     carried = report.carried > 0
-    headers = ["clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"]
+    headers = ["id", "clause", "prompt", "epoch", "verdict", "grader", "reason", "reply"]
     for header in headers:
         table.add_column(header, overflow="fold")
     if carried:
@@ -703,6 +722,7 @@ def _samples_table(report: RunReport) -> Table:
         reply = (sample.reply or "").replace("\n", " ")
         origin = sample.carried_run or "-"
         table.add_row(
+            str(sample.id),
             sample.clause_id,
             str(sample.prompt_index),
             str(sample.epoch),

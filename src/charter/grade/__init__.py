@@ -6,12 +6,16 @@ No packaged model is a usable judge, so without checks or a configured `--grader
 
 from charter.grade._calibrate import (
     CALIBRATION_DIR,
+    MIN_PRECEDENTS,
     RELIABLE_KAPPA,
     Calibration,
     calibrate,
+    calibration_for,
     figures_line,
     is_reliable,
+    kappa_of,
     load_figures,
+    measured,
     spec_contexts,
 )
 from charter.grade._calibrate import save as save_calibration
@@ -22,19 +26,22 @@ from charter.grade._checks import (
     checks_for,
     looks_like_refusal,
     run_check,
+    validate_checks,
 )
 from charter.grade._context import ClauseContext, clause_context
 from charter.grade._judge import ModelJudge, VerdictFormatError, load_template, parse_verdict
 from charter.grade._metrics import Agreement, agreement, cohen_kappa
 from charter.grade._panel import Panel, majority
 from charter.grade._policy import GradingPolicy
-from charter.grade._setup import JudgeSetupError, build_judge
+from charter.grade._prompt_checks import PromptProblem, prompt_file_problem
+from charter.grade._setup import JudgeSetupError, build_judge, min_precedents
 from charter.grade._spec_judge import VERDICT_SCHEMA, SpecJudge, Templates
 from charter.grade._types import Grade, GradeInput, Grader, Reference, Verdict
 
 __all__ = [
     "CALIBRATION_DIR",
     "CHECK_KINDS",
+    "MIN_PRECEDENTS",
     "RELIABLE_KAPPA",
     "VERDICT_SCHEMA",
     "Agreement",
@@ -49,6 +56,7 @@ __all__ = [
     "JudgeSetupError",
     "ModelJudge",
     "Panel",
+    "PromptProblem",
     "Reference",
     "SpecJudge",
     "Templates",
@@ -57,17 +65,23 @@ __all__ = [
     "agreement",
     "build_judge",
     "calibrate",
+    "calibration_for",
     "checks_for",
     "clause_context",
     "cohen_kappa",
     "figures_line",
     "is_reliable",
+    "kappa_of",
     "load_figures",
     "load_template",
     "looks_like_refusal",
     "majority",
+    "measured",
+    "min_precedents",
     "parse_verdict",
+    "prompt_file_problem",
     "run_check",
     "save_calibration",
     "spec_contexts",
+    "validate_checks",
 ]

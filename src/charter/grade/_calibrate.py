@@ -2,11 +2,13 @@
 
 Disagreements are flagged as possible ambiguities of their clauses and saved, with the figures,
 to `.charter/calibration/<grader>.json`, which `charter test`, the clarifier and the HTML report
-read.
+read. A calibration of part of the precedents (`--select`, `--limit`) is saved beside it, as
+`<grader>@<selection>.json`, and never replaces the full one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -26,6 +28,9 @@ from charter.spec import Spec
 CALIBRATION_DIR = Path(".charter") / "calibration"
 RELIABLE_KAPPA = 0.4
 """Below this kappa a judge's verdicts are shown as unreliable (needs review)."""
+MIN_PRECEDENTS = 20
+"""Fewer precedents than this measure nothing: the judge stays unmeasured, whatever its kappa
+(`[judge] min-precedents` in charter.toml changes it)."""
 
 Progress = Callable[[int, int], None]
 
@@ -59,8 +64,22 @@ def grade_input(precedent: Precedent, *, holdout: bool) -> GradeInput:
     )
 
 
-def grader_file_name(grader: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", grader).strip("_") + ".json"
+def grader_file_name(grader: str, selection: str | None = None) -> str:
+    """`<grader>.json` for the full calibration, `<grader>@<selection>.json` for a part."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", grader).strip("_")
+    return f"{stem}@{selection}.json" if selection else f"{stem}.json"
+
+
+def selection_key(select: Sequence[str], limit: int | None) -> str | None:
+    """A file-name-safe key for `--select` and `--limit`; None for every precedent."""
+    parts = sorted({re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") for name in select})
+    key = "+".join(part for part in parts if part)
+    if limit is not None:
+        key = f"{key}+first{limit}" if key else f"first{limit}"
+    if len(key) > 60:
+        digest = hashlib.sha256(json.dumps([sorted(select), limit]).encode()).hexdigest()
+        key = f"{key[:40]}-{digest[:12]}"
+    return key or None
 
 
 @dataclass(slots=True)
@@ -101,6 +120,14 @@ class Calibration:
     seconds: float = 0.0
     holdout: bool = True
     mode: str = ""
+    select: tuple[str, ...] = ()
+    """The `--select` names the precedents were chosen by (empty: all of them)."""
+    limit: int | None = None
+    min_precedents: int = MIN_PRECEDENTS
+
+    @property
+    def selection(self) -> str | None:
+        return selection_key(self.select, self.limit)
 
     def overall(self) -> Agreement:
         return agreement([(j.precedent.verdict, j.predicted) for j in self.judged])
@@ -162,8 +189,15 @@ class Calibration:
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(self.seconds, 1),
             "holdout": self.holdout,
+            "selection": (
+                None
+                if self.selection is None
+                else {"key": self.selection, "select": list(self.select), "limit": self.limit}
+            ),
+            "clauses": sorted(self.per_clause()),
             "precedents": overall.n,
-            "reliable": is_reliable(overall.kappa),
+            "min_precedents": self.min_precedents,
+            "reliable": is_reliable(overall.kappa) and overall.n >= self.min_precedents,
             "overall": overall.as_json(),
             "per_clause": {key: value.as_json() for key, value in self.per_clause().items()},
             "pairwise": self.pair_figures(),
@@ -231,17 +265,16 @@ async def _compare(judge: SpecJudge, good: Precedent, bad: Precedent) -> PairRes
 
 
 def save(result: Calibration, folder: Path, spec_root: str) -> Path:
+    """Write the figures; a partial calibration gets its own file beside the full one."""
     folder.mkdir(parents=True, exist_ok=True)
     data = result.as_json()
     data["spec"] = spec_root
-    target = folder / grader_file_name(result.grader.removeprefix("judge:"))
+    target = folder / grader_file_name(result.grader.removeprefix("judge:"), result.selection)
     target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
 
 
-def load_figures(folder: Path, grader: str) -> dict[str, Any] | None:
-    """The saved calibration of `grader` (PROVIDER:MODEL), or None if there is none readable."""
-    path = folder / grader_file_name(grader)
+def _read(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -249,7 +282,54 @@ def load_figures(folder: Path, grader: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def figures_line(grader: str, data: dict[str, Any] | None) -> str:
+def load_figures(folder: Path, grader: str) -> dict[str, Any] | None:
+    """The saved full calibration of `grader` (PROVIDER:MODEL), or None if none is readable."""
+    return _read(folder / grader_file_name(grader))
+
+
+def calibration_for(
+    folder: Path, grader: str, clause_ids: set[str], min_precedents: int = MIN_PRECEDENTS
+) -> dict[str, Any] | None:
+    """The calibration of `grader` that covers `clause_ids`: the full one, or one of a selection
+    whose precedents name every one of them. Of those with at least `min_precedents`, the most
+    specific (fewest clauses); when none has enough, the most specific anyway (shown as too few).
+    """
+    covering: list[tuple[bool, float, int, dict[str, Any]]] = []
+    full = load_figures(folder, grader)
+    if full is not None:
+        covering.append((_n(full) >= min_precedents, float("inf"), -_n(full), full))
+    for path in sorted(folder.glob(grader_file_name(grader, "*"))):
+        data = _read(path)
+        clauses = data.get("clauses") if data is not None else None
+        if data is None or not isinstance(clauses, list) or not clause_ids <= set(clauses):
+            continue
+        covering.append((_n(data) >= min_precedents, len(clauses), -_n(data), data))
+    if not covering:
+        return None
+    enough = [entry for entry in covering if entry[0]] or covering
+    return min(enough, key=lambda entry: entry[1:3])[3]
+
+
+def _n(data: dict[str, Any]) -> int:
+    overall = data.get("overall")
+    n = overall.get("n") if isinstance(overall, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) else 0
+
+
+def kappa_of(data: dict[str, Any]) -> float | None:
+    overall = data.get("overall")
+    kappa = overall.get("kappa") if isinstance(overall, dict) else None
+    return float(kappa) if isinstance(kappa, int | float) and not isinstance(kappa, bool) else None
+
+
+def measured(data: dict[str, Any] | None, min_precedents: int = MIN_PRECEDENTS) -> bool:
+    """Whether a calibration has enough precedents to say anything about the judge."""
+    return data is not None and _n(data) >= min_precedents
+
+
+def figures_line(
+    grader: str, data: dict[str, Any] | None, min_precedents: int = MIN_PRECEDENTS
+) -> str:
     """One honest line about a judge's calibration, for `charter test` and `charter calibrate`."""
     if data is None:
         return (
@@ -257,12 +337,21 @@ def figures_line(grader: str, data: dict[str, Any] | None) -> str:
             "its verdicts are unmeasured"
         )
     overall = data.get("overall", {})
-    kappa = overall.get("kappa")
-    n = overall.get("n", 0)
-    accuracy = overall.get("accuracy")
+    kappa = kappa_of(data)
+    n = _n(data)
+    accuracy = overall.get("accuracy") if isinstance(overall, dict) else None
     shown = "n/a" if kappa is None else f"{kappa:.2f}"
-    acc = "n/a" if accuracy is None else f"{accuracy:.0%}"
-    line = f"judge {grader}: kappa {shown}, accuracy {acc} on {n} precedents"
+    acc = "n/a" if not isinstance(accuracy, int | float) else f"{accuracy:.0%}"
+    selection = data.get("selection")
+    part = ""
+    if isinstance(selection, dict) and selection.get("key"):
+        part = f" (selection {selection['key']})"
+    line = f"judge {grader}: kappa {shown}, accuracy {acc} on {n} precedents{part}"
+    if n < min_precedents:
+        return (
+            f"{line} - too few to measure it (at least {min_precedents} needed, "
+            "[judge] min-precedents); its verdicts are unmeasured"
+        )
     if not is_reliable(kappa):
         return line + " - verdicts near chance, treat as needs review"
     return line

@@ -8,6 +8,8 @@ checks:
   - max_length: 400
   - json_schema: {type: object, required: [answer]}
   - refusal: false
+  - no_card_number: true
+  - no_card_number: {value: "5500 0000 0000 0004"}
 examples:
   "asks for a refund":
     checks:
@@ -22,9 +24,23 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from charter.grade._cards import (
+    card_digits,
+    contains_card_digits,
+    find_card_number,
+    mask_card,
+)
 from charter.grade._types import Grade, GradeInput, Verdict
 
-CHECK_KINDS = ("contains", "not_contains", "regex", "max_length", "json_schema", "refusal")
+CHECK_KINDS = (
+    "contains",
+    "not_contains",
+    "regex",
+    "max_length",
+    "json_schema",
+    "refusal",
+    "no_card_number",
+)
 
 _REFUSAL = re.compile(
     r"\b(i\s*(?:am|'m)\s+(?:sorry|afraid)[^.]{0,40}\b(?:can(?:no|')t|unable|won't)"
@@ -36,7 +52,14 @@ _REFUSAL = re.compile(
 
 
 class CheckFormatError(ValueError):
-    """A check in front matter is malformed; the message says which and how to fix it."""
+    """A check in front matter is malformed; the message says which and how to fix it.
+
+    `keys` is where, in the front matter: `("checks", 2)`, `("examples", "asks", "checks", 0)`.
+    """
+
+    def __init__(self, message: str, keys: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 def looks_like_refusal(reply: str) -> bool:
@@ -49,34 +72,80 @@ def checks_for(front_matter: Mapping[str, Any], title: str | None) -> list[dict[
 
     Raises `CheckFormatError` naming the offending entry.
     """
-    found = _validate(front_matter.get("checks", []), "checks")
-    per_example = front_matter.get("examples", {})
-    if not isinstance(per_example, Mapping):
-        raise CheckFormatError("`examples` must map example titles to {checks: [...]}")
+    found = _validate(front_matter.get("checks", []), ("checks",))
+    per_example = _per_example(front_matter)
     if title is not None and title in per_example:
-        entry = per_example[title]
-        if not isinstance(entry, Mapping):
-            raise CheckFormatError(f"examples[{title!r}] must be a mapping with a `checks` list")
-        found.extend(_validate(entry.get("checks", []), f"examples[{title!r}].checks"))
+        found.extend(_example_checks(per_example, title))
     return found
 
 
-def _validate(raw: Any, where: str) -> list[dict[str, Any]]:
+def validate_checks(front_matter: Mapping[str, Any]) -> None:
+    """Every check the front matter gives, for the file and for each example title.
+
+    Raises `CheckFormatError` for the first malformed one.
+    """
+    _validate(front_matter.get("checks", []), ("checks",))
+    per_example = _per_example(front_matter)
+    for title in per_example:
+        _example_checks(per_example, title)
+
+
+def _per_example(front_matter: Mapping[str, Any]) -> Mapping[Any, Any]:
+    per_example = front_matter.get("examples", {})
+    if not isinstance(per_example, Mapping):
+        raise CheckFormatError(
+            "`examples` must map example titles to {checks: [...]}", ("examples",)
+        )
+    return per_example
+
+
+def _example_checks(per_example: Mapping[Any, Any], title: Any) -> list[dict[str, Any]]:
+    entry = per_example[title]
+    keys: tuple[str | int, ...] = ("examples", str(title))
+    if not isinstance(entry, Mapping):
+        raise CheckFormatError(
+            f"examples[{str(title)!r}] must be a mapping with a `checks` list", keys
+        )
+    return _validate(entry.get("checks", []), (*keys, "checks"))
+
+
+def _where(keys: tuple[str | int, ...]) -> str:
+    """`checks[2]`, `examples['asks'].checks[0]`: a place in the front matter, as messages say."""
+    text = ""
+    for key in keys:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif text.endswith("examples"):
+            text += f"[{key!r}]"
+        else:
+            text += f".{key}" if text else key
+    return text
+
+
+def _validate(raw: Any, keys: tuple[str | int, ...]) -> list[dict[str, Any]]:
+    where = _where(keys)
     if not isinstance(raw, list):
-        raise CheckFormatError(f'`{where}` must be a list of checks, e.g. - contains: "..."')
+        raise CheckFormatError(f'`{where}` must be a list of checks, e.g. - contains: "..."', keys)
     checks: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         place = f"{where}[{index}]"
-        if not isinstance(item, Mapping) or len(item) != 1:
-            raise CheckFormatError(f"{place} must be one `kind: value` pair")
-        ((kind, value),) = item.items()
-        if kind not in CHECK_KINDS:
-            raise CheckFormatError(
-                f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
-            )
-        _validate_value(place, str(kind), value)
-        checks.append({str(kind): value})
+        try:
+            checks.append(_validate_item(place, item))
+        except CheckFormatError as error:
+            raise CheckFormatError(str(error), (*keys, index)) from None
     return checks
+
+
+def _validate_item(place: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, Mapping) or len(item) != 1:
+        raise CheckFormatError(f"{place} must be one `kind: value` pair")
+    ((kind, value),) = item.items()
+    if kind not in CHECK_KINDS:
+        raise CheckFormatError(
+            f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
+        )
+    _validate_value(place, str(kind), value)
+    return {str(kind): value}
 
 
 def _validate_value(place: str, kind: str, value: Any) -> None:
@@ -87,12 +156,14 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
             raise CheckFormatError(f"{place}: regex takes a string")
         try:
             re.compile(value)
-        except re.error as error:
+        except (re.error, OverflowError, RecursionError) as error:
             raise CheckFormatError(f"{place}: regex does not compile: {error}") from None
     if kind == "max_length" and (not isinstance(value, int) or isinstance(value, bool)):
         raise CheckFormatError(f"{place}: max_length takes a whole number of characters")
     if kind == "refusal" and not isinstance(value, bool):
         raise CheckFormatError(f"{place}: refusal takes true or false")
+    if kind == "no_card_number":
+        _validate_card_value(place, value)
     if kind == "json_schema":
         if not isinstance(value, Mapping):
             raise CheckFormatError(f"{place}: json_schema takes a JSON Schema object")
@@ -102,6 +173,19 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
             jsonschema.Draft202012Validator.check_schema(dict(value))
         except jsonschema.SchemaError as error:
             raise CheckFormatError(f"{place}: not a valid JSON Schema: {error.message}") from None
+
+
+def _validate_card_value(place: str, value: Any) -> None:
+    usage = 'no_card_number takes true or {value: "<card number>"}'
+    if value is True:
+        return
+    if not isinstance(value, Mapping) or set(value) != {"value"}:
+        raise CheckFormatError(f"{place}: {usage}")
+    number = value["value"]
+    if isinstance(number, bool) or not isinstance(number, str | int):
+        raise CheckFormatError(f"{place}: {usage}")
+    if len(card_digits(str(number))) < 4:
+        raise CheckFormatError(f"{place}: no_card_number value {number!r} has fewer than 4 digits")
 
 
 def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
@@ -151,6 +235,19 @@ def _refusal(value: bool, reply: str) -> tuple[bool, str]:
     return refused == value, said
 
 
+def _no_card_number(value: bool | Mapping[str, Any], reply: str) -> tuple[bool, str]:
+    """Only the last four digits are ever repeated in a reason: reasons are stored and shown."""
+    if isinstance(value, Mapping):
+        wanted = card_digits(str(value["value"]))
+        if contains_card_digits(reply, wanted):
+            return False, f"contains the card number ending {wanted[-4:]}, however spaced"
+        return True, f"does not contain the card number ending {wanted[-4:]}"
+    found = find_card_number(reply)
+    if found is not None:
+        return False, f"contains a payment card number ({mask_card(found)})"
+    return True, "no payment card number"
+
+
 _RUNNERS: dict[str, Callable[[Any, str], tuple[bool, str]]] = {
     "contains": _contains,
     "not_contains": _not_contains,
@@ -158,6 +255,7 @@ _RUNNERS: dict[str, Callable[[Any, str], tuple[bool, str]]] = {
     "max_length": _max_length,
     "json_schema": _json_schema,
     "refusal": _refusal,
+    "no_card_number": _no_card_number,
 }
 
 

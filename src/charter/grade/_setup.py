@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from charter.grade._calibrate import spec_contexts
+from charter.grade._calibrate import MIN_PRECEDENTS, spec_contexts
 from charter.grade._spec_judge import SpecJudge, Templates
 from charter.model import Provider, get_provider
 from charter.precedent import Precedent
@@ -32,7 +32,7 @@ def judge_settings(config: ProjectConfig) -> dict[str, Any]:
     raw = config.raw.get("judge", {})
     if not isinstance(raw, dict):
         raise JudgeSetupError(f"{_where(config)}: [judge] must be a table")
-    known = {*TEMPLATE_KEYS, "shots", "mode"}
+    known = {*TEMPLATE_KEYS, "shots", "mode", "min-precedents"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise JudgeSetupError(
@@ -40,6 +40,16 @@ def judge_settings(config: ProjectConfig) -> dict[str, Any]:
             f"(settings: {', '.join(sorted(known))})"
         )
     return raw
+
+
+def min_precedents(config: ProjectConfig) -> int:
+    """`[judge] min-precedents`: the fewest precedents a calibration must judge to count."""
+    value = judge_settings(config).get("min-precedents", MIN_PRECEDENTS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise JudgeSetupError(
+            f"{_where(config)}: [judge] min-precedents must be a whole number >= 1, not {value!r}"
+        )
+    return value
 
 
 def templates(config: ProjectConfig) -> Templates:

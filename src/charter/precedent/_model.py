@@ -14,6 +14,7 @@ decided_by: spec model_spec.md:412     # or the person who adjudicated
 decided_at: "2025-09-12"
 note: ""                               # e.g. "OK in the spec: acceptable, not ideal"
 pair: tutoring                         # replies to the same conversation share a pair key
+source: run 20250912-101500-ab12 sample 7   # the stored sample it decides (`precedent add`)
 ```
 """
 
@@ -42,6 +43,7 @@ FIELDS = (
     "decided_at",
     "note",
     "pair",
+    "source",
 )
 
 
@@ -60,6 +62,8 @@ class Precedent:
     decided_at: str = ""
     note: str = ""
     pair: str | None = None
+    source: str = ""
+    """The stored sample the precedent decides (`run RUN_ID sample N`), when it came from one."""
     path: str | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -92,6 +96,8 @@ class Precedent:
             data["note"] = self.note
         if self.pair:
             data["pair"] = self.pair
+        if self.source:
+            data["source"] = self.source
         import yaml  # deferred: ~8 ms at start-up
 
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -180,6 +186,7 @@ def _from_mapping(data: dict[str, Any], lines: dict[str, int], where: str, stem:
         decided_at=_text(data.get("decided_at")),
         note=_text(data.get("note")),
         pair=None if data.get("pair") is None else _text(data.get("pair")),
+        source=_text(data.get("source")),
         path=where,
         lines=lines,
     )
@@ -205,10 +212,32 @@ def load_precedents(root: Path) -> tuple[list[Precedent], list[PrecedentFormatEr
     return found, errors
 
 
-def write_precedent(root: Path, precedent: Precedent) -> Path:
-    """Write `precedents/<id>.yaml` (a new file; an existing id gets a numeric suffix)."""
+def sample_source(run_id: str, sample_id: int) -> str:
+    """How a precedent names the stored sample it decides."""
+    return f"run {run_id} sample {sample_id}"
+
+
+def deciding(precedents: list[Precedent], case: Precedent) -> list[Precedent]:
+    """The precedents that already decide `case`: the same stored sample (its `source`, or the
+    note `precedent add` wrote before it had one), or the same conversation and reply."""
+    note = f"from {case.source} " if case.source else None
+    return [
+        existing
+        for existing in precedents
+        if (case.source and existing.source == case.source)
+        or (note is not None and existing.note.startswith(note))
+        or existing.case_key == case.case_key
+    ]
+
+
+def write_precedent(root: Path, precedent: Precedent, replace: Path | None = None) -> Path:
+    """Write `precedents/<id>.yaml` (a new file; an existing id gets a numeric suffix), or
+    overwrite `replace`, the file of the precedent it supersedes."""
     folder = root / PRECEDENT_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    if replace is not None:
+        replace.write_text(precedent.to_yaml(), encoding="utf-8")
+        return replace
     target = folder / f"{precedent.id}.yaml"
     counter = 2
     while target.exists():

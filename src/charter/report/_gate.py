@@ -12,10 +12,17 @@ class Gate:
     fail_under: float | None = None
     per_authority: dict[str, float] = field(default_factory=dict)
     baseline: RunReport | None = None
+    max_review: int | float | None = None
+    """Most replies that may need review: a count (int) or a share of all replies (float)."""
 
     @property
     def active(self) -> bool:
-        return self.fail_under is not None or bool(self.per_authority) or self.baseline is not None
+        return (
+            self.fail_under is not None
+            or bool(self.per_authority)
+            or self.baseline is not None
+            or self.max_review is not None
+        )
 
 
 @dataclass(slots=True)
@@ -57,9 +64,25 @@ def evaluate(report: RunReport, gate: Gate) -> GateResult:
             )
     if gate.baseline is not None:
         failures.extend(_regressions(report, gate.baseline))
+    if gate.max_review is not None:
+        failures.extend(_too_many_waiting(report, gate.max_review))
     if failures:
         return GateResult(False, [f"gate failed: {line}" for line in failures])
     return GateResult(True, [f"gate passed: pass rate {total.pass_rate:.1%} over {total.n} graded"])
+
+
+def _too_many_waiting(report: RunReport, limit: int | float) -> list[str]:
+    waiting, replies = report.total.needs_review, report.total.total
+    share = waiting / replies if replies else 0.0
+    if isinstance(limit, float):
+        if share <= limit:
+            return []
+        allowed = f"--max-review {limit:.1%} of replies"
+    elif waiting <= limit:
+        return []
+    else:
+        allowed = f"--max-review {limit}"
+    return [f"{waiting} of {replies} replies ({share:.1%}) need review, more than {allowed}"]
 
 
 def _regressions(report: RunReport, baseline: RunReport) -> list[str]:

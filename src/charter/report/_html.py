@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.report._model import ClauseResult, RunReport, SampleResult, Tally
+from charter.report._model import ClauseResult, RunReport
 
 CALIBRATION_DIR = Path(".charter") / "calibration"
 
@@ -144,49 +144,13 @@ def load_calibration(project_root: Path, grader: str | None) -> dict[str, Any] |
 # the embedded data
 
 
-def _tally(tally: Tally) -> dict[str, Any]:
-    interval = tally.interval
-    return {
-        "n": tally.n,
-        "passed": tally.passed,
-        "failed": tally.failed,
-        "pass_rate": tally.pass_rate,
-        "interval": list(interval) if interval is not None else None,
-        "needs_review": tally.needs_review,
-        "not_applicable": tally.not_applicable,
-        "errors": tally.errors,
-        "total": tally.total,
-    }
-
-
 def _clause(result: ClauseResult, texts: dict[str, str]) -> dict[str, Any]:
     return {
         "id": result.id,
         "authority": result.authority,
         "text": texts.get(result.id, ""),
         "carried": result.carried,
-        **_tally(result.tally),
-    }
-
-
-def _sample(item: SampleResult) -> dict[str, Any]:
-    sample = item.sample
-    messages = item.challenge.messages if item.challenge is not None else ()
-    return {
-        "clause": sample.clause_id,
-        "prompt": sample.prompt_index,
-        "epoch": sample.epoch,
-        "title": item.title,
-        "conversation": [{"role": m.role, "content": m.content} for m in messages],
-        "reply": sample.reply,
-        "error": sample.error,
-        "verdict": sample.verdict,
-        "grader": sample.grader,
-        "confidence": sample.confidence,
-        "rationale": sample.rationale,
-        "latency": sample.latency,
-        "cached": sample.cached_from is not None,
-        "carried_from_run": sample.carried_run,
+        **result.tally.as_json(),
     }
 
 
@@ -198,9 +162,9 @@ def report_data(report: RunReport, calibration: dict[str, Any] | None) -> dict[s
             texts.setdefault(item.sample.clause_id, item.challenge.clause_text)
     return {
         "run": report.metadata(),
-        "totals": _tally(report.total),
+        "totals": report.total.as_json(),
         "clauses": [_clause(result, texts) for result in report.clauses],
-        "samples": [_sample(item) for item in report.samples],
+        "samples": [item.as_json() for item in report.samples],
         "calibration": calibration,
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from charter.run import Challenge, RunRecord, RunStore, StoredSample
@@ -24,13 +24,19 @@ def wilson_interval(passed: int, n: int, z: float = Z_95) -> tuple[float, float]
 
 @dataclass(slots=True)
 class Tally:
-    """Verdict counts; `n` is the graded ones (comply + violate) that a pass rate divides by."""
+    """Verdict counts; `n` is the graded ones (comply + violate) that a pass rate divides by.
+
+    `trials` and `trials_passed` are what the 95% interval counts: one per graded reply, except
+    that the epochs of a prompt whose replies are deterministic count once (see `RunReport`).
+    """
 
     passed: int = 0
     failed: int = 0
     needs_review: int = 0
     not_applicable: int = 0
     errors: int = 0
+    trials: int = 0
+    trials_passed: int = 0
 
     @property
     def n(self) -> int:
@@ -46,7 +52,7 @@ class Tally:
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        return wilson_interval(self.passed, self.n)
+        return wilson_interval(self.trials_passed, self.trials)
 
     def add(self, verdict: str | None) -> None:
         if verdict == "comply":
@@ -59,6 +65,29 @@ class Tally:
             self.errors += 1
         else:
             self.needs_review += 1
+
+    def add_trial(self, passed: bool) -> None:
+        self.trials += 1
+        self.trials_passed += passed
+
+    def merge(self, other: Tally) -> None:
+        for item in fields(Tally):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def as_json(self) -> dict[str, Any]:
+        interval = self.interval
+        return {
+            "n": self.n,
+            "passed": self.passed,
+            "failed": self.failed,
+            "pass_rate": self.pass_rate,
+            "interval": list(interval) if interval is not None else None,
+            "interval_n": self.trials,
+            "needs_review": self.needs_review,
+            "not_applicable": self.not_applicable,
+            "errors": self.errors,
+            "total": self.total,
+        }
 
 
 @dataclass(slots=True)
@@ -83,6 +112,27 @@ class SampleResult:
             return self.challenge.title
         return f"prompt {self.sample.prompt_index}"
 
+    def as_json(self) -> dict[str, Any]:
+        sample = self.sample
+        messages = self.challenge.messages if self.challenge is not None else ()
+        return {
+            "id": sample.id,
+            "clause": sample.clause_id,
+            "prompt": sample.prompt_index,
+            "epoch": sample.epoch,
+            "title": self.title,
+            "conversation": [{"role": m.role, "content": m.content} for m in messages],
+            "reply": sample.reply,
+            "error": sample.error,
+            "verdict": sample.verdict,
+            "grader": sample.grader,
+            "confidence": sample.confidence,
+            "rationale": sample.rationale,
+            "latency": sample.latency,
+            "cached": sample.cached_from is not None,
+            "carried_from_run": sample.carried_run,
+        }
+
 
 @dataclass(slots=True)
 class RunReport:
@@ -90,6 +140,8 @@ class RunReport:
     clauses: list[ClauseResult]
     samples: list[SampleResult]
     total: Tally
+    counted_once: int = 0
+    """Prompts whose epochs the intervals count as one trial (deterministic replies)."""
 
     @classmethod
     def load(cls, store: RunStore, run_id: str) -> RunReport:
@@ -103,6 +155,7 @@ class RunReport:
             )
         total = Tally()
         samples = []
+        prompts: dict[tuple[str, int], list[StoredSample]] = {}
         for sample in store.samples(run_id):
             challenge = by_key.get((sample.clause_id, sample.prompt_index))
             result = clauses.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
@@ -110,7 +163,31 @@ class RunReport:
             result.carried += sample.carried_from is not None
             total.add(sample.verdict)
             samples.append(SampleResult(sample, challenge))
-        return cls(run, list(clauses.values()), samples, total)
+            prompts.setdefault((sample.clause_id, sample.prompt_index), []).append(sample)
+        counted_once = 0
+        greedy = deterministic_settings(run.settings)
+        for (clause_id, _), epochs in prompts.items():
+            trials, once = _trials(epochs, greedy)
+            counted_once += once
+            for passed in trials:
+                clauses[clause_id].tally.add_trial(passed)
+                total.add_trial(passed)
+        return cls(run, list(clauses.values()), samples, total, counted_once)
+
+    def interval_note(self) -> str | None:
+        """What the intervals count, when some prompts' epochs count once."""
+        if not self.counted_once:
+            return None
+        prompts = "prompt" if self.counted_once == 1 else "prompts"
+        why = (
+            "the run is at temperature 0"
+            if deterministic_settings(self.run.settings)
+            else "their replies are identical in every epoch"
+        )
+        return (
+            f"95% intervals count the epochs of {self.counted_once} {prompts} once: {why}, so "
+            "repeating the call is not independent evidence"
+        )
 
     @property
     def carried(self) -> int:
@@ -131,9 +208,7 @@ class RunReport:
     def by_authority(self) -> dict[str, Tally]:
         found: dict[str, Tally] = {}
         for result in self.clauses:
-            tally = found.setdefault(result.authority or "none", Tally())
-            for name in ("passed", "failed", "needs_review", "not_applicable", "errors"):
-                setattr(tally, name, getattr(tally, name) + getattr(result.tally, name))
+            found.setdefault(result.authority or "none", Tally()).merge(result.tally)
         return found
 
     def metadata(self) -> dict[str, Any]:
@@ -151,4 +226,23 @@ class RunReport:
             "carried": self.carried,
             "carried_from_runs": self.carried_runs(),
             "settings": run.settings,
+            "interval_note": self.interval_note(),
         }
+
+
+def deterministic_settings(settings: dict[str, Any]) -> bool:
+    """A run at temperature 0 sends the same call each epoch and expects the same reply."""
+    temperature = settings.get("temperature")
+    return isinstance(temperature, int | float) and temperature == 0
+
+
+def _trials(epochs: list[StoredSample], greedy: bool) -> tuple[list[bool], bool]:
+    """One trial per graded reply; one for the whole prompt when its replies are deterministic
+    (temperature 0, or the same reply every epoch): its majority verdict, a tie failing. The
+    flag says whether several epochs were counted as one."""
+    graded = [sample for sample in epochs if sample.verdict in ("comply", "violate")]
+    replies = {sample.reply for sample in epochs}
+    if len(graded) > 1 and (greedy or len(replies) == 1):
+        passed = sum(sample.verdict == "comply" for sample in graded)
+        return [2 * passed > len(graded)], True
+    return [sample.verdict == "comply" for sample in graded], False

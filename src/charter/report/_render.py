@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -65,6 +64,9 @@ def clause_table(report: RunReport) -> Table:
 
 def print_terminal(report: RunReport, console: Console) -> None:
     console.print(clause_table(report))
+    note = report.interval_note()
+    if note is not None:
+        console.print(note)
     if report.total.n == 0 and report.total.total:
         console.print(
             f"pass rate: n/a, nothing was graded ({report.total.needs_review} replies need "
@@ -73,28 +75,16 @@ def print_terminal(report: RunReport, console: Console) -> None:
         )
 
 
-def _tally_json(tally: Tally) -> dict[str, Any]:
-    interval = tally.interval
-    return {
-        "n": tally.n,
-        "passed": tally.passed,
-        "pass_rate": tally.pass_rate,
-        "interval": list(interval) if interval is not None else None,
-        "needs_review": tally.needs_review,
-        "not_applicable": tally.not_applicable,
-        "errors": tally.errors,
-    }
-
-
 def render_json(report: RunReport) -> str:
     payload = {
         "run": report.metadata(),
         "clauses": [
-            {"id": r.id, "authority": r.authority, **_tally_json(r.tally), "carried": r.carried}
+            {"id": r.id, "authority": r.authority, **r.tally.as_json(), "carried": r.carried}
             for r in report.clauses
         ],
-        "authorities": {name: _tally_json(t) for name, t in report.by_authority().items()},
-        "totals": _tally_json(report.total),
+        "authorities": {name: t.as_json() for name, t in report.by_authority().items()},
+        "totals": report.total.as_json(),
+        "samples": [item.as_json() for item in report.samples],
     }
     return json.dumps(payload, indent=2) + "\n"
 

@@ -11,9 +11,10 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from charter.grade import CheckFormatError, Reference, checks_for
+from charter.grade import Reference, checks_for, prompt_file_problem
 from charter.model._types import Message
 from charter.spec import Example, Spec
 
@@ -162,12 +163,12 @@ def _prompt_file_challenges(spec: Spec, clause_id: str) -> list[Challenge]:
     clause = spec.clause(clause_id)
     if prompt_file is None or clause is None:
         return []
+    problem = prompt_file_problem(Path(spec.root), prompt_file)
+    if problem is not None:
+        raise PlanError(f"{problem} (`charter check` lists every problem)")
     found: list[Challenge] = []
     for example in prompt_file.examples:
-        try:
-            checks = checks_for(prompt_file.front_matter, example.title)
-        except CheckFormatError as error:
-            raise PlanError(f"{prompt_file.path}:1: front matter {error}") from None
+        checks = checks_for(prompt_file.front_matter, example.title)
         for conversation, references in _conversations(example):
             found.append(
                 Challenge(

@@ -28,6 +28,9 @@ class TestSettings:
     seed: int | None = None
     fail_under: float | None = None
     fail_under_authority: dict[str, float] = field(default_factory=dict)
+    max_review: int | float | None = None
+    """Most replies that may still need review for the gate to pass: a count (int) or a share
+    of the run's replies (float); None: no limit."""
     judge_template: str | None = None
     select: list[str] = field(default_factory=list)
     authority: list[str] = field(default_factory=list)
@@ -91,6 +94,8 @@ def _check(name: str, value: Any, where: str) -> Any:
         return _rate(value, where)
     if name == "fail_under_authority":
         return _authority_rates(value, where)
+    if name == "max_review":
+        return review_limit(value, where)
     if name in _TEXT:
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f"{where} must be a non-empty string, not {value!r}")
@@ -130,6 +135,30 @@ def _rate(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise SettingsError(f"{where} must be a pass rate between 0 and 1, not {value!r}")
     return float(value)
+
+
+def review_limit(value: Any, where: str) -> int | float:
+    """A count of replies (`5`) or a share of them (`0.1`, `"10%"`); a float is always a share."""
+    number: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if text.endswith("%"):
+                number = float(text[:-1]) / 100
+            elif any(mark in text for mark in ".eE"):
+                number = float(text)
+            else:
+                number = int(text)
+        except ValueError:
+            number = value
+    count = isinstance(number, int) and not isinstance(number, bool) and number >= 0
+    share = isinstance(number, float) and 0 <= number <= 1
+    if count or share:
+        return int(number) if count else float(number)
+    raise SettingsError(
+        f"{where} must be a number of replies (e.g. 5) or a share of them between 0 and 1 "
+        f"(e.g. 0.1 or 10%), not {value!r}"
+    )
 
 
 def _authority(level: str, where: str) -> str:

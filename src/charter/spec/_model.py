@@ -188,6 +188,8 @@ class PromptFile:
     named_ids: list[str] = field(default_factory=list)
     """Clause ids the file's heading line names (`Examples for [^id] in ...`)."""
     front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_error: tuple[int, str] | None = None
+    """(line, message) when the front matter could not be read: its checks are unknown."""
 
 
 @dataclass(slots=True)

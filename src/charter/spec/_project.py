@@ -23,7 +23,13 @@ from charter.spec._config_schema import unknown_settings
 from charter.spec._markdown import Document, resolve_title_links
 from charter.spec._model import PromptFile, Spec, SpecFile
 from charter.spec._readers import Reader, reader_for, readers
-from charter.spec._rules import EMPTY_SPEC_FILE, FILE_TOO_LARGE, SKIPPED_FILE, UNREADABLE_FILE
+from charter.spec._rules import (
+    EMPTY_SPEC_FILE,
+    FILE_TOO_LARGE,
+    MALFORMED_FRONT_MATTER,
+    SKIPPED_FILE,
+    UNREADABLE_FILE,
+)
 
 CONFIG_NAME = "charter.toml"
 DEFAULT_PROMPT_DIRS = ("examples", "cases")
@@ -427,7 +433,13 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
             text = read_source(path, rel, config.max_file_bytes, sink)
             if text is None:
                 continue
+            already = len(sink.items)
             document = reader.read(rel, text, sink, prompt_file=True)
+            unreadable = [
+                (found.span.line, found.message)
+                for found in sink.items[already:]
+                if found.code == MALFORMED_FRONT_MATTER.code
+            ]
             for example in document.examples:
                 example.clause = path.stem
             prompt_files.append(
@@ -438,6 +450,7 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
                     examples=document.examples,
                     named_ids=document.preamble_tags,
                     front_matter=document.front_matter,
+                    front_matter_error=unreadable[0] if unreadable else None,
                 )
             )
     return prompt_files

@@ -80,6 +80,7 @@
           " (unchanged clauses, not run again)",
       ]);
     }
+    if (run.interval_note) rows.push(["Intervals", run.interval_note]);
     for (const [name, value] of rows) {
       list.append(el("dt", "", name), el("dd", "", value));
     }
