@@ -87,7 +87,7 @@ def _validate_value(place: str, kind: str, value: Any) -> None:
             raise CheckFormatError(f"{place}: regex takes a string")
         try:
             re.compile(value)
-        except re.error as error:
+        except (re.error, OverflowError, RecursionError) as error:
             raise CheckFormatError(f"{place}: regex does not compile: {error}") from None
     if kind == "max_length" and (not isinstance(value, int) or isinstance(value, bool)):
         raise CheckFormatError(f"{place}: max_length takes a whole number of characters")
