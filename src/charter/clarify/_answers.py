@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from charter._yaml import YamlError, load_yaml
 from charter.clarify._options import Option
 from charter.clarify._questions import Question
 
@@ -64,23 +63,20 @@ def load_answers(path: Path, questions: list[Question]) -> list[Answer]:
     except UnicodeDecodeError:
         raise AnswersError(f"{path}: not UTF-8 text (save it as UTF-8)") from None
     try:
-        nodes = yaml.compose(raw)
-        data: Any = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
+        document = load_yaml(raw)
+    except YamlError as error:
         raise AnswersError(
-            f"{path}:{line}: not valid YAML: {getattr(error, 'problem', error)} "
+            f"{path}:{error.line}: not valid YAML: {error.message} "
             "(write a list of `- id: ... answer: ...` entries)"
         ) from None
+    data: Any = document.data
     if data is None:
         return []
-    if not isinstance(data, list) or nodes is None:
+    if not isinstance(data, list):
         raise AnswersError(f"{path}:1: answers must be a YAML list of `- id: ..., answer: ...`")
     by_id = {question.id: question for question in questions}
     found: list[Answer] = []
-    for entry, node in zip(data, nodes.value, strict=True):
-        line = node.start_mark.line + 1
+    for entry, line in zip(data, document.item_lines(), strict=True):
         where = f"{path}:{line}"
         if not isinstance(entry, dict) or "answer" not in entry:
             raise AnswersError(f"{where}: each entry needs `answer` and `id` (or clause + rule)")

@@ -86,6 +86,9 @@ def check(
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply the safe mechanical fixes, then report the rest.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let -o replace a file of the spec project.")
+    ] = False,
 ) -> None:
     """Type-check a spec: ids, prompt files, cross references, authorities, examples.
 
@@ -100,6 +103,8 @@ def check(
     if output_format not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     result = check_path(path, select=_split(select), ignore=_split(ignore))
+    if output is not None:
+        refuse_report_over_source(output, result.spec, force)
     if fix:
         from charter.lint import fix_check_result
 
@@ -153,6 +158,15 @@ def show(
             raise UsageError(f"{item!r} is neither a clause id nor a section id in {path}")
         return
     print_outline(console, spec)
+
+
+def refuse_report_over_source(output: Path, spec: Spec, force: bool) -> None:
+    """`-o` must not replace a spec, prompt or settings file with a report, unless --force."""
+    from charter._paths import report_target_problem
+
+    refused = None if force else report_target_problem(output, spec)
+    if refused is not None:
+        raise UsageError(refused)
 
 
 def _stop_on_fatal(spec: Spec, findings: Diagnostics) -> None:

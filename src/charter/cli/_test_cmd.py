@@ -23,8 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from charter._paths import outside, outside_message
 from charter.cli import _changed
-from charter.cli._app import app
+from charter.cli._app import app, refuse_report_over_source
 from charter.cli._changed import ChangedSince
 from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError
 from charter.cli._failures import failures as _failures
@@ -181,6 +182,13 @@ def _judge(settings: TestSettings, project: Project, model: str) -> Grader | Non
             )
     if settings.judge_template is not None:
         template_path = config.root / settings.judge_template
+        escaped = outside(config.root, template_path)
+        if escaped is not None:
+            raise UsageError(
+                f"charter.toml [test] judge-template: "
+                f"{outside_message(config.root, settings.judge_template, escaped)}; "
+                "keep the template in the project"
+            )
         if not template_path.is_file():
             raise UsageError(f"charter.toml [test] judge-template: no file {template_path}")
         return ModelJudge(_provider(names[0], config), load_template(template_path))
@@ -373,6 +381,9 @@ def test(
         str, typer.Option("--report", help=f"Report: {', '.join(REPORT_FORMATS)}.")
     ] = "terminal",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let -o replace a file of the spec project.")
+    ] = False,
     fail_under: Annotated[
         float | None, typer.Option(help="Fail (exit 1) under this overall pass rate.")
     ] = None,
@@ -413,6 +424,8 @@ def test(
         raise UsageError(f"--report must be one of {', '.join(REPORT_FORMATS)}")
     _check_changed_since(changed_since, resume, precedents)
     project = load_project(path)
+    if output is not None:
+        refuse_report_over_source(output, project.spec, force)
     config = project.config
     raw_test = config.raw.get("test", {})
     if not isinstance(raw_test, dict):

@@ -240,9 +240,17 @@ def _bump(
 
 
 def _amendment_path(root: Path, name: str) -> Path:
+    from charter._paths import outside
     from charter.version._amend_format import AMENDMENTS_DIR, pending_amendments
 
-    path = root / AMENDMENTS_DIR / (name if name.endswith(".md") else f"{name}.md")
+    folder = root / AMENDMENTS_DIR
+    path = folder / (name if name.endswith(".md") else f"{name}.md")
+    escaped = outside(folder, path)
+    if escaped is not None:
+        raise UsageError(
+            f"amendment {name!r} resolves to {escaped}, outside {folder}: an amendment is named "
+            f"by its file in {AMENDMENTS_DIR}/ (move the proposal there first)"
+        )
     if not path.is_file():
         names = ", ".join(p.stem for p in pending_amendments(root)) or "none"
         raise UsageError(f"{path}: no such amendment (pending: {names})")

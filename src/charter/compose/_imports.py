@@ -92,7 +92,7 @@ def parse_import(value: Any) -> ImportEntry:
         return _from_text(value, written)
     if not isinstance(value, dict):
         raise ImportEntryError(f"import {written}: expected a string or a table")
-    unknown = sorted(set(value) - {"path", "package", "as", "version"})
+    unknown = sorted(str(key) for key in value if key not in ("path", "package", "as", "version"))
     if unknown:
         raise ImportEntryError(
             f"import {written}: unknown key {shown(unknown[0])} (use path, package, as, version)"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from charter._paths import outside, outside_message
 from charter.grade._calibrate import MIN_PRECEDENTS, spec_contexts
 from charter.grade._spec_judge import SpecJudge, Templates
 from charter.model import Provider, get_provider
@@ -59,6 +60,13 @@ def templates(config: ProjectConfig) -> Templates:
     for key, field in TEMPLATE_KEYS.items():
         if key in raw:
             path = Path(config.root) / str(raw[key])
+            escaped = outside(Path(config.root), path)
+            if escaped is not None:
+                raise JudgeSetupError(
+                    f"{_where(config)}: [judge] {key}: "
+                    f"{outside_message(Path(config.root), str(raw[key]), escaped)}; "
+                    "keep the template in the project"
+                )
             if not path.is_file():
                 raise JudgeSetupError(f"{_where(config)}: [judge] {key}: no file {path}")
             overrides[field] = path

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 import charter.lint  # noqa: F401  (registers the L rules this module looks up)
+from charter._yaml import load_yaml
 from charter.diagnostics import get_rule
 
 
@@ -24,7 +23,7 @@ class Labelled:
 
 
 def load_sample(path: Path) -> list[Labelled]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = load_yaml(path.read_text(encoding="utf-8")).data or []
     return [
         Labelled(
             str(e["rule"]),

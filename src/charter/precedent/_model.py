@@ -125,18 +125,6 @@ class PrecedentFormatError(ValueError):
         self.message = message
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """1-based line of each top-level key, from the YAML node tree."""
-    import yaml
-
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
-            lines[str(key.value)] = key.start_mark.line + 1
-    return lines
-
-
 def read_precedent(path: Path, display: str | None = None) -> Precedent:
     """Parse one file. Field values are kept as written (checked by the `P` rules)."""
     where = display or str(path)
@@ -144,16 +132,13 @@ def read_precedent(path: Path, display: str | None = None) -> Precedent:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise PrecedentFormatError(where, 1, "not UTF-8 text; save it as UTF-8") from None
-    import yaml
+    from charter._yaml import YamlError, load_yaml
 
     try:
-        data = yaml.safe_load(text)
-        lines = _key_lines(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise PrecedentFormatError(where, line, f"{problem}; fix the YAML") from None
+        document = load_yaml(text)
+    except YamlError as error:
+        raise PrecedentFormatError(where, error.line, f"{error.message}; fix the YAML") from None
+    data, lines = document.data, document.key_lines()
     if not isinstance(data, dict):
         raise PrecedentFormatError(where, 1, "a precedent must be a YAML mapping (id:, verdict:…)")
     return _from_mapping(data, lines, where, path.stem)

@@ -221,19 +221,15 @@ class _Walker:
             self.inline(parsed[0])
 
     def front_matter(self, token: Token) -> None:
-        import yaml
+        from charter._yaml import YamlError, load_yaml
 
         try:
-            data = yaml.safe_load(token.content) if token.content.strip() else {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = (mark.line + 2) if mark is not None else 1
-            column = (mark.column + 1) if mark is not None else 1
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            data = load_yaml(token.content).data if token.content.strip() else {}
+        except YamlError as error:
             self.sink.add(
                 MALFORMED_FRONT_MATTER,
-                f"front matter is not valid YAML: {problem}",
-                Span(self.path, line, column),
+                f"front matter is not valid YAML: {error.message}",
+                Span(self.path, error.line + 1, error.column),
                 hint="fix the YAML between the `---` lines",
             )
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter._paths import outside
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.spec._config_schema import unknown_settings
@@ -189,11 +191,21 @@ def _check_table(check: Any, path: Path) -> dict[str, Any]:
 
 
 def _inside(root: Path, entry: str, config_path: Path) -> None:
-    resolved = (root / entry.split("*", 1)[0]).resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    fixed_part = os.path.normpath(entry).split("*", 1)[0]
+    if outside(root, root / fixed_part) is not None:
         raise SpecLoadError(
             f"{config_path}: `{entry}` points outside the project",
             "list paths inside the project folder",
+        )
+
+
+def _refuse_outside(root: Path, path: Path, rel: str) -> None:
+    """A file found in the project whose link leads out of it is refused, not read."""
+    resolved = outside(root, path)
+    if resolved is not None:
+        raise SpecLoadError(
+            f"{rel}: links to {resolved}, outside the project {root.resolve()}",
+            "copy the file into the project, or name it on the command line",
         )
 
 
@@ -245,19 +257,28 @@ def _spec_candidates(config: ProjectConfig) -> list[Path]:
     if config.spec_files:
         found: list[Path] = []
         for pattern in config.spec_files:
-            target = root / pattern
-            if target.is_dir():
-                found.extend(sorted(p for p in target.rglob("*") if p.is_file()))
-            else:
-                found.extend(sorted(p for p in root.glob(pattern) if p.is_file()))
-        missing = [p for p in config.spec_files if not any(root.glob(p))]
-        if missing:
-            raise SpecLoadError(
-                f"{config.config_file}: [spec] files {missing[0]!r} matches nothing",
-                "fix the path or glob",
-            )
+            found.extend(_matching(root, pattern, config.config_file))
         return list(dict.fromkeys(found))
     return sorted(p for p in root.iterdir() if p.is_file())
+
+
+def _matching(root: Path, pattern: str, config_file: Path | None) -> list[Path]:
+    """The files a `[spec] files` entry names: a folder's files, or a glob's matches."""
+    target = root / pattern
+    if target.is_dir():
+        return sorted(p for p in target.rglob("*") if p.is_file())
+    try:
+        matches = sorted(root.glob(pattern))
+    except (ValueError, IndexError, NotImplementedError):
+        raise SpecLoadError(
+            f"{config_file}: [spec] files {pattern!r} is not a usable path or glob",
+            'name a folder or a glob relative to the project, e.g. "spec" or "spec/*.md"',
+        ) from None
+    if not matches:
+        raise SpecLoadError(
+            f"{config_file}: [spec] files {pattern!r} matches nothing", "fix the path or glob"
+        )
+    return [p for p in matches if p.is_file()]
 
 
 @dataclass(slots=True)
@@ -333,6 +354,8 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 )
             continue
         rel = _relative(candidate, root)
+        if not target.is_file():
+            _refuse_outside(root, candidate, candidate.relative_to(root).as_posix())
         skipped = not explicit and candidate.name in REPOSITORY_FILES
         text = read_source(
             candidate, rel, config.max_file_bytes, Diagnostics() if skipped else sink
@@ -429,6 +452,7 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
             reader = reader_for(path)
             if reader is None or not path.is_file():
                 continue
+            _refuse_outside(config.root, path, path.relative_to(config.root).as_posix())
             rel = _relative(path, config.root)
             text = read_source(path, rel, config.max_file_bytes, sink)
             if text is None:

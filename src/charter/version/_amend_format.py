@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
+from charter._yaml import YamlError, load_yaml
 from charter.spec._text import CLAUSE_TAG
 
 AMENDMENTS_DIR = "amendments"
@@ -97,7 +96,14 @@ def parse_amendment(path: Path, root: Path) -> Amendment:
     except ValueError:
         rel = str(path)
     amendment = Amendment(path.stem, path, rel)
-    lines = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        _problem(amendment, line, f"byte 0x{raw[error.start]:02X} is not UTF-8", "save as UTF-8")
+        return amendment
+    lines = text.replace("\r\n", "\n").split("\n")
     body_start = _read_front_matter(amendment, lines)
     _read_body(amendment, lines, body_start)
     return amendment
@@ -112,11 +118,10 @@ def _read_front_matter(amendment: Amendment, lines: list[str]) -> int:
         _problem(amendment, 1, "front matter is not closed", "add a `---` line after it")
         return len(lines)
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = 2 + (mark.line if mark is not None else 0)
-        _problem(amendment, line, f"front matter is not valid YAML: {error}", "fix the line")
+        data = load_yaml("\n".join(lines[1:end])).data or {}
+    except YamlError as error:
+        message = f"front matter is not valid YAML: {error.message}"
+        _problem(amendment, error.line + 1, message, "fix the line")
         return end + 1
     if not isinstance(data, dict):
         _problem(amendment, 2, "front matter must be `key: value` lines")
