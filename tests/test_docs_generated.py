@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import charter.check  # noqa: F401  (registers every checker's rules)
+import charter.check  # registers every checker's rules
 import charter.cli  # noqa: F401  (imports every stage)
 from charter.diagnostics import all_rules, rules_markdown
 from charter.spec._schema import model_schema
