@@ -103,7 +103,7 @@ def target(
 
 def builtin_targets() -> list[Target]:
     """The targets Charter ships, once their modules are imported."""
-    from charter.build import _json, _prompt_target  # noqa: F401
+    from charter.build import _agents, _docs, _json, _prompt_target, _template  # noqa: F401
 
     return list(_BUILTIN.values())
 
