@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +20,25 @@ EXIT_INTERRUPTED = 130
 
 class UsageError(Exception):
     """A bad option or argument value: reported in one line, exit 2."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(*kinds: type[Exception]) -> Callable[[F], F]:
+    """A decorator turning a command's expected failures (`kinds`) into `UsageError`."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return command(*args, **kwargs)
+            except kinds as error:
+                raise UsageError(str(error)) from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _click_error_types() -> tuple[tuple[type[Exception], ...], tuple[type[BaseException], ...]]:
