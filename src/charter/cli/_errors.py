@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 from typer.exceptions import TyperException
@@ -28,6 +30,24 @@ class UsageError(Exception):
 #: alone, so that a bare install (which has no click) starts.
 _USAGE_ERRORS: tuple[type[Exception], ...] = (TyperException,)
 _INTERRUPTIONS: tuple[type[BaseException], ...] = (typer.Abort, KeyboardInterrupt)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(*kinds: type[Exception]) -> Callable[[F], F]:
+    """A decorator turning a command's expected failures (`kinds`) into `UsageError`."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return command(*args, **kwargs)
+            except kinds as error:
+                raise UsageError(str(error)) from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _say(message: str) -> None:

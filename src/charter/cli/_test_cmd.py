@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,7 +28,7 @@ from charter.build._system import system_prompt_for_test
 from charter.cli import _changed
 from charter.cli._app import app, refuse_report_over_source
 from charter.cli._changed import ChangedSince
-from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError
+from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError, one_line_errors
 from charter.cli._failures import failures as _failures
 from charter.grade import (
     CALIBRATION_DIR,
@@ -82,29 +81,17 @@ EXIT_HELP = (
     "(Ctrl-C): the samples stored so far are kept and the command to resume is printed."
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _one_line_errors(command: F) -> F:
-    """Turn this command's expected failures into `UsageError` (one line, exit 2)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (
-            StoreError,
-            PlanError,
-            SettingsError,
-            ProviderConfigError,
-            PriceTableError,
-            CheckFormatError,
-            JudgeSetupError,
-            BuildError,
-        ) as error:
-            raise UsageError(str(error)) from None
-
-    return wrapper  # type: ignore[return-value]
+_one_line_errors = one_line_errors(
+    StoreError,
+    PlanError,
+    SettingsError,
+    ProviderConfigError,
+    PriceTableError,
+    CheckFormatError,
+    JudgeSetupError,
+    BuildError,
+)
+"""This module's commands' expected failures, as one line and exit 2."""
 
 
 class BarProgress:
