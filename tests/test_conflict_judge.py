@@ -1,7 +1,7 @@
 """The conflict judge (`[conflicts] judge`) against real servers on 127.0.0.1.
 
-llama.cpp's server with SmolLM2-135M is the real judge: its verdicts mean nothing (no packaged
-model judges above chance, see shared/MODELS.md), so those tests check mechanics only: a JSON
+llama.cpp's server with SmolLM2-135M is the real judge: its verdicts mean nothing (a 135M model
+cannot adjudicate contradictions), so those tests check mechanics only: a JSON
 verdict is asked for, parsed and recorded with its reason, and a reply that is no verdict is
 reported as "could not be adjudicated", never turned into one. A scripted OpenAI-compatible
 server (`servers/verdicts.py`) returns fixed verdicts, so the effect of each kind of answer on

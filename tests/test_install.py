@@ -7,6 +7,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -145,3 +146,25 @@ def test_embedding_without_the_extra_names_it() -> None:
         "semantic conflict search needs the `embeddings` extra (numpy not installed) "
         "(pip install 'charter-spec[embeddings]')"
     ), done.stderr
+
+
+def test_a_question_on_closed_stdin_exits_2_not_130(tmp_path: Path) -> None:
+    """`charter clarify` from the README tour, run with no terminal: end of input is unusable
+    input (exit 2), not an interruption (130)."""
+    project = tmp_path / "helpdesk"
+    shutil.copytree(REPO_ROOT / "examples" / "helpdesk", project)
+    before = (project / "spec" / "helpdesk.md").read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "charter", "clarify", str(project)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "charter: error: the input ended while a question was waiting for an answer "
+        "(stdin is closed or not a terminal)"
+    )
+    assert (project / "spec" / "helpdesk.md").read_bytes() == before

@@ -11,6 +11,7 @@ precedents, modules, conflicts, lint), so the library and the command line find 
 from charter.check import _front_matter as _front_matter
 from charter.check import _structure as _structure
 from charter.check._engine import CheckResult, check_path, check_spec
+from charter.check._fixes import apply_fixes, fixer
 from charter.check._format import render, summary_line
 from charter.check._registry import checker, checkers
 from charter.compose import _checks as _compose_checks  # noqa: F401  (C0xx, C1xx rules)
@@ -23,10 +24,12 @@ from charter.precedent import _rules as _precedent_rules  # noqa: F401  (P rules
 __all__ = [
     "FORMATS",
     "CheckResult",
+    "apply_fixes",
     "check_path",
     "check_spec",
     "checker",
     "checkers",
+    "fixer",
     "render",
     "summary_line",
 ]

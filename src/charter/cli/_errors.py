@@ -67,7 +67,13 @@ def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) 
         else:
             _say(str(error))
         return EXIT_UNUSABLE
-    except _INTERRUPTIONS:
+    except _INTERRUPTIONS as stop:
+        if isinstance(stop.__cause__ or stop.__context__, EOFError):
+            _say(
+                "the input ended while a question was waiting for an answer "
+                "(stdin is closed or not a terminal)"
+            )
+            return EXIT_UNUSABLE
         sys.stderr.write("charter: interrupted\n")
         return EXIT_INTERRUPTED
     except (SpecLoadError, UsageError) as error:

@@ -7,7 +7,8 @@ applies the mechanical fixes. Use `lint_spec(spec)` directly for the findings wi
 from __future__ import annotations
 
 from charter.check import CheckResult, checker
-from charter.diagnostics import Diagnostics
+from charter.check._fixes import Rename, apply_fixes, fixer
+from charter.diagnostics import Diagnostic, Diagnostics
 from charter.lint._config import MODAL_STYLES, LintConfig, lint_config, project_lint_config
 from charter.lint._engine import LintReport, lint_spec
 from charter.lint._finding import Edit, Finding
@@ -52,10 +53,15 @@ def check_lint(spec: Spec, sink: Diagnostics) -> None:
         )
 
 
+@fixer(*(rule.code for rule in LINT_RULES if rule.fixable))
+def lint_fixes(spec: Spec, found: list[Diagnostic]) -> list[Edit | Rename]:
+    """The lint engine's own edits for the lint findings `charter check` kept."""
+    shown = {(d.code, d.span.file, d.span.line, d.span.column) for d in found}
+    report = lint_spec(spec, project_lint_config(spec.root))
+    return [f.fix for f in report.findings if f.fix is not None and f.key in shown]
+
+
 def fix_check_result(result: CheckResult) -> int:
-    """Apply the mechanical fixes of the lint findings `charter check` kept (after selection,
-    configuration and suppression). Returns how many edits were written."""
-    shown = {(d.code, d.span.file, d.span.line, d.span.column) for d in result.diagnostics}
-    report = lint_spec(result.spec, project_lint_config(result.spec.root))
-    edits = [f.fix for f in report.findings if f.fix is not None and f.key in shown]
-    return apply_edits(result.spec.root, edits)
+    """Apply the mechanical fixes of the findings `charter check` kept (after selection,
+    configuration and suppression), lint and structural alike. Returns how many were made."""
+    return apply_fixes(result)
