@@ -15,6 +15,7 @@ from charter.check import check_path
 from charter.conflict import opposite_modality, statements
 
 MULTITEAM = REPO_ROOT / "examples" / "multiteam"
+CASE = "**Example**: x\n\n~~~xml\n<user>\nhello\n</user>\n~~~\n"
 
 #: What the example plants: (code, lower clause, higher clause).
 PLANTED = {
@@ -143,3 +144,23 @@ def test_bad_conflicts_table_is_one_line_exit_2(make_project: Any, run_charter: 
     assert done.returncode == 2
     assert "[conflicts] threshold must be a number between 0 and 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_tags_on_one_sentence_are_not_paired(make_project: Any, minilm: Any) -> None:
+    from charter.conflict import conflict_report
+    from charter.spec import load_project
+
+    root = make_project(
+        {
+            "spec.md": "# Tone {#tone}\n\nReplies use a formal tone[^formal] and a warm voice "
+            "for the customer[^warm].\n\n"
+            "Replies must be written in a casual, playful tone[^casual].\n",
+            "charter.toml": "[conflicts]\nsemantic = true\nthreshold = 0.6\n",
+            **{f"cases/{cid}.md": CASE for cid in ("formal", "warm", "casual")},
+        }
+    )
+    report = conflict_report(load_project(root).spec)
+    pairs = {conflict.ids for conflict in report.conflicts}
+    assert frozenset(("formal", "warm")) not in pairs
+    assert frozenset(("formal", "casual")) in pairs
+    assert all("similarity 1.00" not in conflict.evidence for conflict in report.conflicts)

@@ -115,11 +115,19 @@ def _semantic_pairs(
     for i, j, score in candidate_pairs(vectors, settings.threshold):
         if (i, j) in known or clauses[i].id == clauses[j].id:
             continue
+        if _same_words(clauses[i], clauses[j]):
+            continue
         first, second = statements(clauses[i].text, i), statements(clauses[j].text, j)
         if _only_prohibitions(first + second) or decided(first, second, settings.similarity):
             continue
         found.append((i, j, score))
     return found
+
+
+def _same_words(first: Clause, second: Clause) -> bool:
+    """Two tags on one sentence (`...must log it[^a] and must not show it[^b].`) carry the same
+    text; a sentence does not contradict itself, nor does a word-for-word restatement."""
+    return " ".join(first.text.split()) == " ".join(second.text.split())
 
 
 def _only_prohibitions(items: list[Statement]) -> bool:
