@@ -201,3 +201,22 @@ def test_the_stored_cache_key_is_that_of_the_messages_sent(project: Path) -> Non
     stored = {row[0] for row in store.db.execute("SELECT cache_key FROM samples")}
     assert len(expected) == PROMPT_COUNT
     assert stored == expected
+
+
+def test_a_provider_reply_in_a_bad_shape_is_a_stored_error_and_the_run_completes(
+    project: Path,
+) -> None:
+    class Odd(Scripted):
+        async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+            if "refund" in messages[-1].content:
+                return ModelOutput(text=5, model=self.model)  # type: ignore[arg-type]
+            output = ModelOutput(text="Hello!", model=self.model)
+            output.input_tokens = {"n": 1}  # type: ignore[assignment]
+            return output
+
+    store, run_id, (outcome, _) = run_engine(project, Odd())
+    assert outcome.status == "complete"  # type: ignore[attr-defined]
+    assert store.run(run_id).status == "complete"
+    rows = {(s.clause_id, s.prompt_index): s for s in store.samples(run_id)}
+    assert rows["rf01", 0].error == "scripted:test: the reply is int, not text"
+    assert rows["tn01", 0].error is None and rows["tn01", 0].input_tokens is None
