@@ -1,8 +1,9 @@
 """The run engine: send every pending challenge to the model, store each reply, grade it.
 
-Calls run concurrently through a `ModelCaller` (an adaptive limit, a timeout and retries for
-each, the same wrapper the judges use); a sample is committed as soon as it arrives. Setting the `stop` event (Ctrl-C) cancels the calls in flight and
-leaves the run `interrupted` with every stored sample kept, ready for `--resume`.
+Calls run concurrently through a `ModelCaller` (an adaptive limit, a timeout and retries for each,
+the same wrapper the judges use); a sample is committed as soon as it arrives. Setting the `stop`
+event (Ctrl-C) cancels the calls in flight and leaves the run `interrupted` with every stored
+sample kept, ready for `--resume`.
 """
 
 from __future__ import annotations
