@@ -23,7 +23,7 @@ from charter.check import check_path
 from charter.cli import app
 from charter.cli._errors import run_safely
 from charter.conflict import CONFLICT, POSSIBLE, ConflictReport, conflict_report
-from charter.conflict._judge import SYSTEM
+from charter.conflict._judge import SYSTEM, adjudicate
 from charter.spec import load_project
 from servers.llama_server import LlamaServer
 from servers.verdicts import (
@@ -206,6 +206,18 @@ def test_a_failing_judge_leaves_the_pair_undecided(
     assert code == 0, out + err  # a note, not an error: nothing was decided
     assert "C202 [note]" in out and "could not be adjudicated by openai:broken" in out
     assert "C201" not in out
+
+
+@pytest.mark.parametrize("failures", [[429, 429], [502, 503]], ids=["rate-limited", "5xx"])
+def test_the_conflict_judge_is_retried_like_every_model_call(failures: list[int]) -> None:
+    server = start_verdict_server({}, default=SAYS_CONFLICT, answers=failures)
+    try:
+        pair = (CLAUSES["exclaim"], CLAUSES["calm"])
+        (verdict,) = adjudicate("openai:judge", [pair], {"base_url": f"{server.url}/v1"})
+    finally:
+        server.stop()
+    assert verdict.conflict is True, verdict.reason
+    assert len(server.requests) == 3
 
 
 def test_a_judge_that_cannot_be_set_up_is_exit_2(

@@ -4,7 +4,9 @@ the real local model, and against the fault server."""
 from __future__ import annotations
 
 import importlib.resources
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +15,14 @@ from charter.model import (
     Message,
     ProviderError,
     RateLimited,
+    get_provider,
 )
+from charter.run._engine import cache_key, parameters
 from provider_calls import generate
 from servers._base import LoopbackServer, free_port
 from servers.faults import REPLY
 from servers.messages_api import MessagesServer
+from test_run_helpers import charter, make_spec, query
 
 QUESTION = [
     Message("system", "You are a helpful assistant."),
@@ -128,3 +133,44 @@ def test_refused_connection_is_retryable() -> None:
             "anthropic:x", QUESTION, GenerateConfig(), base_url=f"http://127.0.0.1:{free_port()}"
         )
     assert caught.value.retryable is True
+
+
+def test_every_recorded_sampling_option_is_sent(messages_api: MessagesServer) -> None:
+    config = GenerateConfig(max_tokens=8, temperature=0.0, top_p=0.9, seed=3)
+    output = generate("anthropic:smollm2", QUESTION, config, base_url=messages_api.url)
+    sent = messages_api.requests[-1]["json"]
+    assert (sent["temperature"], sent["top_p"], sent["max_tokens"]) == (0.0, 0.9, 8)
+    assert "seed" not in sent  # the Messages API has none
+    assert output.raw["not_sent"] == ["seed"]
+
+
+def test_sampling_left_out_on_request_is_recorded_as_not_sent(
+    messages_api: MessagesServer,
+) -> None:
+    config = GenerateConfig(max_tokens=8, temperature=0.0, seed=3)
+    output = generate(
+        "anthropic:smollm2", QUESTION, config, base_url=messages_api.url, send_sampling="no"
+    )
+    sent = messages_api.requests[-1]["json"]
+    assert "temperature" not in sent
+    assert output.raw["not_sent"] == ["seed", "temperature"]
+    quiet = get_provider("anthropic:smollm2", base_url=messages_api.url, send_sampling="no")
+    sending = get_provider("anthropic:smollm2", base_url=messages_api.url)
+    assert parameters(config, quiet)["temperature"] is None
+    assert parameters(config, sending)["temperature"] == 0.0
+    assert parameters(config, sending)["seed"] is None
+    keys = {cache_key(p, parameters(config, p), QUESTION, 0) for p in (quiet, sending)}
+    assert len(keys) == 2
+
+
+def test_charter_test_sends_the_temperature_it_records(
+    tmp_path: Path, messages_api: MessagesServer
+) -> None:
+    toml = f'[models."anthropic:smollm2"]\nbase_url = "{messages_api.url}"\n'
+    root = make_spec(tmp_path, {"charter.toml": toml})
+    done = charter(root, "test", ".", "-m", "anthropic:smollm2", "-s", "sc01", "--max-tokens", "8")
+    assert done.returncode == 0, done.stdout + done.stderr
+    sent = messages_api.requests[-1]["json"]
+    assert (sent["temperature"], sent["max_tokens"]) == (0.0, 8)
+    ((recorded,),) = query(root, "SELECT parameters FROM samples")
+    assert json.loads(str(recorded))["temperature"] == 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 from test_run_helpers import PROMPT_COUNT, charter, make_spec, query
@@ -127,3 +129,52 @@ def test_inline_examples_run_with_examples_flag(tmp_path: Path) -> None:
     clauses = {row[0] for row in query(root, "SELECT clause_id FROM samples")}
     assert clauses == {"tn01", "#tone"}
     assert "#tone" in done.stdout
+
+
+PANEL = ("--grader", "python:bot:judge", "--grader", "python:bot:chatty_judge")
+PANEL_NAME = "panel:python:bot:judge+python:bot:chatty_judge"
+
+
+def test_a_panel_is_stored_whole_and_a_resume_grades_with_every_judge(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    done = charter(root, "test", ".", "-m", "python:bot:reply", *PANEL, "-s", "sc01", "-s", "tn01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    ((run_id, grader, settings),) = query(root, "SELECT id, grader, settings FROM runs")
+    assert grader == PANEL_NAME
+    assert json.loads(str(settings))["grader"] == ["python:bot:judge", "python:bot:chatty_judge"]
+
+    # As if the run had been stopped before its tn01 sample: gone, and the run interrupted.
+    ((last,),) = query(root, "SELECT id FROM samples WHERE clause_id = 'tn01'")
+    with sqlite3.connect(root / ".charter" / "runs.db") as db:
+        for table, column in (("votes", "sample_id"), ("grades", "sample_id"), ("samples", "id")):
+            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (last,))
+        db.execute("UPDATE runs SET status = 'interrupted'")
+    db.close()
+    resumed = charter(root, "test", ".", "--resume", str(run_id))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "1 new" in resumed.stdout
+    ((new,),) = query(root, "SELECT MAX(id) FROM samples")
+    judges = query(root, "SELECT grader FROM votes WHERE sample_id = ? ORDER BY id", new)
+    assert [row[0] for row in judges] == [
+        "checks",
+        "judge:python:bot:judge",
+        "judge:python:bot:chatty_judge",
+    ]
+    assert query(root, "SELECT grader FROM grades WHERE sample_id = ?", new) == [(PANEL_NAME,)]
+
+
+def test_a_second_model_is_refused_not_dropped(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    done = charter(root, "test", ".", "-m", "python:bot:reply", "-m", "python:bot:slow")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--model was given 2 times" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (root / ".charter" / "runs.db").exists()
+
+
+def test_grader_in_charter_toml_may_name_a_panel(tmp_path: Path) -> None:
+    toml = '[test]\ngrader = ["python:bot:judge", "python:bot:chatty_judge"]\n'
+    root = make_spec(tmp_path, {"charter.toml": toml})
+    done = charter(root, "test", ".", "-m", "python:bot:reply", "-s", "sc01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert query(root, "SELECT grader FROM runs") == [(PANEL_NAME,)]

@@ -23,7 +23,17 @@ from charter.model import (
     RateLimited,
     get_provider,
 )
-from charter.run import Backoff, Engine, RunOptions, RunStore, Selection, plan, store_path
+from charter.run import (
+    Backoff,
+    Engine,
+    RunOptions,
+    RunStore,
+    Selection,
+    cache_key,
+    plan,
+    store_path,
+)
+from charter.run._engine import parameters
 from charter.spec import load_spec
 from test_run_helpers import PROMPT_COUNT, make_spec
 
@@ -160,3 +170,53 @@ def test_real_python_provider_through_the_engine(
     assert outcome.status == "complete"
     verdicts = sorted(s.verdict or "" for s in store.samples(run_id))
     assert verdicts == ["comply", "comply", "needs_review", "violate"]
+
+
+def test_the_cache_key_covers_endpoint_options_and_every_message_sent() -> None:
+    def key(messages: list[Message], **options: str) -> str:
+        provider = get_provider("openai:m", **options)
+        return cache_key(provider, parameters(GenerateConfig(), provider), messages, 0)
+
+    user = [Message("user", "hi")]
+    here = {"base_url": "http://127.0.0.1:8080/v1"}
+    assert key(user, **here) == key(user, **here)
+    assert key(user, **here) != key(user, base_url="http://127.0.0.1:9090/v1")
+    assert key(user, **here) != key(user, **here, developer_role="developer")
+    assert key(user, **here) == key(user, **here, api_key="another-key")
+    assert key(user, **here) != key([Message("system", "Be brief."), *user], **here)
+
+
+def test_the_stored_cache_key_is_that_of_the_messages_sent(project: Path) -> None:
+    sent: list[list[Message]] = []
+
+    class Recording(Scripted):
+        async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+            sent.append(list(messages))
+            return await super().generate(messages, config)
+
+    provider = Recording()
+    store, _, (_, engine) = run_engine(project, provider)
+    params = engine.params  # type: ignore[attr-defined]
+    expected = {cache_key(provider, params, messages, 0) for messages in sent}
+    stored = {row[0] for row in store.db.execute("SELECT cache_key FROM samples")}
+    assert len(expected) == PROMPT_COUNT
+    assert stored == expected
+
+
+def test_a_provider_reply_in_a_bad_shape_is_a_stored_error_and_the_run_completes(
+    project: Path,
+) -> None:
+    class Odd(Scripted):
+        async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
+            if "refund" in messages[-1].content:
+                return ModelOutput(text=5, model=self.model)  # type: ignore[arg-type]
+            output = ModelOutput(text="Hello!", model=self.model)
+            output.input_tokens = {"n": 1}  # type: ignore[assignment]
+            return output
+
+    store, run_id, (outcome, _) = run_engine(project, Odd())
+    assert outcome.status == "complete"  # type: ignore[attr-defined]
+    assert store.run(run_id).status == "complete"
+    rows = {(s.clause_id, s.prompt_index): s for s in store.samples(run_id)}
+    assert rows["rf01", 0].error == "scripted:test: the reply is int, not text"
+    assert rows["tn01", 0].error is None and rows["tn01", 0].input_tokens is None

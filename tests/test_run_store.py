@@ -151,3 +151,124 @@ def test_runs_and_show_run_list_a_run(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "Refunds are possible within 30 days." in shown.stdout
     assert "does not contain '30 day'" in shown.stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not sqlite at all" * 100])
+def test_a_damaged_store_is_left_as_it_is_and_named(tmp_path: Path, content: bytes) -> None:
+    root = make_spec(tmp_path)
+    path = store_path(root)
+    path.parent.mkdir()
+    path.write_bytes(content)
+    for args in (("runs", "."), ("show-run", "some-run", "."), ("test", ".", "--resume", "x")):
+        done = charter(root, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert str(path) in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == ["runs.db"]
+
+
+CREATE_AT_ONCE = """\
+import sys, time
+from pathlib import Path
+from charter.run import Challenge, RunStore
+from charter.model import Message
+
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+with RunStore(Path(sys.argv[1])) as store:
+    store.create_run(project="p", model="m:x", grader=None, settings={},
+                     plan=[Challenge("c1", 0, (Message("user", "hi"),))], epochs=1)
+"""
+
+
+def test_processes_creating_the_store_at_once_all_succeed(tmp_path: Path) -> None:
+    script = tmp_path / "create.py"
+    script.write_text(CREATE_AT_ONCE, encoding="utf-8")
+    for attempt in range(6):
+        path = tmp_path / f"project{attempt}" / ".charter" / "runs.db"
+        start = time.time() + 1.5
+        processes = [
+            subprocess.Popen(
+                [sys.executable, str(script), str(path), str(start)],
+                stderr=subprocess.PIPE,
+                text=True,
+                env=environment(tmp_path),
+            )
+            for _ in range(4)
+        ]
+        failures = [p.stderr.read() for p in processes if p.wait(timeout=60) != 0 and p.stderr]
+        assert failures == [], failures[0]
+        db = sqlite3.connect(path)
+        try:
+            assert db.execute("SELECT COUNT(*) FROM runs").fetchone() == (4,)
+            assert db.execute("SELECT COUNT(*) FROM meta").fetchone() == (1,)
+        finally:
+            db.close()
+
+
+def test_two_charter_test_runs_started_at_once_both_finish(tmp_path: Path) -> None:
+    for attempt in range(3):
+        root = make_spec(tmp_path / f"project{attempt}")
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "charter", "test", ".", "-m", "python:bot:reply"],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=environment(root),
+            )
+            for _ in range(2)
+        ]
+        results = [(p.wait(timeout=120), p.communicate()) for p in processes]
+        for code, (out, err) in results:
+            assert code == 0, out + err
+        assert query(root, "SELECT COUNT(*), MIN(status), MAX(status) FROM runs") == [
+            (2, "complete", "complete")
+        ]
+
+
+def test_a_killed_run_shows_as_stale_and_a_live_one_as_running(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "charter",
+            "test",
+            ".",
+            "-m",
+            "python:bot:slow",
+            "--concurrency",
+            "1",
+        ],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment(root, BOT_DELAY="30"),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _has_run(root):
+            assert process.poll() is None and time.monotonic() < deadline, "no run was recorded"
+            time.sleep(0.05)
+        live = charter(root, "runs", ".")
+        assert live.returncode == 0, live.stderr
+        assert " running " in live.stdout and "stale" not in live.stdout
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    dead = charter(root, "runs", ".")
+    assert dead.returncode == 0, dead.stderr
+    assert " stale " in dead.stdout and "running" not in dead.stdout
+    assert query(root, "SELECT status FROM runs") == [("running",)]  # the record is untouched
+
+
+def _has_run(root: Path) -> bool:
+    if not store_path(root).exists():
+        return False
+    try:
+        return query(root, "SELECT COUNT(*) FROM runs WHERE heartbeat IS NOT NULL") == [(1,)]
+    except sqlite3.OperationalError:  # the schema is being created
+        return False

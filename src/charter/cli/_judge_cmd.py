@@ -90,7 +90,7 @@ def add(
     db = store_path(root)
     if not db.is_file():
         raise UsageError(f"no runs recorded in {db} (run `charter test {root}` first)")
-    store = RunStore(db)
+    store = RunStore(db, create=False)
     try:
         store.run(run_id)
         samples = {sample.id: sample for sample in store.samples(run_id)}

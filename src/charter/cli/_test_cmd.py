@@ -77,7 +77,8 @@ from charter.spec import Project, ProjectConfig, load_project
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
     "2 unusable input (bad option, spec, prompt-file checks, locked or corrupt run database, "
-    "unknown run id, provider set-up, a bad --changed-since revision); 130 interrupted "
+    "unknown run id, provider set-up, a bad --changed-since revision, more than one --model); "
+    "4 every sample failed (the errors are printed); 130 interrupted "
     "(Ctrl-C): the samples stored so far are kept and the command to resume is printed."
 )
 

@@ -127,7 +127,7 @@ def _run_reasons(
     path = store_path(Path(spec.root))
     if not path.is_file():
         return [f"[publish] require-run is set, but there is no run ({path}): run `charter test`"]
-    with RunStore(path) as store:
+    with RunStore(path, create=False) as store:
         runs = store.list_runs()
         if not runs:
             return ["[publish] require-run is set, but .charter/runs.db holds no run"]

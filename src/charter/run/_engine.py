@@ -1,8 +1,9 @@
 """The run engine: send every pending challenge to the model, store each reply, grade it.
 
-Calls run concurrently under an adaptive limit, each with a timeout and retries; a sample is
-committed as soon as it arrives. Setting the `stop` event (Ctrl-C) cancels the calls in flight and
-leaves the run `interrupted` with every stored sample kept, ready for `--resume`.
+Calls run concurrently through a `ModelCaller` (an adaptive limit, a timeout and retries for each,
+the same wrapper the judges use); a sample is committed as soon as it arrives. Setting the `stop`
+event (Ctrl-C) cancels the calls in flight and leaves the run `interrupted` with every stored
+sample kept, ready for `--resume`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ JUDGE = "judge"
 ROLES = (MODEL, JUDGE)
 """Who made a call: the model under test or a judge; errors and retries are counted by role."""
 HEARTBEAT_SECONDS = 10.0
-"""How often a running run records that its process is alive (see `RunStore.liveness`)."""
+"""How often a running run records that its process is alive (see `RunRecord.shown_status`)."""
 
 
 @dataclass(slots=True)
@@ -255,7 +256,8 @@ class Engine:
         """Record every few seconds that this process still runs the run."""
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            self.store.heartbeat(self.run_id)
+            with contextlib.suppress(StoreError):  # busy for a moment: the next beat will do
+                self.store.heartbeat(self.run_id)
 
     async def run(self, stop: asyncio.Event | None = None) -> RunOutcome:
         """Send every pending sample; return when all are stored or `stop` is set."""

@@ -366,7 +366,8 @@ class RunStore:
         with self._errors():
             self.db.execute(
                 "INSERT INTO runs (id, created, status, project, model, grader, settings, plan,"
-                " planned) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                " planned, owner_pid, owner_host, heartbeat)"
+                " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     now(),
@@ -376,6 +377,7 @@ class RunStore:
                     json.dumps(settings),
                     json.dumps([c.to_json() for c in plan]),
                     len(plan) * epochs,
+                    *_owner(),
                 ),
             )
         return run_id
@@ -410,7 +412,7 @@ class RunStore:
             self.db.execute(
                 "UPDATE runs SET status = 'running', finished = NULL, owner_pid = ?,"
                 " owner_host = ?, heartbeat = ? WHERE id = ?",
-                (os.getpid(), socket.gethostname(), now(), run_id),
+                (*_owner(), run_id),
             )
 
     def heartbeat(self, run_id: str) -> None:
@@ -667,6 +669,11 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
         owner_host=row["owner_host"],
         heartbeat=row["heartbeat"],
     )
+
+
+def _owner() -> tuple[int, str, str]:
+    """This process as the owner of a run: its id, its host, and now as its heartbeat."""
+    return os.getpid(), socket.gethostname(), now()
 
 
 def _when_free(action: Callable[[], None], patience: float) -> None:
