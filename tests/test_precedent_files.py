@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,62 @@ def test_precedent_add_twice_refuses_and_replace_overwrites(tmp_path: Path) -> N
         "decided violate",
         f"run {first_run} sample {first}",
     )
+
+
+AMB1_PROMPTS = """\
+---
+checks:
+  - max_length: 25
+examples:
+  "summary of a report":
+    checks:
+      - contains: "Sales"
+---
+Examples for [^amb1] in Brevity:
+
+**Example**: summary of a report
+
+~~~xml
+<user>
+Summarise the report.
+</user>
+~~~
+"""
+
+
+def test_replayed_precedents_get_authority_checks_and_their_verdict(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"examples/amb1.md": AMB1_PROMPTS})
+    make_spec(tmp_path / "bot")
+    assert charter(root, "precedent", "import-examples", ".").returncode == 0
+    out = root / "report.json"
+    args = ("test", ".", "--precedents", "-m", "python:bot:reply", "--report", "json", "-o", out)
+    done = charter(root, *args, PYTHONPATH=f"{root}:{tmp_path / 'bot'}")
+    assert done.returncode == 0, done.stderr
+    samples = {sample["title"]: sample for sample in json.loads(out.read_text())["samples"]}
+    graded = {
+        title: (sample["expected"], sample["verdict"], sample["grader"])
+        for title, sample in samples.items()
+    }
+    assert graded == {
+        "brevity-summary-of-a-report-good": ("comply", "violate", "checks"),
+        "brevity-summary-of-a-report-bad": ("violate", "violate", "checks"),
+        "brevity-short-summary-good": ("comply", "comply", "checks"),
+        "brevity-short-summary-bad": ("violate", "needs_review", "none"),
+    }
+    assert "does not contain 'Sales'" in samples["brevity-summary-of-a-report-good"]["rationale"]
+    lines = done.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("│ brevity-summary-of-a-report-good"))
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == [
+        "brevity-summary-of-a-report-good",
+        "amb1",
+        "developer",
+        "comply",
+        "violate",
+        "checks",
+    ]
+    clause_row = next(line for line in lines if line.startswith("│ pv01"))
+    assert clause_row.split("│")[2].strip() == "root"
+    assert (
+        "4 precedents replayed (4 replies): 2 graded as the precedent decided, 1 comply "
+        "precedents now violate, 0 violate precedents now comply, 1 not graded"
+    ) in done.stdout

@@ -71,8 +71,9 @@ from charter.run import (
     store_path,
     with_system_prompt,
 )
+from charter.run._replay import precedent_challenges
 from charter.run._settings import SettingsError, TestSettings, resolve
-from charter.spec import Project, ProjectConfig, load_project
+from charter.spec import Project, ProjectConfig, Spec, load_project
 
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
@@ -208,23 +209,12 @@ def _calibration_note(
     return "; ".join(notes) if len(notes) == len(graders) else None
 
 
-def _precedent_challenges(root: Path) -> list[Challenge]:
+def _precedent_challenges(spec: Spec) -> list[Challenge]:
     """Each precedent's conversation, replayed to the model under test (`--precedents`)."""
-    cases, errors = load_precedents(root)
+    cases, errors = load_precedents(Path(spec.root))
     if errors:
         raise UsageError(f"{errors[0]} (run `charter check` for every precedent problem)")
-    return [
-        Challenge(
-            clause_id=case.clause_ids[0] if case.clause_ids else f"#{case.section}",
-            prompt_index=index,
-            messages=case.conversation,
-            title=case.id,
-            location=case.path or "",
-            clause_ids=case.clause_ids,
-        )
-        for index, case in enumerate(cases)
-        if case.conversation
-    ]
+    return precedent_challenges(spec, cases)
 
 
 def _generate_config(settings: TestSettings) -> GenerateConfig:
@@ -458,7 +448,7 @@ def test(
     if settings.model is None:
         raise UsageError("no model to test: give --model PROVIDER:MODEL or [test] model")
     if resume is None and precedents:
-        challenges = _precedent_challenges(root)
+        challenges = _precedent_challenges(project.spec)
         if not challenges:
             raise UsageError(f"{root / 'precedents'}: no precedents to replay")
     elif resume is None:

@@ -131,7 +131,13 @@ class SampleResult:
             "latency": sample.latency,
             "cached": sample.cached_from is not None,
             "carried_from_run": sample.carried_run,
+            "expected": self.expected,
         }
+
+    @property
+    def expected(self) -> str | None:
+        """The verdict of the precedent this sample replays (`--precedents`), if it does."""
+        return self.challenge.expected if self.challenge is not None else None
 
 
 @dataclass(slots=True)
@@ -173,6 +179,10 @@ class RunReport:
                 clauses[clause_id].tally.add_trial(passed)
                 total.add_trial(passed)
         return cls(run, list(clauses.values()), samples, total, counted_once)
+
+    def replayed(self) -> list[SampleResult]:
+        """The samples that replay a precedent (`charter test --precedents`)."""
+        return [item for item in self.samples if item.expected is not None]
 
     def interval_note(self) -> str | None:
         """What the intervals count, when some prompts' epochs count once."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from charter.report._html import render_html
 from charter.report._model import RunReport, Tally
@@ -73,11 +74,51 @@ def clause_table(report: RunReport) -> Table:
     return table
 
 
+def precedent_table(report: RunReport) -> Table:
+    """Each replayed precedent: the verdict it recorded for its reply, and the new reply's grade."""
+    table = Table(title="precedents replayed", title_justify="left")
+    for header in ("precedent", "clause", "authority", "precedent verdict", "now", "grader"):
+        table.add_column(header, overflow="fold")
+    for item in report.replayed():
+        sample, challenge = item.sample, item.challenge
+        cells = (
+            item.title,
+            sample.clause_id,
+            (challenge.authority if challenge is not None else None) or "-",
+            item.expected or "-",
+            sample.verdict or "ungraded",
+            sample.grader or "-",
+        )
+        table.add_row(*(Text(cell) for cell in cells))  # text from files, never markup
+    return table
+
+
+def replay_summary(report: RunReport) -> str:
+    """How the new replies fare against the precedents' verdicts."""
+    items = report.replayed()
+    graded = [item for item in items if item.sample.verdict in ("comply", "violate")]
+    same = sum(item.sample.verdict == item.expected for item in graded)
+    regressions = sum(
+        (item.expected, item.sample.verdict) == ("comply", "violate") for item in graded
+    )
+    fixed = sum((item.expected, item.sample.verdict) == ("violate", "comply") for item in graded)
+    precedents = len({(item.sample.clause_id, item.sample.prompt_index) for item in items})
+    return (
+        f"{precedents} precedents replayed ({len(items)} replies): {same} graded as the "
+        "precedent decided, "
+        f"{regressions} comply precedents now violate, {fixed} violate precedents now comply, "
+        f"{len(items) - len(graded)} not graded"
+    )
+
+
 def print_terminal(report: RunReport, console: Console) -> None:
     console.print(clause_table(report))
     note = report.interval_note()
     if note is not None:
-        console.print(note)
+        console.print(note, soft_wrap=True, markup=False)
+    if report.replayed():
+        console.print(precedent_table(report))
+        console.print(replay_summary(report), soft_wrap=True, markup=False)
     if report.total.n == 0 and report.total.total:
         console.print(
             f"pass rate: n/a, nothing was graded ({report.total.needs_review} replies need "

@@ -16,7 +16,7 @@ from typing import Any
 
 from charter.grade import Reference, checks_for, prompt_file_problem
 from charter.model._types import Message
-from charter.spec import Example, Spec
+from charter.spec import Example, PromptFile, Spec
 
 
 class PlanError(ValueError):
@@ -37,6 +37,8 @@ class Challenge:
     clause_ids: tuple[str, ...] = ()
     checks: tuple[dict[str, Any], ...] = ()
     references: tuple[Reference, ...] = ()
+    expected: str | None = None
+    """The verdict a precedent recorded for its own reply (`charter test --precedents`)."""
 
     @property
     def prompt_hash(self) -> str:
@@ -55,6 +57,7 @@ class Challenge:
             "clause_ids": list(self.clause_ids),
             "checks": list(self.checks),
             "references": [{"label": r.label, "content": r.content} for r in self.references],
+            "expected": self.expected,
         }
 
     @classmethod
@@ -74,6 +77,7 @@ class Challenge:
             references=tuple(
                 Reference(r["label"], r["content"]) for r in data.get("references", ())
             ),
+            expected=data.get("expected"),
         )
 
 
@@ -163,9 +167,7 @@ def _prompt_file_challenges(spec: Spec, clause_id: str) -> list[Challenge]:
     clause = spec.clause(clause_id)
     if prompt_file is None or clause is None:
         return []
-    problem = prompt_file_problem(Path(spec.root), prompt_file)
-    if problem is not None:
-        raise PlanError(f"{problem} (`charter check` lists every problem)")
+    require_usable_checks(spec, prompt_file)
     found: list[Challenge] = []
     for example in prompt_file.examples:
         checks = checks_for(prompt_file.front_matter, example.title)
@@ -185,6 +187,13 @@ def _prompt_file_challenges(spec: Spec, clause_id: str) -> list[Challenge]:
                 )
             )
     return found
+
+
+def require_usable_checks(spec: Spec, prompt_file: PromptFile) -> None:
+    """Raise `PlanError` (file:line) when the prompt file's checks cannot be used."""
+    problem = prompt_file_problem(Path(spec.root), prompt_file)
+    if problem is not None:
+        raise PlanError(f"{problem} (`charter check` lists every problem)")
 
 
 def _conversations(example: Example) -> list[tuple[tuple[Message, ...], tuple[Reference, ...]]]:
