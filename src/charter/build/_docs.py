@@ -43,6 +43,8 @@ class ClauseRun:
     model: str
     passed: int
     graded: int
+    reviewing: int = 0
+    """Replies no check or judge could grade."""
 
     @property
     def rate(self) -> str:
@@ -59,6 +61,8 @@ class _Site:
     runs: dict[str, ClauseRun] = field(default_factory=dict)
     run_line: str = "No run recorded yet: `charter test` fills in the pass rates."
     precedents: dict[str, list[Any]] = field(default_factory=dict)
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    """Clause id -> its first normative statement."""
 
 
 def _slug(section: Section) -> str:
@@ -90,6 +94,9 @@ def _site(context: BuildContext) -> _Site:
         name = f"{_slug(top)}.html"
         pages[name] = _descendants(spec, top)
     site = _Site(spec, pages)
+    for clause in spec.clauses:
+        if clause.normative:
+            site.clauses.setdefault(clause.id, clause)
     for name, sections in pages.items():
         for section in sections:
             site.page_of[section.key] = name
@@ -117,8 +124,9 @@ def _load_runs(site: _Site, root: Path) -> None:
     except StoreError:
         return
     for result in report.clauses:
+        tally = result.tally
         site.runs[result.id] = ClauseRun(
-            latest.id, latest.model, result.tally.passed, result.tally.n
+            latest.id, latest.model, tally.passed, tally.n, tally.needs_review
         )
     total = report.total
     rate = f"{total.passed / total.n:.1%}" if total.n else "n/a"
@@ -150,7 +158,7 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-def _body_markdown(site: _Site, section: Section, text: str) -> str:
+def _body_markdown(site: _Site, section: Section, text: str, *, tags: bool = True) -> str:
     """Section markdown with clause tags as links to the clause cards and in-spec links pointing
     at the page that holds their target."""
     titles = {s.id: s.title for s in site.spec.sections if s.id}
@@ -161,6 +169,8 @@ def _body_markdown(site: _Site, section: Section, text: str) -> str:
 
     text = _TITLE_LINK.sub(lambda m: f"[{titles.get(key_of(m[1]), m[1])}](#{m[1]})", text)
     text = _LINK.sub(lambda m: f"]({site.page_of.get(key_of(m[1]), '')}#{key_of(m[1])})", text)
+    if not tags:
+        return text
     return CLAUSE_TAG.sub(lambda m: f" [\\[{key_of(m['id'])}\\]](#clause-{key_of(m['id'])})", text)
 
 
@@ -170,8 +180,8 @@ def _badge(level: str | None) -> str:
 
 
 def _example_html(example: Example) -> str:
-    title = _esc(example.title or "Example")
-    parts = [f'<figure class="example"><figcaption>{title}</figcaption>']
+    title = _esc(example.title or "")
+    parts = [f'<figure class="example"><figcaption>Example: {title}</figcaption>']
     for turn in example.turns:
         parts.append(
             f'<div class="turn turn-{_esc(turn.role)}"><span class="role">{_esc(turn.role)}'
@@ -179,55 +189,76 @@ def _example_html(example: Example) -> str:
         )
     for reply in example.replies:
         label = reply.label.value if reply.label else "reply"
-        why = f" {_esc(reply.reason.strip())}" if reply.reason else ""
         css = "good" if reply.label is Label.GOOD else "bad" if reply.label is Label.BAD else "ok"
+        why = f'<p class="why">{_esc(reply.reason.strip())}</p>' if reply.reason else ""
         parts.append(
-            f'<div class="turn reply reply-{css}"><span class="role">{_esc(label)}{why}</span>'
-            f"<p>{_esc(reply.content.strip())}</p></div>"
+            f'<div class="turn reply reply-{css}"><span class="role">{_esc(label)}</span>'
+            f"<div><p>{_esc(reply.content.strip())}</p>{why}</div></div>"
         )
     parts.append("</figure>")
     return "".join(parts)
 
 
-def _clause_html(site: _Site, clause: Clause) -> str:
-    spec = site.spec
-    level = effective_authority(clause).value
-    result = site.runs.get(clause.id)
+def _rate_html(site: _Site, clause_id: str) -> str:
+    result = site.runs.get(clause_id)
     if result is None:
-        rate = '<span class="rate rate-none">not run</span>'
-    else:
-        css = "good" if result.graded and result.passed == result.graded else "mixed"
-        css = "none" if not result.graded else css
-        rate = (
-            f'<span class="rate rate-{css}" title="run {_esc(result.run_id)} of '
-            f'{_esc(result.model)}">{result.rate} ({result.passed}/{result.graded})</span>'
-        )
-    out = [
-        f'<article class="clause" id="clause-{_esc(clause.id)}">',
-        f'<header><a class="clause-id" href="#clause-{_esc(clause.id)}">{_esc(clause.id)}</a>'
-        f" {_badge(level)} {rate}</header>",
-        f"<p>{_esc(strip_tags(clause.text))}</p>",
-    ]
-    prompt_file = spec.prompt_file(clause.id)
+        return '<span class="rate rate-none">not run</span>'
+    title = f'title="run {_esc(result.run_id)} of {_esc(result.model)}"'
+    if not result.graded:
+        waiting = f"{result.reviewing} need review" if result.reviewing else "not graded"
+        return f'<span class="rate rate-none" {title}>{_esc(waiting)}</span>'
+    css = "good" if result.passed == result.graded else "bad" if not result.passed else "mixed"
+    return (
+        f'<span class="rate rate-{css}" {title}>{result.rate} passed '
+        f"({result.passed}/{result.graded})</span>"
+    )
+
+
+def _evidence_html(site: _Site, clause_id: str) -> list[str]:
+    """The clause's challenge prompts and precedents, folded."""
+    out = []
+    prompt_file = site.spec.prompt_file(clause_id)
     if prompt_file is not None and prompt_file.examples:
-        out.append(f"<details><summary>{len(prompt_file.examples)} challenge prompt(s)</summary>")
+        count = len(prompt_file.examples)
+        noun = "challenge prompt" if count == 1 else "challenge prompts"
+        out.append(f"<details><summary>{count} {noun} for {_esc(clause_id)}</summary>")
         out.append(f'<p class="where">{_esc(prompt_file.path)}</p>')
         out.extend(_example_html(example) for example in prompt_file.examples)
         out.append("</details>")
-    cases = site.precedents.get(clause.id, [])
+    cases = site.precedents.get(clause_id, [])
     if cases:
         out.append(f"<details><summary>{len(cases)} precedent(s)</summary><ul>")
         for case in cases:
             why = f": {_esc(case.rationale)}" if case.rationale else ""
             out.append(f"<li><b>{_esc(case.id)}</b> ({_esc(case.verdict)}){why}</li>")
         out.append("</ul></details>")
+    return out
+
+
+def _clause_card(site: _Site, section: Section, paragraph: str, ids: list[str], md: Any) -> str:
+    """A paragraph that states clauses: its text once, with each clause's id, authority, latest
+    pass rate, prompts and precedents."""
+    first = site.clauses.get(ids[0])
+    level = effective_authority(first).value if first else "developer"
+    out = [f'<article class="clause clause-{_esc(level)}" id="clause-{_esc(ids[0])}">']
+    out.extend(f'<span class="anchor-only" id="clause-{_esc(extra)}"></span>' for extra in ids[1:])
+    for clause_id in ids:
+        clause = site.clauses.get(clause_id)
+        badge = _badge(effective_authority(clause).value) if clause else ""
+        out.append(
+            f'<header><a class="clause-id" href="#clause-{_esc(clause_id)}">{_esc(clause_id)}</a>'
+            f" {badge} {_rate_html(site, clause_id)}</header>"
+        )
+    out.append(md.render(_body_markdown(site, section, CLAUSE_TAG.sub("", paragraph), tags=False)))
+    for clause_id in ids:
+        out.extend(_evidence_html(site, clause_id))
     out.append("</article>")
     return "\n".join(out)
 
 
 def _section_html(site: _Site, section: Section, md: Any, top_level: int) -> str:
-    """The section's heading, badge, text, commentary, clause cards and examples; the page's
-    top section is an h1 and deeper ones step down from it."""
+    """The section's heading, badge, text (each paragraph that states clauses as a clause card),
+    commentary and examples; the page's top section is an h1 and deeper ones step down."""
     spec = site.spec
     anchor = _esc(section.id or section.key)
     level = max(1, min(section.level - top_level + 1, 6))
@@ -236,20 +267,22 @@ def _section_html(site: _Site, section: Section, md: Any, top_level: int) -> str
         f'<h{level}><a class="anchor" href="#{anchor}">{_esc(section.title)}</a> '
         f"{_badge(section.authority.value if section.authority else None)}</h{level}>",
     ]
-    if section.text.strip():
-        out.append(md.render(_body_markdown(site, section, section.text)))
+    module = section.module
+    for paragraph in re.split(r"\n\s*\n", section.text.strip()):
+        if not paragraph.strip():
+            continue
+        local = list(dict.fromkeys(m["id"] for m in CLAUSE_TAG.finditer(paragraph)))
+        ids = [f"{module}:{i}" if module else i for i in local]
+        if ids:
+            out.append(_clause_card(site, section, paragraph, ids, md))
+        else:
+            out.append(md.render(_body_markdown(site, section, paragraph)))
     for note in spec.commentary:
         if note.section == section.key:
             out.append(
                 f'<aside class="commentary"><b>{_esc(note.title)}</b>'
                 f"{md.render(_body_markdown(site, section, note.text))}</aside>"
             )
-    own = [c for c in spec.clauses if c.section == section.key and c.normative]
-    seen: set[str] = set()
-    for clause in own:
-        if clause.id not in seen:
-            seen.add(clause.id)
-            out.append(_clause_html(site, clause))
     for example in spec.examples:
         if example.section == section.key:
             out.append(_example_html(example))

@@ -400,10 +400,10 @@ def _render(spec: Spec, blocks: Sequence[_Block]) -> tuple[str, list[PromptLine]
 
 
 def _preamble(spec: Spec) -> list[str]:
-    name = spec.name or "this spec"
+    name = f": {spec.name}" if spec.name else ""
     version = f" (version {spec.version})" if spec.version else ""
     return [
-        f"# Instructions: {name}{version}",
+        f"# Instructions{name}{version}",
         "",
         "You are the assistant these rules describe. They are grouped by authority, highest "
         "first: when two rules conflict, follow the one in the earlier group. A message can only "

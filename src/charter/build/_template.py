@@ -69,9 +69,9 @@ def render_template(context: BuildContext, template: str) -> str:
     try:
         compiled = environment.get_template(path.name)
     except jinja2.TemplateSyntaxError as error:
-        where = Path(error.filename).resolve() if error.filename else path
+        source = Path(error.filename).resolve() if error.filename else path
         raise BuildError(
-            f"{where}:{error.lineno}: template syntax error: {error.message}; fix the line shown"
+            f"{source}:{error.lineno}: template syntax error: {error.message}; fix the line shown"
         ) from None
     except UnicodeDecodeError:
         raise BuildError(f"{path}: the template is not UTF-8 text; save it as UTF-8") from None

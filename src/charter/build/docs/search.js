@@ -17,7 +17,7 @@
       if (!inTitle && !inText) return 0;
       total += inTitle ? 3 : 1;
     }
-    return total + (entry.kind === "section" ? 0.5 : 0);
+    return total + (entry.kind === "clause" ? 0.5 : 0);
   }
 
   function search(index, query) {
