@@ -74,6 +74,7 @@ from charter.run import (
 from charter.run._replay import precedent_challenges
 from charter.run._settings import SettingsError, TestSettings, resolve
 from charter.spec import Project, ProjectConfig, Spec, load_project
+from charter.train._settings import TrainError
 
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
@@ -92,6 +93,7 @@ _one_line_errors = one_line_errors(
     CheckFormatError,
     JudgeSetupError,
     BuildError,
+    TrainError,
 )
 """This module's commands' expected failures, as one line and exit 2."""
 
@@ -402,6 +404,14 @@ def test(
             "builds one, else none).",
         ),
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Only the prompts of this split: train, or eval (the eval split and eval-only "
+            "prompts; see docs/training.md).",
+        ),
+    ] = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -454,6 +464,10 @@ def test(
     elif resume is None:
         selection = Selection(settings.select, settings.authority, settings.examples)
         challenges = plan(project.spec, selection)
+        if split is not None:
+            from charter.train._split import only_split
+
+            challenges = only_split(project, challenges, split)
         if not challenges:
             raise UsageError(
                 f"{path}: no challenge prompts for the selected clauses (add examples/<id>.md "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -59,3 +59,146 @@ def export(
     if output is not None:
         for written in write_export(result, output, output_format):
             typer.echo(f"wrote {written}")
+
+
+class _Bar:
+    """A rich progress bar on stderr for the sampling and training phases."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[extra]}"),
+            console=self.console,
+            disable=not self.console.is_terminal,
+        )
+        self.task: Any = None
+
+    def phase(self, name: str, total: int, done: int) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, visible=False)
+        self.bar.start()
+        self.task = self.bar.add_task(name, total=total, completed=done, extra="")
+        if not self.console.is_terminal:
+            typer.echo(f"{name}: {done}/{total}", err=True)
+
+    def advance(self, fields: dict[str, Any]) -> None:
+        extra = " ".join(f"{key} {value}" for key, value in fields.items())
+        self.bar.update(self.task, advance=1, extra=extra)
+
+    def note(self, text: str) -> None:
+        self.bar.console.print(text)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@app.command("train")
+@_one_line
+def train_command(
+    path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Output folder (default: PROJECT/.charter/train)."),
+    ] = None,
+    max_minutes: Annotated[
+        float | None, typer.Option("--max-minutes", help="Time budget, sampling included.")
+    ] = None,
+    samples: Annotated[int | None, typer.Option(help="Replies sampled per train prompt.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for sampling, data order and LoRA.")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(help="Passes over the kept replies.")] = None,
+    max_steps: Annotated[
+        int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help="Use only the first N train prompts of each clause."),
+    ] = None,
+) -> None:
+    """Fine-tune the packaged SmolLM2-135M on the spec (LoRA; needs the `train` extra).
+
+    Context distillation with rejection sampling: the model replies to every train-split prompt
+    `--samples` times *with* the compiled system prompt; the replies the prompt's checks pass are
+    kept; a LoRA adapter learns them *without* the system prompt. Eval-split prompts are never
+    used. A checkpoint is written every `[train] checkpoint-every` steps: run the same command
+    again to resume. The result is a model under test: `charter test --model hf:OUTPUT`.
+    """
+    import signal
+
+    from charter.spec import load_project
+    from charter.train import system_prompt, train_prompts, train_settings
+    from charter.train._settings import settings_table
+    from charter.train._tune import Progress, require_extra, train
+    from charter.version import content_hash
+
+    require_extra()
+    project = load_project(path)
+    table = settings_table(project)
+    flags = {"max-minutes": max_minutes, "samples": samples, "seed": seed, "epochs": epochs}
+    table.update({key: value for key, value in flags.items() if value is not None})
+    settings = train_settings(table, "charter train (flags over charter.toml [train])")
+    if max_steps is not None and max_steps < 1:
+        raise TrainError("--max-steps must be at least 1")
+    prompts = train_prompts(project)
+    if limit is not None:
+        per_clause: dict[str, int] = {}
+        chosen = []
+        for item in prompts:
+            seen = per_clause.get(item.challenge.clause_id, 0)
+            if seen < limit:
+                chosen.append(item)
+                per_clause[item.challenge.clause_id] = seen + 1
+        prompts = chosen
+    if not prompts:
+        raise TrainError(f"{path}: no train-split challenge prompts to sample (add prompt files)")
+    root = Path(project.spec.root)
+    folder = output or root / ".charter" / "train"
+    spec = project.spec
+    info = {"name": spec.name, "version": spec.version, "content_hash": content_hash(spec)}
+    bar = _Bar()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        result = train(
+            prompts,
+            system_prompt(spec),
+            settings,
+            folder,
+            spec_info=info,
+            progress=Progress(bar.phase, bar.advance, bar.note),
+            max_steps=max_steps,
+        )
+    except KeyboardInterrupt:
+        bar.stop()
+        typer.echo(
+            f"interrupted: the samples and the last checkpoint in {folder} are kept; resume "
+            "with the same command",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    finally:
+        bar.stop()
+    state = "finished" if result.finished else "stopped by the time budget (rerun to continue)"
+    typer.echo(
+        f"{state}: {result.steps}/{result.total_steps} steps (resumed from {result.resumed_from}); "
+        f"{result.kept} of {result.sampled} sampled replies kept for {result.prompts} prompts; "
+        f"sampling {result.sampling_seconds} s, training {result.training_seconds} s, "
+        f"wall {result.wall_seconds} s, peak memory {result.peak_memory_mb} MB; "
+        f"final loss {'n/a' if result.final_loss is None else round(result.final_loss, 3)}"
+    )
+    typer.echo(f"test it: charter test {path} --model hf:{folder}")

@@ -15,8 +15,16 @@ from charter.plugins import hookimpl
 def charter_providers() -> list[type[Provider]]:
     from charter.model._anthropic import AnthropicProvider
     from charter.model._command import CommandProvider
+    from charter.model._hf import HFProvider
     from charter.model._local import LocalProvider
     from charter.model._openai import OpenAIProvider
     from charter.model._python import PythonProvider
 
-    return [OpenAIProvider, AnthropicProvider, LocalProvider, CommandProvider, PythonProvider]
+    return [
+        OpenAIProvider,
+        AnthropicProvider,
+        LocalProvider,
+        HFProvider,
+        CommandProvider,
+        PythonProvider,
+    ]

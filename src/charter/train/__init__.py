@@ -25,8 +25,15 @@ from charter.train._export import (
 )
 from charter.train._prompt import system_prompt
 from charter.train._reward import Reward, reward
-from charter.train._settings import TrainError, TrainSettings, train_settings
-from charter.train._split import HELD_OUT, SPLITS, LeakGuard, SplitPrompt, split_prompts
+from charter.train._settings import TrainError, TrainSettings, project_settings, train_settings
+from charter.train._split import (
+    HELD_OUT,
+    SPLITS,
+    LeakGuard,
+    SplitPrompt,
+    only_split,
+    split_prompts,
+)
 
 __all__ = [
     "FORMATS",
@@ -45,6 +52,8 @@ __all__ = [
     "build_export",
     "citation_problem",
     "dataset_card",
+    "only_split",
+    "project_settings",
     "require_rows",
     "reward",
     "split_prompts",

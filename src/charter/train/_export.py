@@ -19,7 +19,7 @@ from charter.model import Message
 from charter.run._plan import message_json
 from charter.spec import Project, Spec
 from charter.train._cases import Case, precedent_cases, run_cases, spec_cases
-from charter.train._settings import TrainError, train_settings
+from charter.train._settings import TrainError, project_settings
 from charter.train._split import LeakGuard, SplitPrompt, split_prompts
 
 KINDS = ("sft", "dpo")
@@ -114,7 +114,7 @@ def build_export(project: Project, kind: str, run_ids: list[str] | None = None) 
     from charter.version import content_hash
 
     spec = project.spec
-    settings = train_settings(_train_table(project))
+    settings = project_settings(project)
     prompts = split_prompts(spec, settings.split_seed, settings.eval_fraction)
     guard = LeakGuard.of(prompts)
     export = Export(
@@ -139,16 +139,9 @@ def build_export(project: Project, kind: str, run_ids: list[str] | None = None) 
     return export
 
 
-def _train_table(project: Project) -> dict[str, Any]:
-    table = project.config.raw.get("train", {})
-    if not isinstance(table, dict):
-        raise TrainError("charter.toml [train] must be a table")
-    return table
-
-
 def train_prompts(project: Project) -> list[SplitPrompt]:
     """The project's prompts in the train split (what sampling and rewards may use)."""
-    settings = train_settings(_train_table(project))
+    settings = project_settings(project)
     prompts = split_prompts(project.spec, settings.split_seed, settings.eval_fraction)
     return [item for item in prompts if item.split == "train"]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from charter.spec import Project
 
 
 class TrainError(ValueError):
@@ -65,3 +68,16 @@ def _checked(name: str, value: Any, where: str) -> Any:
     if value < (0 if name in ("split_seed", "seed") else 1):
         raise TrainError(f"{where}: {value} is too small")
     return value
+
+
+def settings_table(project: Project) -> dict[str, Any]:
+    """The project's `[train]` table as written (empty when absent)."""
+    table = project.config.raw.get("train", {})
+    if not isinstance(table, dict):
+        raise TrainError("charter.toml [train] must be a table")
+    return dict(table)
+
+
+def project_settings(project: Project) -> TrainSettings:
+    """The project's `[train]` settings, validated."""
+    return train_settings(settings_table(project))

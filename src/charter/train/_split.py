@@ -16,8 +16,8 @@ from typing import Any
 from charter.model import Message
 from charter.run import Challenge, Selection, plan
 from charter.run._plan import conversation_hash
-from charter.spec import PromptFile, Spec
-from charter.train._settings import TrainError
+from charter.spec import Project, PromptFile, Spec
+from charter.train._settings import TrainError, project_settings
 
 SPLITS = ("train", "eval", "eval-only")
 HELD_OUT = ("eval", "eval-only")
@@ -100,3 +100,17 @@ class LeakGuard:
             return True
         text = user_text(messages)
         return bool(text) and text in self.user_texts
+
+
+def only_split(project: Project, challenges: list[Challenge], split: str) -> list[Challenge]:
+    """The challenges of `split`: `train`, or `eval` (the eval split and eval-only prompts)."""
+    if split not in ("train", "eval"):
+        raise TrainError(f"--split must be train or eval, not {split!r}")
+    settings = project_settings(project)
+    prompts = split_prompts(project.spec, settings.split_seed, settings.eval_fraction)
+    wanted = {
+        item.challenge.prompt_hash
+        for item in prompts
+        if (item.split == "train") == (split == "train")
+    }
+    return [challenge for challenge in challenges if challenge.prompt_hash in wanted]
