@@ -19,6 +19,8 @@ TEMPLATE_KEYS = {
     "pair-template": "pair",
     "pair-short-template": "pair_short",
 }
+JUDGE_KEYS = frozenset({*TEMPLATE_KEYS, "shots", "mode", "min-precedents"})
+"""Every key `[judge]` may hold."""
 
 
 class JudgeSetupError(ValueError):
@@ -33,12 +35,11 @@ def judge_settings(config: ProjectConfig) -> dict[str, Any]:
     raw = config.raw.get("judge", {})
     if not isinstance(raw, dict):
         raise JudgeSetupError(f"{_where(config)}: [judge] must be a table")
-    known = {*TEMPLATE_KEYS, "shots", "mode", "min-precedents"}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(set(raw) - JUDGE_KEYS)
     if unknown:
         raise JudgeSetupError(
             f"{_where(config)}: [judge] has no setting {unknown[0]!r} "
-            f"(settings: {', '.join(sorted(known))})"
+            f"(settings: {', '.join(sorted(JUDGE_KEYS))})"
         )
     return raw
 

@@ -54,9 +54,17 @@ TEST_KEYS = _keys(
     "examples",
     "allow-self-judge",
     "cache",
+    "max-review",
+    "system",
 )
 JUDGE_KEYS = _keys(
-    "template", "short-template", "pair-template", "pair-short-template", "shots", "mode"
+    "template",
+    "short-template",
+    "pair-template",
+    "pair-short-template",
+    "shots",
+    "mode",
+    "min-precedents",
 )
 CONFLICTS_KEYS = _keys("enabled", "semantic", "threshold", "similarity", "judge")
 RESOLUTION_KEYS = _keys("clauses", "decision", "by")
@@ -73,6 +81,9 @@ SCHEMA: dict[str, Table] = {
     "conflicts": Table(CONFLICTS_KEYS, what="conflict search"),
     "resolutions": Table(RESOLUTION_KEYS, array=True, what="recorded conflict decisions"),
     "publish": Table(PUBLISH_KEYS, what="the publish gate"),
+    # Both readers check every key of their own tables (a typo is an error there, with its line).
+    "build": Table(named=True, what="the outputs `charter build` writes, [build.NAME]"),
+    "train": Table(named=True, what="`charter train` settings"),
 }
 
 
