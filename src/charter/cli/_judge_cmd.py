@@ -130,7 +130,8 @@ def add(
         )
     superseded = root / decided[0].path if decided and decided[0].path else None
     if superseded is not None:
-        precedent = dataclasses.replace(precedent, id=decided[0].id)  # keep the id others cite
+        # keep the id others cite, and the checks written for the case
+        precedent = dataclasses.replace(precedent, id=decided[0].id, checks=decided[0].checks)
     target = write_precedent(root, precedent, superseded)
     action = "replaced" if superseded is not None else "written to"
     typer.echo(f"precedent {action} {target.relative_to(root)}")

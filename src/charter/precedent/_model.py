@@ -15,6 +15,8 @@ decided_at: "2025-09-12"
 note: ""                               # e.g. "OK in the spec: acceptable, not ideal"
 pair: tutoring                         # replies to the same conversation share a pair key
 source: run 20250912-101500-ab12 sample 7   # the stored sample it decides (`precedent add`)
+checks:                                # optional: checks for a replayed reply (--precedents)
+  - not_contains: "the answer is 42"
 ```
 """
 
@@ -44,6 +46,7 @@ FIELDS = (
     "note",
     "pair",
     "source",
+    "checks",
 )
 
 
@@ -64,6 +67,8 @@ class Precedent:
     pair: str | None = None
     source: str = ""
     """The stored sample the precedent decides (`run RUN_ID sample N`), when it came from one."""
+    checks: tuple[dict[str, Any], ...] = ()
+    """Deterministic checks for a new reply to the conversation (`charter test --precedents`)."""
     path: str | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -98,6 +103,8 @@ class Precedent:
             data["pair"] = self.pair
         if self.source:
             data["source"] = self.source
+        if self.checks:
+            data["checks"] = [dict(check) for check in self.checks]
         import yaml  # deferred: ~8 ms at start-up
 
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -172,9 +179,22 @@ def _from_mapping(data: dict[str, Any], lines: dict[str, int], where: str, stem:
         note=_text(data.get("note")),
         pair=None if data.get("pair") is None else _text(data.get("pair")),
         source=_text(data.get("source")),
+        checks=_checks(data, lines, where),
         path=where,
         lines=lines,
     )
+
+
+def _checks(data: dict[str, Any], lines: dict[str, int], where: str) -> tuple[dict[str, Any], ...]:
+    """The precedent's `checks:`, validated as a prompt file's are."""
+    if data.get("checks") is None:
+        return ()
+    from charter.grade._checks import CheckFormatError, checks_for  # grade imports precedent
+
+    try:
+        return tuple(checks_for({"checks": data["checks"]}, None))
+    except CheckFormatError as error:
+        raise PrecedentFormatError(where, lines.get("checks", 1), str(error)) from None
 
 
 def precedent_files(root: Path) -> list[Path]:

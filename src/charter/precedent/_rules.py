@@ -14,14 +14,16 @@ UNREADABLE = rule(
     "P100",
     "unreadable-precedent",
     Severity.ERROR,
-    "A precedent file is not a YAML mapping.",
+    "A precedent file is not a YAML mapping, or its checks are malformed.",
     """
     Each file under `precedents/` is one decided case written as YAML. A file that does not parse
-    cannot serve as few-shot context, as a judge's unit test or as a regression test.
+    cannot serve as few-shot context, as a judge's unit test or as a regression test. Its optional
+    `checks:` are validated as a prompt file's are.
 
-    Example: a tab used for indentation, or a file holding a list instead of `id: ...` keys.
+    Example: a tab used for indentation, a file holding a list instead of `id: ...` keys, or
+    `checks: [{shouts: loud}]`.
 
-    Fix: correct the YAML at the line shown, or delete the file.
+    Fix: correct the YAML or the check at the line shown, or delete the file.
     """,
 )
 

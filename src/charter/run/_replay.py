@@ -59,10 +59,10 @@ def _clause_text(spec: Spec, case: Precedent) -> str:
 
 
 def _checks(spec: Spec, case: Precedent) -> list[dict[str, Any]]:
-    """The file-wide checks of each clause's prompt file, and an example's own checks when the
-    precedent's conversation is that example's."""
+    """The precedent's own checks; the file-wide checks of each clause's prompt file; and an
+    example's own checks when the precedent's conversation is that example's."""
     wanted = conversation_hash(case.conversation)
-    found: list[dict[str, Any]] = []
+    found: list[dict[str, Any]] = list(case.checks)
     for clause_id in dict.fromkeys(case.clause_ids):
         prompt_file = spec.prompt_file(clause_id)
         if prompt_file is None:
