@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from charter._display import printable
 from charter.spec import SpecLoadError
 
 EXIT_OK = 0
@@ -38,7 +39,7 @@ _USAGE_ERRORS, _INTERRUPTIONS = _click_error_types()
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"charter: error: {message}\n")
+    sys.stderr.write(f"charter: error: {printable(message)}\n")
 
 
 def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from charter._display import markup_safe as safe
 from charter._paths import outside, outside_message
 from charter.cli import _changed
 from charter.cli._app import app, refuse_report_over_source
@@ -627,12 +628,12 @@ def runs(
         run = summary.run
         rate = summary.pass_rate
         table.add_row(
-            run.id,
-            run.created.replace("T", " ")[:19],
-            run.model,
-            run.grader or "-",
+            safe(run.id),
+            safe(run.created.replace("T", " ")[:19]),
+            safe(run.model),
+            safe(run.grader or "-"),
             f"{summary.samples}/{run.planned}",
-            run.status,
+            safe(run.status),
             "n/a" if rate is None else f"{rate:.1%}",
         )
     _stdout().print(table)
@@ -667,13 +668,13 @@ def _samples_table(report: RunReport) -> Table:
         reply = (sample.reply or "").replace("\n", " ")
         origin = sample.carried_run or "-"
         table.add_row(
-            sample.clause_id,
+            safe(sample.clause_id),
             str(sample.prompt_index),
             str(sample.epoch),
-            sample.verdict or "ungraded",
-            sample.grader or "-",
-            (sample.rationale or sample.error or "")[:120],
-            reply[:160] + ("…" if len(reply) > 160 else ""),
-            *([origin] if carried else []),
+            safe(sample.verdict or "ungraded"),
+            safe(sample.grader or "-"),
+            safe((sample.rationale or sample.error or "")[:120]),
+            safe(reply[:160] + ("…" if len(reply) > 160 else "")),
+            *([safe(origin)] if carried else []),
         )
     return table

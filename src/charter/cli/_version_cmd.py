@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from charter._display import printable
 from charter.cli._app import app
 from charter.cli._errors import UsageError
 
@@ -85,8 +86,10 @@ def diff_command(
     if output_format not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not {output_format!r}")
     diff, old_label, new_label = _diff(old, new, path)
-    render = render_json if output_format == "json" else render_text
-    sys.stdout.write(render(diff, old_label, new_label))
+    if output_format == "json":
+        sys.stdout.write(render_json(diff, old_label, new_label))
+    else:
+        sys.stdout.write(printable(render_text(diff, old_label, new_label)))
 
 
 @app.command("changelog")
@@ -105,7 +108,7 @@ def changelog_command(
 
     diff, _, new_label = _diff(old, new, path)
     title = heading or f"{diff.new.version or new_label} ({dt.date.today().isoformat()})"
-    sys.stdout.write(changelog_entry(diff, title))
+    sys.stdout.write(printable(changelog_entry(diff, title)))
 
 
 @app.command("version")
