@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from charter._secrets import redact
+
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
@@ -25,8 +27,9 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def printable(text: str) -> str:
-    """`text` with each control character written out visibly (`ESC` becomes `\\x1b`)."""
-    return _UNPRINTABLE.sub(_shown, text)
+    """`text` with each control character written out visibly (`ESC` becomes `\\x1b`) and
+    every configured secret redacted."""
+    return _UNPRINTABLE.sub(_shown, redact(text))
 
 
 def markup_safe(text: str) -> str:
@@ -37,5 +40,6 @@ def markup_safe(text: str) -> str:
 
 
 def xml_safe(text: str) -> str:
-    """`text` with every character XML 1.0 forbids written out visibly, so the document parses."""
-    return _XML_FORBIDDEN.sub(_shown, text)
+    """`text` with every character XML 1.0 forbids written out visibly, so the document parses,
+    and every configured secret redacted."""
+    return _XML_FORBIDDEN.sub(_shown, redact(text))

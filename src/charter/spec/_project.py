@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from charter._paths import outside
+from charter._secrets import remember_config_secrets
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.spec._markdown import Document, resolve_title_links
@@ -106,6 +107,7 @@ def load_config(root: Path) -> ProjectConfig:
         ) from None
     config.config_file = path
     config.raw = data
+    remember_config_secrets(data)
     spec = data.get("spec", {})
     if not isinstance(spec, dict):
         raise SpecLoadError(
