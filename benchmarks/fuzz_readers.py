@@ -99,6 +99,7 @@ class Outcome:
     size: int
     seconds: float
     crash: str | None
+    stages: str = ""
 
 
 class Hang(Exception):
@@ -169,20 +170,36 @@ def yaml_input(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+STAGES: dict[str, float] = {}
+"""Seconds of each stage of the input being run, for the report of the slowest inputs."""
+
+
+def _stage(name: str, started: float) -> float:
+    now = time.perf_counter()
+    STAGES[name] = now - started
+    return now
+
+
 def run_spec(folder: Path, text: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "examples").mkdir(parents=True)
     (folder / "spec.md").write_text(text, encoding="utf-8", errors="surrogatepass")
     (folder / "examples" / "a1.md").write_text(text[:20_000], encoding="utf-8")
+    started = time.perf_counter()
     try:
         project = load_project(folder)
     except SpecLoadError:
         return
+    started = _stage("read", started)
     result = check_spec(project.spec, project.findings, project.config, select=["ALL"])
+    started = _stage("check", started)
     for output_format in FORMATS:
         render(result, output_format)
+    started = _stage("reports", started)
     print_outline(Console(file=io.StringIO(), width=120), project.spec)
+    started = _stage("show", started)
     model_json(project.spec)
+    _stage("json", started)
 
 
 def run_yaml(folder: Path, text: str) -> None:
@@ -261,9 +278,13 @@ def main() -> int:
                 kind, text, name = "spec", mutate(rng, rng.choice(pool)), f"{number:04d}-mutant"
             folder = scratch / "case"
             runner = run_spec if kind == "spec" else run_yaml
+            STAGES.clear()
             seconds, crash = timed(lambda: runner(folder, text))  # noqa: B023
+            stages = ", ".join(f"{name} {value:.1f}" for name, value in STAGES.items())
             outcomes.append(
-                Outcome(kind, name, len(text.encode("utf-8", "surrogatepass")), seconds, crash)
+                Outcome(
+                    kind, name, len(text.encode("utf-8", "surrogatepass")), seconds, crash, stages
+                )
             )
             texts[name] = text
         slowest = sorted(outcomes, key=lambda o: o.seconds, reverse=True)
@@ -280,7 +301,10 @@ def main() -> int:
         print(f"  {outcome.name}: {outcome.crash}")
     print("slowest:")
     for outcome in slowest[:8]:
-        print(f"  {outcome.seconds:7.2f} s  {outcome.size / 1024:8.1f} KiB  {outcome.name}")
+        print(
+            f"  {outcome.seconds:7.2f} s  {outcome.size / 1024:8.1f} KiB  {outcome.name}"
+            + (f"  ({outcome.stages})" if outcome.stages else "")
+        )
     bad_exits = {name: code for name, code in exits.items() if code not in (0, 1, 2)}
     print(f"cli replays: {len(exits)}, exit codes {sorted(set(exits.values()))}")
     if args.save is not None:
