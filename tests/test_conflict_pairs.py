@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from charter._yaml import load_yaml
 from charter.conflict import opposed, statements
 
 DATA = Path(__file__).parent / "data" / "conflict_pairs.yaml"
@@ -17,7 +16,7 @@ def _predict(first: str, second: str) -> bool:
 
 
 def test_labelled_pairs_precision_and_recall() -> None:
-    pairs = yaml.safe_load(DATA.read_text(encoding="utf-8"))["pairs"]
+    pairs = load_yaml(DATA.read_text(encoding="utf-8")).data["pairs"]
     assert len(pairs) >= 60
     assert all(pair["reason"] and isinstance(pair["conflict"], bool) for pair in pairs)
     labels = [pair["conflict"] for pair in pairs]

@@ -1,7 +1,9 @@
 """A server that fails on purpose, in both the chat completions and the Messages API shapes.
 
 The request's `model` picks the behaviour: ok, empty, rate-limited, rate-limited-date,
-server-error, overloaded, bad-request, truncated, invalid-json, slow, slow-stream.
+server-error, overloaded, bad-request, truncated, invalid-json, slow, slow-stream, hostile (a
+reply full of terminal escapes and rich markup), echo-key (a 401 whose body repeats the key the
+request carried, as some OpenAI-compatible servers do).
 Every delay is bounded and ends early when the server stops.
 """
 
@@ -14,6 +16,11 @@ from typing import Any
 from servers._base import JsonHandler, LoopbackServer
 
 REPLY = "fault server reply"
+HOSTILE_REPLY = (
+    "\x1b]0;pwned-title\x07\x1b[2J\x1b[31mred\x1b[0m "
+    "\x1b]8;;http://evil.example/\x1b\\click me\x1b]8;;\x1b\\ "
+    "[/bold] [link=http://evil.example/]link[/link] [/INST] bell\x07 nul\x00 end"
+)
 SLOW_SECONDS = 3.0
 """How long the slow modes take in all: beyond the tests' timeouts, short enough to end."""
 
@@ -57,6 +64,12 @@ class FaultHandler(JsonHandler):
         reply = _message if anthropic else _completion
         if mode in ("ok", "empty"):
             self.send_json(200, reply(mode, REPLY if mode == "ok" else ""))
+        elif mode == "hostile":
+            self.send_json(200, reply(mode, HOSTILE_REPLY))
+        elif mode == "echo-key":
+            sent = self.headers.get("Authorization") or self.headers.get("x-api-key") or ""
+            message = f"Incorrect API key provided: {sent}. You can find your API key at ..."
+            self.send_json(401, self._error(anthropic, "authentication_error", message))
         elif mode == "rate-limited":
             self.send_json(
                 429, self._error(anthropic, "rate_limit_error", "slow down"), {"Retry-After": "7"}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import charter
+from charter._display import printable
 from charter.check._engine import CheckResult
 from charter.diagnostics import Diagnostic, Severity, all_rules
 
@@ -18,13 +19,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class _Sources:
-    """Lines of the files findings point at, read once each."""
+    """Lines of the files findings point at, read once each; each line shown is cleaned once
+    (however many findings point at it), so the text report stays linear in its size."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.cache: dict[str, list[str]] = {}
+        self.shown: dict[tuple[str, int], str | None] = {}
 
     def line(self, rel: str, number: int) -> str | None:
+        """Line `number` of `rel`, control characters replaced and tabs expanded."""
+        key = (rel, number)
+        if key not in self.shown:
+            raw = self._raw_line(rel, number)
+            self.shown[key] = None if raw is None else _CONTROL.sub("\ufffd", raw).expandtabs(4)
+        return self.shown[key]
+
+    def _raw_line(self, rel: str, number: int) -> str | None:
         if rel not in self.cache:
             try:
                 data = (self.root / rel).read_bytes()
@@ -34,7 +45,7 @@ class _Sources:
         lines = self.cache[rel]
         if not 0 < number <= len(lines):
             return None
-        return _CONTROL.sub("\ufffd", lines[number - 1].rstrip("\r"))
+        return lines[number - 1].rstrip("\r")
 
 
 def _source_lines(data: bytes) -> list[str]:
@@ -93,10 +104,11 @@ def _text_block(diagnostic: Diagnostic, root: Path, sources: _Sources, show_sour
     span = diagnostic.span
     where = f"{display_path(root, span.file)}:{span.line}:{span.column}"
     head = f"{where}: {diagnostic.code} [{diagnostic.severity.value}] {diagnostic.message}"
+    head = printable(head)
     lines = [head]
     line = sources.line(span.file, span.line) if show_source else None
     if line is not None:
-        text, caret, length = _excerpt(line.expandtabs(4), span.column, diagnostic.length)
+        text, caret, length = _excerpt(line, span.column, diagnostic.length)
         gutter = " " * len(str(span.line))
         lines += [
             f" {gutter} |",
@@ -105,9 +117,9 @@ def _text_block(diagnostic: Diagnostic, root: Path, sources: _Sources, show_sour
         ]
     for related in diagnostic.related:
         rel_where = f"{display_path(root, related.span.file)}:{related.span.line}"
-        lines.append(f"  = note: {related.message} at {rel_where}")
+        lines.append(printable(f"  = note: {related.message} at {rel_where}"))
     if diagnostic.hint:
-        lines.append(f"  = help: {diagnostic.hint}")
+        lines.append(printable(f"  = help: {diagnostic.hint}"))
     return "\n".join(lines)
 
 
@@ -267,7 +279,7 @@ def format_github(result: CheckResult) -> str:
         message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
         lines.append(
             f"::{level} file={path},line={span.line},col={span.column},title={title}::"
-            f"{_github_escape(message)}"
+            f"{_github_escape(printable(message))}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 

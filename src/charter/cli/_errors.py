@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import typer
 from typer.exceptions import TyperException
 
+from charter._display import printable
 from charter.spec import SpecLoadError
 
 EXIT_OK = 0
@@ -51,7 +52,7 @@ def one_line_errors(*kinds: type[Exception]) -> Callable[[F], F]:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"charter: error: {message}\n")
+    sys.stderr.write(f"charter: error: {printable(message)}\n")
 
 
 def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) -> int:

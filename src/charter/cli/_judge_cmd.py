@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from charter._display import markup_safe, printable
 from charter.cli._app import app
 from charter.cli._errors import UsageError
 
@@ -197,7 +198,8 @@ def _print_table(result: Calibration, console: Console) -> None:
 
     from charter.grade import is_reliable
 
-    table = Table(title=f"calibration of {result.grader} ({result.mode})", title_justify="left")
+    title = markup_safe(f"calibration of {result.grader} ({result.mode})")
+    table = Table(title=title, title_justify="left")
     for header in ("clause", "n", "acc", "bal.acc", "TPR", "TNR", "kappa", "confusion"):
         table.add_column(header, overflow="fold")
     rows = [("overall", result.overall()), *result.per_clause().items()]
@@ -207,7 +209,7 @@ def _print_table(result: Calibration, console: Console) -> None:
             for expected, row in sorted(figures.confusion.items())
         )
         table.add_row(
-            key,
+            markup_safe(key),
             str(figures.n),
             _rate(figures.accuracy),
             _rate(figures.balanced_accuracy),
@@ -234,8 +236,10 @@ def _print_table(result: Calibration, console: Console) -> None:
     for item in disagreements[:20]:
         ids = ",".join(item.precedent.clause_ids) or f"#{item.precedent.section}"
         console.print(
-            f"  {item.precedent.id} [{ids}]: precedent {item.precedent.verdict}, judge "
-            f"{item.predicted} - possible ambiguity of {ids}",
+            printable(
+                f"  {item.precedent.id} [{ids}]: precedent {item.precedent.verdict}, judge "
+                f"{item.predicted} - possible ambiguity of {ids}"
+            ),
             markup=False,
         )
     if len(disagreements) > 20:

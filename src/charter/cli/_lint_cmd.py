@@ -34,7 +34,7 @@ def _open_questions(path: Path) -> tuple[str, list[Question]]:
 
 
 def _show(console: Console, number: int, question: Question) -> None:
-    from rich.markup import escape
+    from charter._display import markup_safe as escape
 
     finding = question.finding
     console.print(
@@ -98,8 +98,8 @@ def clarify(
     import datetime as dt
 
     from rich.console import Console
-    from rich.markup import escape
 
+    from charter._display import markup_safe as escape
     from charter.clarify import AnswersError, apply_answers, load_answers
 
     try:

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from charter._display import markup_safe as safe
 from charter.compose import DEFAULT_AUTHORITY, effective_authority
 from charter.spec import Authority, Section, Spec
 
@@ -30,13 +31,14 @@ _STATEMENT_MIN = 24
 
 def print_outline(console: Console, spec: Spec) -> None:
     """Sections as a tree, then one row per clause."""
-    title = spec.name or spec.root
-    tree = Tree(f"[bold]{title}[/bold]" + (f"  v{spec.version}" if spec.version else ""))
+    title = safe(spec.name or spec.root)
+    version = f"  v{safe(spec.version)}" if spec.version else ""
+    tree = Tree(f"[bold]{title}[/bold]" + version)
     nodes: dict[str, Tree] = {}
     for section in spec.sections:
-        label = section.title
+        label = safe(section.title)
         if section.id:
-            label += f"  [cyan]#{section.id}[/cyan]"
+            label += f"  [cyan]#{safe(section.id)}[/cyan]"
         if section.authority:
             label += f"  {_authority(section)}"
         if section.clauses:
@@ -95,32 +97,37 @@ def print_clause_or_section(console: Console, spec: Spec, item: str) -> bool:
     """Print the clause or section `item` in full; False if it is neither."""
     clause = spec.clause(item.removeprefix("[^").removesuffix("]"))
     if clause is not None:
-        console.print(f"[bold]clause {clause.id}[/bold]  {clause.span}")
+        console.print(f"[bold]clause {safe(clause.id)}[/bold]  {safe(str(clause.span))}")
         console.print(f"authority: {_effective(clause.authority)}")
-        console.print(f"section:   {clause.section}")
+        console.print(f"section:   {safe(str(clause.section))}")
         console.print(f"modals:    {', '.join(clause.modals) or '(none)'}")
-        console.print(f"\n{clause.text}\n")
+        console.print(f"\n{safe(clause.text)}\n")
         prompt_file = spec.prompt_file(clause.id)
         if prompt_file is None:
             console.print("[yellow]no prompt file[/yellow]")
             return True
-        console.print(f"[bold]{len(prompt_file.examples)} prompt(s)[/bold] in {prompt_file.path}")
+        shown_path = safe(prompt_file.path)
+        console.print(f"[bold]{len(prompt_file.examples)} prompt(s)[/bold] in {shown_path}")
         for example in prompt_file.examples:
             first = next((turn for turn in example.turns if turn.role == "user"), None)
             text = (first.content if first else "").replace("\n", " ")
-            console.print(f"- {example.title or '(untitled)'}: [dim]{text[:120]}[/dim]")
+            title = safe(example.title or "(untitled)")
+            console.print(f"- {title}: [dim]{safe(text[:120])}[/dim]")
         return True
     section = spec.section(item.removeprefix("#"))
     if section is None:
         return False
-    console.print(f"[bold]{section.title}[/bold]  #{section.key}  {section.span}")
+    console.print(
+        f"[bold]{safe(section.title)}[/bold]  #{safe(section.key)}  {safe(str(section.span))}"
+    )
     console.print(f"authority: {_effective(section.authority)}")
     if section.tags:
-        console.print(f"tags:      {', '.join(section.tags)}")
-    console.print(f"clauses:   {', '.join(section.clauses) or '(none)'}")
-    console.print(f"\n{section.text}\n")
+        console.print(f"tags:      {safe(', '.join(section.tags))}")
+    console.print(f"clauses:   {safe(', '.join(section.clauses)) or '(none)'}")
+    console.print(f"\n{safe(section.text)}\n")
     examples = [example for example in spec.examples if example.section == section.key]
     for example in examples:
         labels = ", ".join(r.label.value for r in example.replies if r.label)
-        console.print(f"- example: {example.title or '(untitled)'} [dim]{labels}[/dim]")
+        title = safe(example.title or "(untitled)")
+        console.print(f"- example: {title} [dim]{labels}[/dim]")
     return True

@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from charter._display import markup_safe as safe
 from charter._paths import outside, outside_message
 from charter.build import BuildError
 from charter.build._system import system_prompt_for_test
@@ -710,12 +711,12 @@ def runs(
         run = summary.run
         rate = summary.pass_rate
         table.add_row(
-            run.id,
-            run.created.replace("T", " ")[:19],
-            run.model,
-            run.grader or "-",
+            safe(run.id),
+            safe(run.created.replace("T", " ")[:19]),
+            safe(run.model),
+            safe(run.grader or "-"),
             f"{summary.samples}/{run.planned}",
-            run.shown_status,
+            safe(run.shown_status),
             "n/a" if rate is None else f"{rate:.1%}",
         )
     _stdout().print(table)
@@ -751,13 +752,13 @@ def _samples_table(report: RunReport) -> Table:
         origin = sample.carried_run or "-"
         table.add_row(
             str(sample.id),
-            sample.clause_id,
+            safe(sample.clause_id),
             str(sample.prompt_index),
             str(sample.epoch),
-            sample.verdict or "ungraded",
-            sample.grader or "-",
-            (sample.rationale or sample.error or "")[:120],
-            reply[:160] + ("…" if len(reply) > 160 else ""),
-            *([origin] if carried else []),
+            safe(sample.verdict or "ungraded"),
+            safe(sample.grader or "-"),
+            safe((sample.rationale or sample.error or "")[:120]),
+            safe(reply[:160] + ("…" if len(reply) > 160 else "")),
+            *([safe(origin)] if carried else []),
         )
     return table

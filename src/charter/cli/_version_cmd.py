@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from charter._display import printable
 from charter.cli._app import app
 from charter.cli._errors import UsageError
 
@@ -104,9 +105,9 @@ def diff_command(
             data["system_prompt"] = changes.to_json()
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    sys.stdout.write(render_text(diff, old_label, new_label))
+    sys.stdout.write(printable(render_text(diff, old_label, new_label)))
     if changes is not None:
-        sys.stdout.write(changes.text())
+        sys.stdout.write(printable(changes.text()))
 
 
 @app.command("changelog")
@@ -125,7 +126,7 @@ def changelog_command(
 
     diff, _, new_label = _diff(old, new, path)
     title = heading or f"{diff.new.version or new_label} ({dt.date.today().isoformat()})"
-    sys.stdout.write(changelog_entry(diff, title))
+    sys.stdout.write(printable(changelog_entry(diff, title)))
 
 
 @app.command("version")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from charter.compose import effective_authority, evaluate_overrides
@@ -49,9 +49,13 @@ class ConflictReport:
 
 
 def clause_statements(clauses: list[Clause]) -> list[Statement]:
-    found = []
+    """The statements of every clause; a sentence that several clauses tag is read once."""
+    found: list[Statement] = []
+    read: dict[str, list[Statement]] = {}
     for index, clause in enumerate(clauses):
-        found.extend(statements(clause.text, index))
+        if clause.text not in read:
+            read[clause.text] = statements(clause.text)
+        found.extend(replace(statement, clause=index) for statement in read[clause.text])
     return found
 
 

@@ -113,16 +113,18 @@ def _has_action(text: str) -> bool:
 
 
 def untestable(block: Block) -> Iterator[tuple[str, Hit]]:
-    reported: set[int] = set()
+    judged: set[int] = set()
+    """Sentences already judged: each is read once, however many clauses it carries, and an
+    untestable one is reported at its first clause."""
     for clause_id, start, end, opens in clause_focuses(block):
         sentence = block.sentence_at(start)
-        if sentence is not None and sentence.start in reported:
-            continue
+        if sentence is not None:
+            if sentence.start in judged:
+                continue
+            judged.add(sentence.start)
         text = block.plain[sentence.start : sentence.end] if sentence else block.plain[start:end]
         if modal_words(text) or _has_action(text) or _IMPERATIVE.match(text):
             continue
-        if sentence is not None:
-            reported.add(sentence.start)
         shown = " ".join(block.plain[start:end].split())
         offset = start + (len(block.plain[start:end]) - len(block.plain[start:end].lstrip()))
         yield (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,16 +105,37 @@ def _phrase_hits(block: Block, config: LintConfig) -> Iterator[Hit]:
 
 
 def _resolve(hits: Iterable[Hit]) -> list[Hit]:
-    """Drop a hit that overlaps one of a rule earlier in `_PRIORITY`."""
+    """Drop a hit that overlaps one of a rule earlier in `_PRIORITY`.
+
+    Rules are taken in priority order; the spans kept by earlier rules are held as sorted,
+    disjoint intervals, so each overlap test is a binary search (n log n, not n squared)."""
     kept: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (_PRIORITY.index(h.rule), h.start)):
-        if hit.rule is not rules.MODAL_STYLE and any(
-            other.rule is not hit.rule and other.start < hit.end and hit.start < other.end
-            for other in kept
-        ):
-            continue
-        kept.append(hit)
+    taken: list[tuple[int, int]] = []
+    """The union of the spans kept by earlier rules: sorted, disjoint (start, end) pairs."""
+    ordered = sorted(hits, key=lambda h: (_PRIORITY.index(h.rule), h.start))
+    for _, group in itertools.groupby(ordered, key=lambda h: h.rule):
+        of_rule = [
+            hit for hit in group if hit.rule is rules.MODAL_STYLE or not _overlaps(taken, hit)
+        ]
+        kept.extend(of_rule)
+        taken = _union(taken, [(hit.start, hit.end) for hit in of_rule])
     return kept
+
+
+def _overlaps(taken: list[tuple[int, int]], hit: Hit) -> bool:
+    """Whether `hit` overlaps a span of `taken` (sorted, disjoint)."""
+    position = bisect.bisect_left(taken, (hit.end,)) - 1
+    return position >= 0 and taken[position][1] > hit.start
+
+
+def _union(taken: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted([*taken, *spans]):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _allowed(block: Block, hit: Hit, config: LintConfig) -> bool:
@@ -140,7 +163,7 @@ def _finding(block: Block, hit: Hit, clause_id: str | None) -> Finding:
         text=text,
         offset=block.offset + hit.start,
         hint=hit.hint,
-        sentence=block.text[start:end],
+        sentence=block.excerpt(start, end),
         sentence_offset=block.offset + start,
         clause=clause_id,
         section=block.section,

@@ -7,6 +7,7 @@ right line and column and fixes can rewrite single characters without touching a
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,6 +49,10 @@ class Sentence:
     or an imperative opening)."""
 
 
+def _sentence_start(sentence: Sentence) -> int:
+    return sentence.start
+
+
 @dataclass(slots=True)
 class Block:
     """One normative paragraph, list item or table row, with masked copies of its text."""
@@ -70,6 +75,15 @@ class Block:
     """Lower-case words of `plain`, to skip patterns that cannot match."""
     tokens: list[tuple[int, str]] = field(default_factory=list)
     """Start offset and lower-case text of each word of `plain`, where phrase patterns are tried."""
+    excerpts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
+    """Cut pieces of `text`, so that findings in one long sentence share one copy of it."""
+
+    def excerpt(self, start: int, end: int) -> str:
+        """`text[start:end]`, cut once however many findings ask for it."""
+        piece = self.excerpts.get((start, end))
+        if piece is None:
+            piece = self.excerpts[start, end] = self.text[start:end]
+        return piece
 
     def place(self, index: int) -> tuple[int, int]:
         """1-based line and column in the file of the block character at `index`."""
@@ -78,9 +92,9 @@ class Block:
         return line + 1, absolute - self.line_starts[line] + 1
 
     def sentence_at(self, index: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= index < sentence.end:
-                return sentence
+        position = bisect.bisect_right(self.sentences, index, key=_sentence_start) - 1
+        if position >= 0 and index < self.sentences[position].end:
+            return self.sentences[position]
         return None
 
     def words(self) -> int:
@@ -242,10 +256,8 @@ def _sentences(block: Block) -> list[Sentence]:
     for start, end in sentence_bounds(block.prose):
         found.append(Sentence(start, end))
     for position, clause_id in tags:
-        owner = None
-        for sentence in found:
-            if sentence.start <= position:
-                owner = sentence
+        index = bisect.bisect_right(found, position, key=_sentence_start) - 1
+        owner = found[index] if index >= 0 else None
         if owner is not None:
             owner.clause_ids.append(clause_id)
             owner.end = max(owner.end, position + len(clause_id) + 3)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
+from charter._secrets import remember_secret
 from charter.model._types import ProviderConfigError
 
 ClientT = TypeVar("ClientT")
@@ -37,8 +38,11 @@ def is_loopback(host: str) -> bool:
 
 
 def api_key(option: str | None, env_name: str) -> str | None:
-    """The key given as an option, else the value of the environment variable `env_name`."""
-    return option or os.environ.get(env_name) or None
+    """The key given as an option, else the value of the environment variable `env_name`;
+    remembered as a secret, so that it is redacted wherever Charter stores or prints text."""
+    key = option or os.environ.get(env_name) or None
+    remember_secret(key)
+    return key
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

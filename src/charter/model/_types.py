@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from charter._secrets import redact
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -67,7 +69,7 @@ class ProviderError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))  # a server may echo the key it was sent
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from charter._display import markup_safe as safe
+from charter._display import xml_safe
 from charter.report._html import render_html
 from charter.report._model import RunReport, Tally
 
@@ -35,9 +37,8 @@ def _system(report: RunReport) -> str:
 def clause_table(report: RunReport) -> Table:
     """One row per clause with totals: the table `charter test` and `show-run` print. A
     `carried` column (samples copied from an earlier run) appears when the run has any."""
-    table = Table(
-        title=f"run {report.run.id}: {report.run.model}{_system(report)}", title_justify="left"
-    )
+    title = f"run {safe(report.run.id)}: {safe(report.run.model)}{_system(report)}"
+    table = Table(title=title, title_justify="left")
     for header in ("clause", "authority", "graded", "passed", "pass rate", "95% CI"):
         table.add_column(header, justify="left" if header in ("clause", "authority") else "right")
     table.add_column("needs review", justify="right")
@@ -48,8 +49,8 @@ def clause_table(report: RunReport) -> Table:
     for result in report.clauses:
         tally = result.tally
         table.add_row(
-            result.id,
-            result.authority or "-",
+            safe(result.id),
+            safe(result.authority or "-"),
             str(tally.n),
             str(tally.passed),
             _rate(tally),
@@ -146,14 +147,14 @@ def render_junit(report: RunReport) -> str:
     error, needs_review and not_applicable are skipped."""
     import xml.etree.ElementTree as ET  # ~15 ms; only the junit report needs it
 
-    root = ET.Element("testsuites", name=f"charter run {report.run.id}")
+    root = ET.Element("testsuites", name=xml_safe(f"charter run {report.run.id}"))
     suites: dict[str, ET.Element] = {}
     counts: dict[str, dict[str, int]] = {}
     for item in report.samples:
         sample = item.sample
         suite = suites.get(sample.clause_id)
         if suite is None:
-            suite = ET.SubElement(root, "testsuite", name=sample.clause_id)
+            suite = ET.SubElement(root, "testsuite", name=xml_safe(sample.clause_id))
             suites[sample.clause_id] = suite
             counts[sample.clause_id] = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         count = counts[sample.clause_id]
@@ -161,20 +162,21 @@ def render_junit(report: RunReport) -> str:
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=f"{report.run.model}.{sample.clause_id}",
-            name=f"{item.title} [prompt {sample.prompt_index}, epoch {sample.epoch}]",
+            classname=xml_safe(f"{report.run.model}.{sample.clause_id}"),
+            name=xml_safe(f"{item.title} [prompt {sample.prompt_index}, epoch {sample.epoch}]"),
             time=f"{sample.latency or 0.0:.3f}",
         )
-        reason = sample.rationale or sample.error or ""
+        reason = xml_safe(sample.rationale or sample.error or "")
         if sample.verdict == "violate":
             count["failures"] += 1
-            ET.SubElement(case, "failure", message=reason).text = sample.reply or ""
+            ET.SubElement(case, "failure", message=reason).text = xml_safe(sample.reply or "")
         elif sample.verdict == "error":
             count["errors"] += 1
             ET.SubElement(case, "error", message=reason)
         elif sample.verdict != "comply":
             count["skipped"] += 1
-            ET.SubElement(case, "skipped", message=f"{sample.verdict or 'ungraded'}: {reason}")
+            verdict = xml_safe(sample.verdict or "ungraded")
+            ET.SubElement(case, "skipped", message=f"{verdict}: {reason}")
     for clause_id, suite in suites.items():
         for key, value in counts[clause_id].items():
             suite.set(key, str(value))

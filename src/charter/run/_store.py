@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from charter._secrets import redact
 from charter.grade import Grade
 from charter.run._plan import Challenge
 
@@ -374,7 +375,7 @@ class RunStore:
                     project,
                     model,
                     grader,
-                    json.dumps(settings),
+                    redact(json.dumps(settings)),
                     json.dumps([c.to_json() for c in plan]),
                     len(plan) * epochs,
                     *_owner(),
@@ -498,14 +499,14 @@ class RunStore:
                         sample.prompt_index,
                         sample.prompt_hash,
                         sample.epoch,
-                        json.dumps(sample.conversation, ensure_ascii=False),
+                        redact(json.dumps(sample.conversation, ensure_ascii=False)),
                         sample.model,
                         json.dumps(sample.parameters, sort_keys=True),
-                        sample.reply,
+                        redact(sample.reply),
                         sample.latency,
                         sample.input_tokens,
                         sample.output_tokens,
-                        sample.error,
+                        redact(sample.error),
                         sample.cache_key,
                         sample.cached_from,
                         now(),
@@ -525,7 +526,7 @@ class RunStore:
                     grade.grader,
                     grade.verdict.value,
                     grade.confidence,
-                    grade.rationale,
+                    redact(grade.rationale),
                     json.dumps(list(grade.clause_ids)),
                     now(),
                 ),
@@ -539,7 +540,7 @@ class RunStore:
                         vote.grader,
                         vote.verdict.value,
                         vote.confidence,
-                        vote.rationale,
+                        redact(vote.rationale),
                         json.dumps(list(vote.clause_ids)),
                         now(),
                     )

@@ -442,23 +442,31 @@ class _Walker:
         places = self.tag_places(token)
         section = self.section()
         lead = f"{self.item_lead} " if self.item_lead else ""
+        # Tags and sentences both run left to right: one pass pairs them, and a sentence that
+        # carries many tags is cleaned once (linear time however many tags share it).
+        sentences: dict[tuple[int, int], tuple[str, list[str]]] = {}
+        bound = 0
         previous_end = 0
         for number, match in enumerate(tags):
-            start, end = next(
-                ((a, b) for a, b in bounds if a <= match.start() < b + 1), (0, len(plain))
-            )
+            while bound < len(bounds) and bounds[bound][1] + 1 <= match.start():
+                bound += 1
+            inside = bound < len(bounds) and bounds[bound][0] <= match.start()
+            start, end = bounds[bound] if inside else (0, len(plain))
+            if (start, end) not in sentences:
+                text = strip_tags(plain[start:end])
+                sentences[start, end] = (text, modal_words(text))
+            text, modals = sentences[start, end]
             focus_start = max(start, previous_end)
             previous_end = match.end()
-            sentence = plain[start:end]
             line, column = places[number] if number < len(places) else (self.span(token).line, 1)
             clause = Clause(
                 id=match["id"],
-                text=lead + strip_tags(sentence),
+                text=lead + text,
                 focus=strip_tags(plain[focus_start : match.start()]),
                 span=Span(self.path, line, column),
                 section=section.key if section else None,
                 authority=section.authority if section else None,
-                modals=modal_words(strip_tags(sentence)),
+                modals=list(modals),
                 normative=self.commentary_depth == 0,
             )
             self.doc.clauses.append(clause)

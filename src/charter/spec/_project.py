@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from charter._paths import outside
+from charter._secrets import remember_config_secrets
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.spec._config_schema import unknown_settings
@@ -119,6 +120,7 @@ def load_config(root: Path) -> ProjectConfig:
         ) from None
     config.config_file = path
     config.raw = data
+    remember_config_secrets(data)
     unknown = unknown_settings(data, text)
     if unknown:
         first = unknown[0]
