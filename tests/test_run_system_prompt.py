@@ -171,3 +171,19 @@ def test_cache_never_reuses_a_reply_across_system_prompts(tmp_path: Path) -> Non
     assert len({rows[r][1] for r in (bare, compiled, pirate)}) == 3, (
         "the prompt hash covers every message, the system message too"
     )
+
+
+def test_publish_gate_checks_the_run_with_its_system_prompt(tmp_path: Path) -> None:
+    """The gate re-plans the spec with the system prompt the run chose: a run given the compiled
+    prompt counts, and a spec edit that changes the compiled prompt needs a new run."""
+    toml = '[spec]\nversion = "1.0.0"\n\n[publish]\nrequire-run = true\n\n' + BUILD
+    root = _project(tmp_path, toml=toml)
+    ran = charter(root, "test", ".", "-m", "python:sysbot:reply")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    published = charter(root, "publish", ".")
+    assert published.returncode == 0, published.stdout + published.stderr
+    spec = root / "spec.md"
+    spec.write_text(spec.read_text().replace("greet the user politely", "greet the user warmly"))
+    stale = charter(root, "publish", ".")
+    assert stale.returncode == 1
+    assert "did not run the current prompts" in stale.stdout
