@@ -9,9 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from charter.build import compile_system_prompt, text_hash
 from charter.spec import load_project
+from test_report_html import CHROMIUM, CHROMIUM_ARGS
 from test_run_helpers import charter, make_spec, query
 
 SYSBOT = """\
@@ -81,6 +83,14 @@ def test_compiled_prompt_heads_every_conversation_and_every_report(tmp_path: Pat
     html = charter(root, "test", ".", "-m", "python:sysbot:reply", "--report", "html", "-o", page)
     assert html.returncode == 0, html.stderr
     assert digest in page.read_text(encoding="utf-8")
+    if CHROMIUM.exists():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            tab = browser.new_page()
+            tab.goto(page.as_uri())
+            meta = tab.locator("#meta-list").inner_text()
+            browser.close()
+        assert f"System prompt\ncompiled {digest}" in meta
 
 
 def test_none_file_and_the_default(tmp_path: Path) -> None:
