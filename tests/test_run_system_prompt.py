@@ -9,9 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from charter.build import compile_system_prompt, text_hash
 from charter.spec import load_project
+from test_report_html import CHROMIUM, CHROMIUM_ARGS
 from test_run_helpers import charter, make_spec, query
 
 SYSBOT = """\
@@ -81,6 +83,14 @@ def test_compiled_prompt_heads_every_conversation_and_every_report(tmp_path: Pat
     html = charter(root, "test", ".", "-m", "python:sysbot:reply", "--report", "html", "-o", page)
     assert html.returncode == 0, html.stderr
     assert digest in page.read_text(encoding="utf-8")
+    if CHROMIUM.exists():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            tab = browser.new_page()
+            tab.goto(page.as_uri())
+            meta = tab.locator("#meta-list").inner_text()
+            browser.close()
+        assert f"System prompt\ncompiled {digest}" in meta
 
 
 def test_none_file_and_the_default(tmp_path: Path) -> None:
@@ -171,3 +181,19 @@ def test_cache_never_reuses_a_reply_across_system_prompts(tmp_path: Path) -> Non
     assert len({rows[r][1] for r in (bare, compiled, pirate)}) == 3, (
         "the prompt hash covers every message, the system message too"
     )
+
+
+def test_publish_gate_checks_the_run_with_its_system_prompt(tmp_path: Path) -> None:
+    """The gate re-plans the spec with the system prompt the run chose: a run given the compiled
+    prompt counts, and a spec edit that changes the compiled prompt needs a new run."""
+    toml = '[spec]\nversion = "1.0.0"\n\n[publish]\nrequire-run = true\n\n' + BUILD
+    root = _project(tmp_path, toml=toml)
+    ran = charter(root, "test", ".", "-m", "python:sysbot:reply")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    published = charter(root, "publish", ".")
+    assert published.returncode == 0, published.stdout + published.stderr
+    spec = root / "spec.md"
+    spec.write_text(spec.read_text().replace("greet the user politely", "greet the user warmly"))
+    stale = charter(root, "publish", ".")
+    assert stale.returncode == 1
+    assert "did not run the current prompts" in stale.stdout

@@ -365,6 +365,13 @@ def _changelog(site: _Site, root: Path, md: Any) -> str:
     return _page(site, "Changelog", body, "changelog.html")
 
 
+def _excerpt(text: str, limit: int = 300) -> str:
+    """`text` cut at a word boundary near `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _search_index(site: _Site) -> list[dict[str, str]]:
     entries = []
     for section in site.spec.sections:
@@ -378,7 +385,7 @@ def _search_index(site: _Site) -> list[dict[str, str]]:
                 "id": anchor,
                 "title": section.title,
                 "authority": section.authority.value if section.authority else "",
-                "text": strip_tags(section.text)[:400],
+                "text": _excerpt(strip_tags(section.text)),
                 "href": f"{page}#{anchor}",
             }
         )

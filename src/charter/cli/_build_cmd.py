@@ -14,6 +14,7 @@ from charter.cli._errors import UsageError
 
 if TYPE_CHECKING:
     from charter.build import OutputSpec
+    from charter.build._run import Built
     from charter.spec import Project
 
 
@@ -142,7 +143,7 @@ def _build(
     flags: dict[str, tuple[str, Any]],
 ) -> None:
     from charter.build import output_specs
-    from charter.build._run import make, stale, write
+    from charter.build._run import make, write
     from charter.cli._app import _stop_on_fatal
     from charter.spec import load_project
 
@@ -172,7 +173,7 @@ def _build(
         for warning in item.artifact.warnings:
             typer.echo(f"{item.spec.name}: {warning}", err=True)
     if check:
-        _check(built, stale)
+        _check(built)
         return
     if to_stdout:
         sys.stdout.write(built[0].artifact.files[""].decode("utf-8"))
@@ -183,7 +184,10 @@ def _build(
         typer.echo(f"built {item.spec.name} -> {_shown(item.spec.output)}{note}")
 
 
-def _check(built: list[Any], stale: Any) -> None:
+def _check(built: list[Built]) -> None:
+    """Say which outputs on disk differ from a fresh build; exit 1 when any does."""
+    from charter.build._run import stale
+
     reasons = [(item, stale(item)) for item in built]
     for item, reason in reasons:
         where = _shown(item.spec.output)
