@@ -158,7 +158,14 @@ def _diff_sections(result: SpecDiff) -> None:
     pairs = [(old_by_key[key], new_by_key[key]) for key in old_by_key if key in new_by_key]
     old_rest = [s for s in result.old.sections if s.key not in new_by_key]
     new_rest = [s for s in result.new.sections if s.key not in old_by_key]
-    similar = pair_by_similarity(old_rest, new_rest, _section_score, TITLE_THRESHOLD)
+    similar = pair_by_similarity(
+        old_rest,
+        new_rest,
+        _section_score,
+        TITLE_THRESHOLD,
+        texts=(lambda section: section.title, lambda section: section.text),
+        same=lambda section: normalise(section.title),
+    )
     pairs.extend((a, b) for a, b, _ in similar)
     result.section_keys = {a.key: b.key for a, b in pairs}
     paired_old = {a.key for a, _ in pairs}
@@ -263,8 +270,12 @@ def _first_by_id(clauses: list[Clause]) -> dict[str, Clause]:
     return found
 
 
+def _clause_words(clause: Clause) -> str:
+    return clause.text
+
+
 def _clause_score(old: Clause, new: Clause) -> float:
-    text = similarity(old.text, new.text)
+    text = similarity(old.text, new.text, at_least=CLAUSE_THRESHOLD)
     if text < CLAUSE_THRESHOLD:
         return 0.0
     return 0.7 * text + 0.3 * similarity(old.focus, new.focus)
@@ -276,7 +287,15 @@ def _diff_clauses(result: SpecDiff) -> None:
     pairs = [(old_by_id[i], new_by_id[i]) for i in old_by_id if i in new_by_id]
     old_rest = [c for i, c in old_by_id.items() if i not in new_by_id]
     new_rest = [c for i, c in new_by_id.items() if i not in old_by_id]
-    pairs.extend((a, b) for a, b, _ in pair_by_similarity(old_rest, new_rest, _clause_score, 0.8))
+    similar = pair_by_similarity(
+        old_rest,
+        new_rest,
+        _clause_score,
+        0.8,
+        texts=(_clause_words,),
+        same=lambda clause: (normalise(clause.text), normalise(clause.focus)),
+    )
+    pairs.extend((a, b) for a, b, _ in similar)
     result.clause_ids = {a.id: b.id for a, b in pairs}
     paired_new = set(result.clause_ids.values())
     for clause in new_by_id.values():
@@ -493,7 +512,9 @@ def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
     came = [sentence for sentence in after if sentence not in set(before)]
     if not gone and not came:
         return
-    reworded = pair_by_similarity(gone, came, similarity, PROSE_THRESHOLD)
+    reworded = pair_by_similarity(
+        gone, came, similarity, PROSE_THRESHOLD, texts=(str,), same=normalise, jaccard=0.3
+    )
     paired_old = {a for a, _, _ in reworded}
     paired_new = {b for _, b, _ in reworded}
     added = [sentence for sentence in came if sentence not in paired_new]
