@@ -33,6 +33,8 @@ class Kind(StrEnum):
     CLAUSE_ADDED = "clause-added"
     CLAUSE_REMOVED = "clause-removed"
     CLAUSE_ID_CHANGED = "clause-id-changed"
+    CLAUSE_TAGGED = "clause-tagged"
+    CLAUSE_UNTAGGED = "clause-untagged"
     CLAUSE_REWORDED = "clause-reworded"
     CLAUSE_MOVED = "clause-moved"
     CLAUSE_AUTHORITY = "clause-authority"
@@ -486,13 +488,18 @@ PROSE_THRESHOLD = 0.6
 
 def prose_sentences(section: Section) -> list[str]:
     """The sentences of a section's own text that carry no clause tag, normalised."""
+    return [normalise(sentence) for sentence in _prose(section)]
+
+
+def _prose(section: Section) -> list[str]:
+    """The sentences of a section's own text that carry no clause tag, as written."""
     found: list[str] = []
     for block in section.text.split("\n\n"):
         flat = " ".join(block.split())
         for start, end in sentence_bounds(flat):
             sentence = flat[start:end]
             if not CLAUSE_TAG.search(sentence) and len(sentence) > 3:
-                found.append(normalise(sentence))
+                found.append(sentence)
     return found
 
 
@@ -506,19 +513,68 @@ def _diff_section_bodies(result: SpecDiff) -> None:
         _compare_inline_examples(result, old, new)
 
 
+def _retagged(result: SpecDiff, kind: Kind, section: str, sentences: dict[str, str]) -> set[str]:
+    """Turn `clause-added` (or `-removed`) changes in `section` whose sentence is one of the
+    untagged `sentences` gone (or come) into one `clause-tagged` (`clause-untagged`) change;
+    the sentences they account for."""
+    used: set[str] = set()
+    for index, change in enumerate(result.changes):
+        if change.kind is not kind or change.section != section:
+            continue
+        sentence = normalise(change.new if kind is Kind.CLAUSE_ADDED else change.old or "")
+        written = next(
+            (text for key, text in sentences.items() if key.rstrip(".") == sentence.rstrip(".")),
+            None,
+        )
+        if written is None:
+            continue
+        used.add(normalise(written))
+        if kind is Kind.CLAUSE_ADDED:
+            result.changes[index] = Change(
+                Kind.CLAUSE_TAGGED,
+                Bump.PATCH,
+                change.id,
+                change.section,
+                f"clause [^{change.id}] tags an existing sentence",
+                new=change.new,
+            )
+        else:
+            result.changes[index] = Change(
+                Kind.CLAUSE_UNTAGGED,
+                Bump.MAJOR,
+                change.id,
+                change.section,
+                f"clause [^{change.id}] untagged: its sentence stays, untested",
+                old=change.old,
+            )
+    return used
+
+
 def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
-    before, after = prose_sentences(old), prose_sentences(new)
-    gone = [sentence for sentence in before if sentence not in set(after)]
-    came = [sentence for sentence in after if sentence not in set(before)]
+    before = {normalise(s): s for s in _prose(old)}
+    after = {normalise(s): s for s in _prose(new)}
+    gone = {key: text for key, text in before.items() if key not in after}
+    came = {key: text for key, text in after.items() if key not in before}
+    for key in _retagged(result, Kind.CLAUSE_ADDED, new.key, gone):
+        gone.pop(key, None)
+    for key in _retagged(result, Kind.CLAUSE_REMOVED, new.key, came):
+        came.pop(key, None)
     if not gone and not came:
         return
     reworded = pair_by_similarity(
-        gone, came, similarity, PROSE_THRESHOLD, texts=(str,), same=normalise, jaccard=0.3
+        list(gone),
+        list(came),
+        similarity,
+        PROSE_THRESHOLD,
+        texts=(str,),
+        same=normalise,
+        jaccard=0.3,
     )
     paired_old = {a for a, _, _ in reworded}
     paired_new = {b for _, b, _ in reworded}
-    added = [sentence for sentence in came if sentence not in paired_new]
-    removed = [sentence for sentence in gone if sentence not in paired_old]
+    added = [came[key] for key in came if key not in paired_new]
+    removed = [gone[key] for key in gone if key not in paired_old]
+    pairs = [(gone[a], came[b]) for a, b, _ in reworded]
     parts = [
         f"{count} sentence{'s' if count != 1 else ''} {what}"
         for count, what in (
@@ -528,7 +584,9 @@ def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
         )
         if count
     ]
-    first_new = added[0] if added else (reworded[0][1] if reworded else None)
+    lines = [word_diff(a, b) for a, b in pairs]
+    lines += [f"[-{sentence}-]" for sentence in removed]
+    lines += [f"{{+{sentence}+}}" for sentence in added]
     result.changes.append(
         Change(
             Kind.SECTION_TEXT,
@@ -536,9 +594,9 @@ def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
             new.key,
             new.key,
             f"untagged prose changed: {', '.join(parts)}",
-            old=str(len(added) + len(removed) + len(reworded)),
-            new=first_new,
-            word_diff=word_diff(reworded[0][0], reworded[0][1]) if reworded else None,
+            old="\n".join([a for a, _ in pairs] + removed) or None,
+            new="\n".join([b for _, b in pairs] + added) or None,
+            word_diff="\n".join(lines),
         )
     )
 
