@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -334,3 +335,33 @@ def test_prose_changes_carry_their_text_and_keep_underscores(
     assert done.returncode == 0, done.stderr
     (shown,) = [c for c in json.loads(done.stdout)["changes"] if c["kind"] == "section-text"]
     assert (shown["old"], shown["new"]) == (prose.old, prose.new)
+
+
+def test_date_versions_are_reported_checked_and_bumped(repo: Path, run_charter: CliRunner) -> None:
+    edit(repo, "version: 1.0.0", "version: 2025-09-12")
+    git(repo, "commit", "-qam", "date versions")
+    git(repo, "tag", "2025-09-12")
+    same = run_charter("version", "--check", cwd=repo)
+    assert same.returncode == 0, same.stderr
+    assert "ok: no changes since 2025-09-12" in same.stdout
+    edit(repo, "The assistant should avoid internal", "The assistant must avoid internal")
+    git(repo, "commit", "-qam", "stricter jargon rule")
+    shown = run_charter("version", "--since", "2025-09-12", cwd=repo)
+    assert shown.returncode == 0, shown.stderr
+    assert "version: 2025-09-12" in shown.stdout and "Implied bump: minor" in shown.stdout
+    failed = run_charter("version", "--check", cwd=repo)
+    assert failed.returncode == 1
+    assert "the date version is still 2025-09-12" in failed.stderr
+    assert run_charter("version", "--bump", "--level", "major", cwd=repo).returncode == 2
+    early = run_charter("version", "--bump", "--date", "2025-01-01", cwd=repo)
+    assert early.returncode == 2 and "not later than" in early.stderr
+    bumped = run_charter("version", "--bump", "--date", "2025-10-01", cwd=repo)
+    assert bumped.returncode == 0, bumped.stderr
+    assert "2025-09-12 -> 2025-10-01" in bumped.stdout
+    assert "version: 2025-10-01\n" in (repo / SPEC).read_text(encoding="utf-8")
+    passed = run_charter("version", "--check", cwd=repo)
+    assert passed.returncode == 0, passed.stderr
+    assert "ok: 2025-09-12 -> 2025-10-01 covers the minor changes" in passed.stdout
+    today = run_charter("version", "--bump", cwd=repo)
+    assert today.returncode == 0, today.stderr
+    assert f"-> {dt.date.today().isoformat()}" in today.stdout
