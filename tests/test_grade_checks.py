@@ -62,7 +62,7 @@ def test_per_example_checks_add_to_the_file_checks() -> None:
     ("front", "message"),
     [
         ({"checks": {"contains": "x"}}, "must be a list"),
-        ({"checks": [{"shouts": "x"}]}, "unknown check 'shouts'"),
+        ({"checks": [{"shouts": "x"}]}, "unknown check `shouts`"),
         ({"checks": [{"regex": "("}]}, "regex does not compile"),
         ({"checks": [{"max_length": "long"}]}, "max_length takes a whole number"),
         ({"checks": [{"refusal": "yes"}]}, "refusal takes true or false"),
@@ -104,5 +104,5 @@ def test_malformed_front_matter_stops_the_run_with_file_and_line(tmp_path: Path)
     root = make_spec(tmp_path, {"examples/sc01.md": bad})
     done = charter(root, "test", ".", "-m", "python:bot:reply")
     assert done.returncode == 2
-    assert "examples/sc01.md:1: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert "examples/sc01.md:1: front matter checks[0]: unknown check `shouts`" in done.stderr
     assert not (root / ".charter" / "runs.db").exists()

@@ -70,7 +70,7 @@ def add(
     from charter.run import RunStore, store_path
 
     if verdict not in VERDICTS:
-        raise UsageError(f"--verdict {verdict!r}: give one of {', '.join(VERDICTS)}")
+        raise UsageError(f"--verdict `{verdict}`: give one of {', '.join(VERDICTS)}")
     if not why.strip():
         raise UsageError("--why is empty: say why the reply complies or violates")
     root = _root(path)

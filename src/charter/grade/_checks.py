@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from charter._shown import written
 from charter.grade._types import Grade, GradeInput, Verdict
 
 CHECK_KINDS = ("contains", "not_contains", "regex", "max_length", "json_schema", "refusal")
@@ -56,8 +57,8 @@ def checks_for(front_matter: Mapping[str, Any], title: str | None) -> list[dict[
     if title is not None and title in per_example:
         entry = per_example[title]
         if not isinstance(entry, Mapping):
-            raise CheckFormatError(f"examples[{title!r}] must be a mapping with a `checks` list")
-        found.extend(_validate(entry.get("checks", []), f"examples[{title!r}].checks"))
+            raise CheckFormatError(f"examples[`{title}`] must be a mapping with a `checks` list")
+        found.extend(_validate(entry.get("checks", []), f"examples[`{title}`].checks"))
     return found
 
 
@@ -72,7 +73,7 @@ def _validate(raw: Any, where: str) -> list[dict[str, Any]]:
         ((kind, value),) = item.items()
         if kind not in CHECK_KINDS:
             raise CheckFormatError(
-                f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
+                f"{place}: unknown check `{kind}`; the kinds are {', '.join(CHECK_KINDS)}"
             )
         _validate_value(place, str(kind), value)
         checks.append({str(kind): value})
@@ -112,12 +113,12 @@ def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
 
 def _contains(value: str, reply: str) -> tuple[bool, str]:
     ok = value.casefold() in reply.casefold()
-    return ok, f"contains {value!r}" if ok else f"does not contain {value!r}"
+    return ok, f"contains {written(value)}" if ok else f"does not contain {written(value)}"
 
 
 def _not_contains(value: str, reply: str) -> tuple[bool, str]:
     ok = value.casefold() not in reply.casefold()
-    return ok, f"does not contain {value!r}" if ok else f"contains {value!r}"
+    return ok, f"does not contain {written(value)}" if ok else f"contains {written(value)}"
 
 
 def _regex(value: str, reply: str) -> tuple[bool, str]:

@@ -36,7 +36,7 @@ def judge_settings(config: ProjectConfig) -> dict[str, Any]:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise JudgeSetupError(
-            f"{_where(config)}: [judge] has no setting {unknown[0]!r} "
+            f"{_where(config)}: [judge] has no setting `{unknown[0]}` "
             f"(settings: {', '.join(sorted(known))})"
         )
     return raw

@@ -233,7 +233,7 @@ def _spec_candidates(config: ProjectConfig) -> list[Path]:
         missing = [p for p in config.spec_files if not any(root.glob(p))]
         if missing:
             raise SpecLoadError(
-                f"{config.config_file}: [spec] files {missing[0]!r} matches nothing",
+                f"{config.config_file}: [spec] files `{missing[0]}` matches nothing",
                 "fix the path or glob",
             )
         return list(dict.fromkeys(found))
