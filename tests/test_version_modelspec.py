@@ -112,4 +112,4 @@ def test_four_hundred_renamed_clauses_diff_in_seconds(
     old, new = bench.renamed_specs(400, tmp_path, reworded=reworded, corpus=corpus)
     seconds, renamed = bench.time_diff(old, new)
     assert renamed == 400
-    assert seconds < 10, f"{seconds:.1f} s"  # generous: about 0.1 s (2 s reworded) measured
+    assert seconds < 10, f"{seconds:.1f} s"  # generous: 0.02 s (0.34 s reworded) measured
