@@ -203,7 +203,7 @@ def test_bad_targets_and_paths_are_one_line_exit_2(
     root = _project(make_project)
     unknown = run_charter("build", root, "--target", "sytem-prompt")
     assert unknown.returncode == 2
-    assert "no build target 'sytem-prompt'" in unknown.stderr
+    assert "no build target `sytem-prompt`" in unknown.stderr
     for name in ("agents-md", "docs", "json", "system-prompt"):
         assert name in unknown.stderr
     outside = tmp_path / "outside.md"

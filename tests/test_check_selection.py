@@ -134,7 +134,7 @@ def test_prompt_file_front_matter_typos_are_findings(
             "cases/ab12.md",
             5,
             4,
-            "`examples:` names 'asks for a refnd', which is no example title of this file; "
-            "did you mean 'asks for a refund'?",
+            "`examples:` names `asks for a refnd`, which is no example title of this file; "
+            "did you mean `asks for a refund`?",
         ),
     ]

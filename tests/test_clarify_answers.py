@@ -144,3 +144,48 @@ def test_bad_answers_file_is_one_line_exit_2(
     done = run_charter("clarify", helpdesk, "--answers", answers)
     assert done.returncode == 2
     assert message in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "rewritten"),
+    [
+        ("at least one", "radiological[^li9q], or nuclear (CBRN) weapons in any combination."),
+        ("both", "radiological[^li9q], and nuclear (CBRN) weapons."),
+        ("either one", "radiological[^li9q], or nuclear (CBRN) weapons (only one of them)."),
+    ],
+)
+def test_and_or_answers_keep_the_model_spec_sentence_grammatical(
+    release_0912: Path,
+    copy_release: Callable[[Path], Path],
+    run_charter: CliRunner,
+    answer: str,
+    rewritten: str,
+) -> None:
+    root = copy_release(release_0912)
+    spec = root / "model_spec.md"
+    before = spec.read_text(encoding="utf-8")
+    head = "deploying chemical[^91oh], biological[^bz0o], "
+    assert head + "radiological[^li9q], and/or nuclear (CBRN) weapons." in before
+    answers = root / "answers.yaml"
+    answers.write_text(f"- id: li9q.L005.and-or\n  answer: {answer}\n", encoding="utf-8")
+    done = run_charter("clarify", root, "--answers", answers, "--date", "2025-10-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = spec.read_text(encoding="utf-8")
+    assert head + rewritten in after
+    assert "(or both) (CBRN)" not in after
+    clauses = {clause.id for clause in load_project(root).spec.clauses}
+    assert {"91oh", "bz0o", "li9q"} <= clauses
+
+
+def test_and_or_between_two_items_qualifies_after_the_second(
+    helpdesk: Path, run_charter: CliRunner
+) -> None:
+    spec = helpdesk / "spec" / "helpdesk.md"
+    answers = helpdesk / "answers.yaml"
+    answers.write_text("- id: next-step.L005.and-or\n  answer: at least one\n", encoding="utf-8")
+    done = run_charter("clarify", helpdesk, "--answers", answers, "--date", "2025-10-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "with the next step or a question that moves the case forward[^next-step] (or both)."
+        in spec.read_text(encoding="utf-8")
+    )

@@ -208,7 +208,7 @@ def test_toml_path_outside_the_project(run_charter: CliRunner, make_project: Mak
 def test_unknown_format(run_charter: CliRunner, make_project: MakeProject) -> None:
     root = make_project({"spec.md": SPEC, "examples/ab12.md": PROMPTS})
     line = one_error_line(run_charter("check", root, "--format", "xml"))
-    assert "--format must be one of text, json, sarif, github, not 'xml'" in line
+    assert "--format must be one of text, json, sarif, github, not `xml`" in line
     line = one_error_line(run_charter("show", root, "--format", "yaml"))
     assert "--format must be text or json" in line
 
@@ -216,7 +216,7 @@ def test_unknown_format(run_charter: CliRunner, make_project: MakeProject) -> No
 def test_show_unknown_item(run_charter: CliRunner, make_project: MakeProject) -> None:
     root = make_project({"spec.md": SPEC, "examples/ab12.md": PROMPTS})
     line = one_error_line(run_charter("show", root, "nosuchid"))
-    assert "'nosuchid' is neither a clause id nor a section id" in line
+    assert "`nosuchid` is neither a clause id nor a section id" in line
 
 
 def test_unknown_option_and_rule(run_charter: CliRunner, make_project: MakeProject) -> None:
@@ -225,7 +225,7 @@ def test_unknown_option_and_rule(run_charter: CliRunner, make_project: MakeProje
     assert done.returncode == 2
     assert "No such option" in done.stderr
     line = one_error_line(run_charter("rule", "S999"))
-    assert "no rule 'S999'" in line
+    assert "no rule `S999`" in line
 
 
 def test_output_into_a_missing_folder(run_charter: CliRunner, make_project: MakeProject) -> None:

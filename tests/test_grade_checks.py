@@ -110,7 +110,7 @@ def test_per_example_checks_add_to_the_file_checks() -> None:
     ("front", "message"),
     [
         ({"checks": {"contains": "x"}}, "must be a list"),
-        ({"checks": [{"shouts": "x"}]}, "unknown check 'shouts'"),
+        ({"checks": [{"shouts": "x"}]}, "unknown check `shouts`"),
         ({"checks": [{"regex": "("}]}, "regex does not compile"),
         ({"checks": [{"max_length": "long"}]}, "max_length takes a whole number"),
         ({"checks": [{"refusal": "yes"}]}, "refusal takes true or false"),
@@ -152,7 +152,7 @@ def test_malformed_front_matter_stops_the_run_with_file_and_line(tmp_path: Path)
     root = make_spec(tmp_path, {"examples/sc01.md": bad})
     done = charter(root, "test", ".", "-m", "python:bot:reply")
     assert done.returncode == 2
-    assert "examples/sc01.md:3: front matter checks[0]: unknown check 'shouts'" in done.stderr
+    assert "examples/sc01.md:3: front matter checks[0]: unknown check `shouts`" in done.stderr
     assert not (root / ".charter" / "runs.db").exists()
 
 
@@ -179,12 +179,12 @@ def test_unreadable_front_matter_stops_the_run_and_fails_check(tmp_path: Path) -
         (
             'examples:\n  "x":\n    checks:\n      - contains: "a"\n      - refusal: maybe\n',
             6,
-            "examples['x'].checks[1]: refusal takes true or false",
+            "examples[`x`].checks[1]: refusal takes true or false",
         ),
         (
             "examples:\n  other title:\n    checks: [{regex: '[a'}]\n",
             4,
-            "examples['other title'].checks[0]: regex does not compile",
+            "examples[`other title`].checks[0]: regex does not compile",
         ),
         ("checks: [{regex: 'a{99999999999}'}]\n", 2, "checks[0]: regex does not compile"),
     ],

@@ -59,7 +59,7 @@ def test_unknown_provider_lists_the_known_ones() -> None:
     with pytest.raises(ProviderConfigError) as caught:
         get_provider("nosuch:model")
     message = str(caught.value)
-    assert "unknown provider 'nosuch'" in message
+    assert "unknown provider `nosuch`" in message
     for name in BUILT_IN:
         assert name in message
 
@@ -108,11 +108,11 @@ def test_missing_anthropic_key_names_the_variable(monkeypatch: pytest.MonkeyPatc
         (
             "openai:m",
             {"base_url": "http://127.0.0.1:1", "temperature": 1},
-            "no option 'temperature'",
+            "no option `temperature`",
         ),
         ("openai:m", {"base_url": "ftp://127.0.0.1/v1"}, "is not an http"),
         ("openai:m", {"base_url": "http://127.0.0.1:1", "developer_role": "boss"}, "one of"),
-        ("local:smollm2", {"n_ctx": "lots"}, "n_ctx='lots' is not a whole number"),
+        ("local:smollm2", {"n_ctx": "lots"}, "n_ctx=`lots` is not a whole number"),
         ("local:smollm2", {"n_ctx": 16}, "at least 128"),
         ("local:/no/such/model.gguf", {}, "no such file"),
         ("python:nodotsnocolon", {}, "python:MODULE:FUNCTION"),

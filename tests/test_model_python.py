@@ -126,16 +126,16 @@ def test_slow_function_times_out(make_module: MakeModule) -> None:
 
 
 def test_import_errors_name_the_module(make_module: MakeModule) -> None:
-    with pytest.raises(ProviderConfigError, match="cannot import module 'no_such_agent_mod'"):
+    with pytest.raises(ProviderConfigError, match="cannot import module `no_such_agent_mod`"):
         get_provider("python:no_such_agent_mod:reply")
     broken = make_module("import no_such_dependency_xyz\n")
-    with pytest.raises(ProviderConfigError, match=f"cannot import module '{broken}'"):
+    with pytest.raises(ProviderConfigError, match=f"cannot import module `{broken}`"):
         get_provider(f"python:{broken}:reply")
     crashing = make_module("raise RuntimeError('bad config at import')\n")
     with pytest.raises(ProviderConfigError, match="RuntimeError: bad config at import"):
         get_provider(f"python:{crashing}:reply")
     plain = make_module("VALUE = 1\n")
-    with pytest.raises(ProviderConfigError, match="has no 'reply'"):
+    with pytest.raises(ProviderConfigError, match="has no `reply`"):
         get_provider(f"python:{plain}:reply")
     with pytest.raises(ProviderConfigError, match="is not callable"):
         get_provider(f"python:{plain}:VALUE")

@@ -192,7 +192,7 @@ def test_replayed_precedents_get_authority_checks_and_their_verdict(tmp_path: Pa
     own.write_text(text + "checks:\n  - shouts: address\n", encoding="utf-8")
     broken = charter(root, "check", ".", "--select", "P")
     assert f"precedents/{own.name}:{len(text.splitlines()) + 1}:" in broken.stdout
-    assert "P100" in broken.stdout and "unknown check 'shouts'" in broken.stdout
+    assert "P100" in broken.stdout and "unknown check `shouts`" in broken.stdout
     own.write_text(text + "checks:\n  - not_contains: address\n", encoding="utf-8")
     out = root / "report.json"
     args = ("test", ".", "--precedents", "-m", "python:bot:reply", "--report", "json", "-o", out)

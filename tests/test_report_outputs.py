@@ -71,7 +71,7 @@ def test_junit_report_parses(project: Path) -> None:
         (["--fail-under-authority", "developer=0.9"], 1, "authority developer: pass rate 50.0%"),
         (["--fail-under-authority", "root=0.9"], 1, "authority root: nothing graded"),
         (["--fail-under", "2"], 2, "--fail-under must be a pass rate between 0 and 1"),
-        (["--fail-under-authority", "boss=0.9"], 2, "unknown authority 'boss'"),
+        (["--fail-under-authority", "boss=0.9"], 2, "unknown authority `boss`"),
     ],
 )
 def test_gate_exit_codes(project: Path, flags: list[str], code: int, message: str) -> None:

@@ -112,7 +112,7 @@ def test_unknown_select_and_missing_model(tmp_path: Path) -> None:
     root = make_spec(tmp_path)
     unknown = charter(root, "test", ".", "-m", "python:bot:reply", "--select", "nosuch")
     assert unknown.returncode == 2
-    assert "--select 'nosuch' matches no clause id, section id or tag" in unknown.stderr
+    assert "--select `nosuch` matches no clause id, section id or tag" in unknown.stderr
     no_model = charter(root, "test", ".")
     assert no_model.returncode == 2
     assert "no model to test" in no_model.stderr

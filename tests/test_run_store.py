@@ -91,7 +91,7 @@ def test_unknown_run_id_is_one_line_exit_2(tmp_path: Path) -> None:
     for args in (("show-run", "nosuch", "."), ("test", ".", "--resume", "nosuch")):
         done = charter(root, *args)
         assert done.returncode == 2, done.stderr
-        assert "no run 'nosuch'" in done.stderr
+        assert "no run `nosuch`" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
 
 
@@ -150,7 +150,7 @@ def test_runs_and_show_run_list_a_run(tmp_path: Path) -> None:
     shown = charter(root, "show-run", str(run_id), ".")
     assert shown.returncode == 0, shown.stderr
     assert "Refunds are possible within 30 days." in shown.stdout
-    assert "does not contain '30 day'" in shown.stdout
+    assert "does not contain `30 day`" in shown.stdout
 
 
 @pytest.mark.parametrize("content", [b"", b"this is not sqlite at all" * 100])

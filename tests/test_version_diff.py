@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -132,7 +134,8 @@ def test_added_removed_renamed_moved_and_authority(helpdesk: Path, tmp_path: Pat
     )
     found = kinds(helpdesk, new)
     assert found["clause-id-changed"] == {"next-action"}
-    assert found["clause-removed"] == {"plain-words"}
+    assert found["clause-untagged"] == {"plain-words"}  # its sentence stays, as prose
+    assert "clause-removed" not in found
     assert found["clause-added"] == {"greet"}
     assert found["section-renamed"] == {"style"}
     assert found["section-authority"] == {"style"}
@@ -140,7 +143,7 @@ def test_added_removed_renamed_moved_and_authority(helpdesk: Path, tmp_path: Pat
     diff = diff_specs(load_spec(helpdesk)[0], load_spec(new)[0])
     authority = [c for c in diff.changes if c.kind is Kind.SECTION_AUTHORITY]
     assert authority[0].bump is Bump.MINOR  # guideline -> user raises it
-    assert diff.bump is Bump.MAJOR  # a clause was removed
+    assert diff.bump is Bump.MAJOR  # a clause is no longer tested
     assert affected_clauses(diff) >= {"greet", "next-action", "no-blame"}
     assert "plain-words" not in affected_clauses(diff)
 
@@ -295,3 +298,70 @@ def test_should_to_shouldnt_with_a_typographic_apostrophe_is_a_negation(
         ("plain-words", "should", "should not", Bump.MAJOR)
     ]
     assert "reversed: should -> should not" in modal[0].message
+
+
+def test_tagging_an_existing_sentence_is_one_change(helpdesk: Path, tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(helpdesk, new)
+    edit(new, " it has to use[^plain-words].", " it has to use.")
+    diff = diff_specs(load_spec(new)[0], load_spec(helpdesk)[0])
+    assert [(c.kind, c.id, c.bump) for c in diff.changes] == [
+        (Kind.CLAUSE_TAGGED, "plain-words", Bump.PATCH)
+    ]
+    assert diff.changes[0].message == "clause [^plain-words] tags an existing sentence"
+
+
+def test_prose_changes_carry_their_text_and_keep_underscores(
+    helpdesk: Path, tmp_path: Path, run_charter: CliRunner
+) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(helpdesk, new)
+    edit(
+        new,
+        "these rules for every channel; a product team's configuration cannot change them.",
+        "these rules for every channel; see [the rules](#ignore_untrusted_data) first.",
+    )
+    diff = diff_specs(load_spec(helpdesk)[0], load_spec(new)[0])
+    (prose,) = [c for c in diff.changes if c.kind is Kind.SECTION_TEXT]
+    assert prose.message == "untagged prose changed: 1 sentence reworded"
+    assert prose.old is not None and prose.old.endswith(
+        "a product team's configuration cannot change them."
+    )
+    assert prose.new is not None and prose.new.endswith(
+        "see [the rules](#ignore_untrusted_data) first."
+    )
+    assert "{+see [the rules](#ignore_untrusted_data) first.+}" in (prose.word_diff or "")
+    done = run_charter("diff", helpdesk, new, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (shown,) = [c for c in json.loads(done.stdout)["changes"] if c["kind"] == "section-text"]
+    assert (shown["old"], shown["new"]) == (prose.old, prose.new)
+
+
+def test_date_versions_are_reported_checked_and_bumped(repo: Path, run_charter: CliRunner) -> None:
+    edit(repo, "version: 1.0.0", "version: 2025-09-12")
+    git(repo, "commit", "-qam", "date versions")
+    git(repo, "tag", "2025-09-12")
+    same = run_charter("version", "--check", cwd=repo)
+    assert same.returncode == 0, same.stderr
+    assert "ok: no changes since 2025-09-12" in same.stdout
+    edit(repo, "The assistant should avoid internal", "The assistant must avoid internal")
+    git(repo, "commit", "-qam", "stricter jargon rule")
+    shown = run_charter("version", "--since", "2025-09-12", cwd=repo)
+    assert shown.returncode == 0, shown.stderr
+    assert "version: 2025-09-12" in shown.stdout and "Implied bump: minor" in shown.stdout
+    failed = run_charter("version", "--check", cwd=repo)
+    assert failed.returncode == 1
+    assert "the date version is still 2025-09-12" in failed.stderr
+    assert run_charter("version", "--bump", "--level", "major", cwd=repo).returncode == 2
+    early = run_charter("version", "--bump", "--date", "2025-01-01", cwd=repo)
+    assert early.returncode == 2 and "not later than" in early.stderr
+    bumped = run_charter("version", "--bump", "--date", "2025-10-01", cwd=repo)
+    assert bumped.returncode == 0, bumped.stderr
+    assert "2025-09-12 -> 2025-10-01" in bumped.stdout
+    assert "version: 2025-10-01\n" in (repo / SPEC).read_text(encoding="utf-8")
+    passed = run_charter("version", "--check", cwd=repo)
+    assert passed.returncode == 0, passed.stderr
+    assert "ok: 2025-09-12 -> 2025-10-01 covers the minor changes" in passed.stdout
+    today = run_charter("version", "--bump", cwd=repo)
+    assert today.returncode == 0, today.stderr
+    assert f"-> {dt.date.today().isoformat()}" in today.stdout

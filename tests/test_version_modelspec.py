@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from charter.spec import load_spec
-from charter.version import Bump, Kind, SpecDiff, changelog_entry, diff_specs
+from charter.spec import Spec, load_spec
+from charter.version import Bump, Kind, SpecDiff, _match, changelog_entry, diff_specs
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,40 @@ def test_untagged_guidance_changes_surface_safe_completions(model_spec_diff: Spe
     headline = next(line for line in entry.splitlines() if line.startswith("* Rewrites"))
     assert '"When appropriate, be helpful when refusing"' in headline
     assert '"Respect the letter and spirit of instructions"' in headline
+
+
+def _changes(old: Spec, new: Spec) -> list[tuple[str, str, str | None, str | None]]:
+    return [(c.kind.value, c.id, c.old, c.new) for c in diff_specs(old, new).changes]
+
+
+def test_candidate_search_finds_what_scoring_every_pair_finds(
+    release_0212: Path, release_0912: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = load_spec(release_0212)[0], load_spec(release_0912)[0]
+    monkeypatch.setattr(_match, "EXHAUSTIVE_PAIRS", 10**9)
+    every_pair = _changes(old, new)
+    monkeypatch.setattr(_match, "EXHAUSTIVE_PAIRS", 0)
+    assert _changes(old, new) == every_pair
+    # Sections paired by similar titles or bodies rather than by id, as the search must find.
+    assert sum(kind == "section-renamed" for kind, *_ in every_pair) >= 2
+
+
+def _bench() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_diff.py"
+    found = importlib.util.spec_from_file_location("bench_diff", path)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("reworded", [False, True])
+def test_four_hundred_renamed_clauses_diff_in_seconds(
+    tmp_path: Path, release_0912: Path, reworded: bool
+) -> None:
+    bench = _bench()
+    corpus = release_0912 if reworded else None
+    old, new = bench.renamed_specs(400, tmp_path, reworded=reworded, corpus=corpus)
+    seconds, renamed = bench.time_diff(old, new)
+    assert renamed == 400
+    assert seconds < 10, f"{seconds:.1f} s"  # generous: 0.02 s (0.34 s reworded) measured

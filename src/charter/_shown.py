@@ -22,9 +22,10 @@ def _plain(value: Any) -> Any:
 
 def as_text(value: Any) -> str:
     """`value` as it would be written: `text`, `3`, `true`, `["a", 1]`, `{"path": "./x"}`."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(_plain(value), ensure_ascii=False)
+    plain = _plain(value)
+    if isinstance(plain, str):
+        return plain
+    return json.dumps(plain, ensure_ascii=False)
 
 
 def written(value: Any) -> str:

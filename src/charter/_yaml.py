@@ -109,7 +109,7 @@ class _BoundedLoader(yaml.SafeLoader):
             raise ConstructorError(
                 None,
                 None,
-                f"cannot read {shown!r} as {_tag_name(node.tag)}: {reason}",
+                f"cannot read `{shown}` as {_tag_name(node.tag)}: {reason}",
                 node.start_mark,
             ) from None
 

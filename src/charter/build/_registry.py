@@ -126,5 +126,5 @@ def get_target(name: str) -> Target:
     known = targets()
     if name not in known:
         names = ", ".join(sorted(known))
-        raise BuildError(f"no build target {name!r}; the targets are {names}")
+        raise BuildError(f"no build target `{name}`; the targets are {names}")
     return known[name]

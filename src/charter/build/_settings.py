@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter._shown import written
 from charter.build._errors import BuildError
 from charter.build._prompt import PromptOptions
 from charter.build._registry import Option, Target, get_target, targets
@@ -109,7 +110,7 @@ def _output_spec(config: ProjectConfig, name: str, entry: Mapping[str, Any]) -> 
         if option is None:
             allowed = ", ".join([*_COMMON, *(o.name for o in target.options)])
             raise BuildError(
-                f"{_where(config, table, key)}: [build.{name}] has no setting {key!r}; "
+                f"{_where(config, table, key)}: [build.{name}] has no setting `{key}`; "
                 f"the settings are {allowed}"
             )
         options[key] = check_option(option, value, f"{_where(config, table, key)}: {key}")
@@ -132,23 +133,27 @@ def check_option(option: Option, value: Any, where: str) -> Any:
     if kind in ("count", "positive"):
         least = 0 if kind == "count" else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise BuildError(f"{where} must be a whole number of at least {least}, not {value!r}")
+            raise BuildError(
+                f"{where} must be a whole number of at least {least}, not {written(value)}"
+            )
         return value
     if kind == "bool":
         if not isinstance(value, bool):
-            raise BuildError(f"{where} must be true or false, not {value!r}")
+            raise BuildError(f"{where} must be true or false, not {written(value)}")
         return value
     if kind == "names":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise BuildError(f"{where} must be a list of names, not {value!r}")
+            raise BuildError(f"{where} must be a list of names, not {written(value)}")
         return tuple(part.strip() for item in items for part in item.split(",") if part.strip())
     if kind == "choice":
         if value not in option.choices:
-            raise BuildError(f"{where} must be one of {', '.join(option.choices)}, not {value!r}")
+            raise BuildError(
+                f"{where} must be one of {', '.join(option.choices)}, not {written(value)}"
+            )
         return value
     if not isinstance(value, str) or not value.strip():
-        raise BuildError(f"{where} must be a non-empty string, not {value!r}")
+        raise BuildError(f"{where} must be a non-empty string, not {written(value)}")
     return value
 
 

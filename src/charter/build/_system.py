@@ -49,7 +49,7 @@ def system_prompt_for_test(project: Project, choice: str | None) -> TestSystemPr
     path = Path(project.spec.root) / mode
     if not path.is_file():
         raise BuildError(
-            f"system prompt {mode!r}: no file {path}; give `compiled`, `none` or the path of a "
+            f"system prompt `{mode}`: no file {path}; give `compiled`, `none` or the path of a "
             "text file in the project ([test] system or --system)"
         )
     try:

@@ -105,8 +105,8 @@ def check_prompt_front_matter(spec: Spec, sink: Diagnostics) -> None:
             line, column = _line_of(lines, re.compile(f"({re.escape(str(title))})"), start)
             sink.add(
                 UNKNOWN_EXAMPLE_TITLE,
-                f"`examples:` names {str(title)!r}, which is no example title of this file"
-                + (f"; did you mean {guess!r}?" if guess else ""),
+                f"`examples:` names `{title!s}`, which is no example title of this file"
+                + (f"; did you mean `{guess}`?" if guess else ""),
                 Span(prompt_file.path, line, column),
                 hint="copy the title as written after `**Example**:`"
                 + (f" (titles: {', '.join(repr(t) for t in titles[:5])})" if titles else ""),

@@ -163,31 +163,35 @@ def options_for(finding: Finding, text: str) -> list[Option]:
     return []
 
 
+_PHRASE_END = re.compile(r"[,;:.!?\n]|\[\^|\s[-\u2013\u2014]{1,3}\s")
+_TAGS = re.compile(r"(?:\[\^[\w-]+\])+")
+
+
 def _and_or(text: str, start: int, end: int) -> list[Option]:
-    """`A and/or B`: either A or B, A and B, A or B (or both)."""
-    before = _WORD.findall(text[max(0, start - 60) : start])
-    after = _WORD.search(text, end)
-    if not before or after is None or "\n\n" in text[start : after.end()]:
-        return [
-            Option("either one", "or", start, end),
-            Option("both", "and", start, end),
-            Option("at least one", "or", start, end),
-        ]
-    left_word = before[-1]
-    left = text.rfind(left_word, 0, start)
-    right_word = after.group(0)
-    right = after.end()
-    gap_left = text[left + len(left_word) : start]
-    gap_right = text[end : after.start()]
+    """`A and/or B`: either A or B, A and B, A or B (or both).
+
+    Only `and/or` becomes a word (`or`, `and`); what the reader must know beyond it (`(or
+    both)`, `(but not both)`, `in any combination` after a list) goes after the whole second
+    item, `nuclear (CBRN) weapons`, past any clause tags that close it, so the tags stay on the
+    words they followed and the sentence still reads.
+    """
+    stop = _PHRASE_END.search(text, end)
+    at = stop.start() if stop is not None else len(text)
+    tags = _TAGS.match(text, at)
+    if tags is not None:
+        at = tags.end()
+    before = _TAGS.sub("", text[max(0, start - 80) : start]).rstrip()
+    series = before.endswith(",")  # `A, B, and/or C`: a list of three or more
+    between = text[end:at]
+    both, one = (
+        (" in any combination", " (only one of them)")
+        if series
+        else (" (or both)", " (but not both)")
+    )
     return [
-        Option("either one", f"either {left_word}{gap_left}or{gap_right}{right_word}", left, right),
-        Option("both", f"{left_word}{gap_left}and{gap_right}{right_word}", left, right),
-        Option(
-            "at least one",
-            f"{left_word}{gap_left}or{gap_right}{right_word} (or both)",
-            left,
-            right,
-        ),
+        Option("either one", f"or{between}{one}", start, at),
+        Option("both", "and", start, end),
+        Option("at least one", f"or{between}{both}", start, at),
     ]
 
 

@@ -101,7 +101,7 @@ def check(
     from charter.check import check_path, render
 
     if output_format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not `{output_format}`")
     result = check_path(path, select=_split(select), ignore=_split(ignore))
     if output is not None:
         refuse_report_over_source(output, result.spec, force)
@@ -147,7 +147,7 @@ def show(
         sys.stdout.write(model_json(spec) + "\n")
         return
     if output_format != "text":
-        raise UsageError(f"--format must be text or json, not {output_format!r}")
+        raise UsageError(f"--format must be text or json, not `{output_format}`")
     from rich.console import Console
 
     from charter.cli._show import print_clause_or_section, print_outline
@@ -155,7 +155,7 @@ def show(
     console = Console(highlight=False, soft_wrap=False)
     if item is not None:
         if not print_clause_or_section(console, spec, item):
-            raise UsageError(f"{item!r} is neither a clause id nor a section id in {path}")
+            raise UsageError(f"`{item}` is neither a clause id nor a section id in {path}")
         return
     print_outline(console, spec)
 
@@ -228,7 +228,7 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (S102) or name.")
 
     found = get_rule(code)
     if found is None:
-        raise UsageError(f"no rule {code!r}; `charter rules` lists them")
+        raise UsageError(f"no rule `{code}`; `charter rules` lists them")
     typer.echo(
         f"{found.code} {found.name} ({found.severity.value})\n\n{found.summary}\n\n{found.doc}"
     )

@@ -84,7 +84,7 @@ def add(
     from charter.run import RunStore, store_path
 
     if verdict not in VERDICTS:
-        raise UsageError(f"--verdict {verdict!r}: give one of {', '.join(VERDICTS)}")
+        raise UsageError(f"--verdict `{verdict}`: give one of {', '.join(VERDICTS)}")
     if not why.strip():
         raise UsageError("--why is empty: say why the reply complies or violates")
     root = _root(path)
@@ -126,7 +126,7 @@ def add(
     if decided and not replace:
         first = decided[0]
         raise UsageError(
-            f"{first.path}: precedent {first.id!r} already decides this case (run {run_id} "
+            f"{first.path}: precedent `{first.id}` already decides this case (run {run_id} "
             f"sample {sample_id}, verdict {first.verdict}); pass --replace to overwrite it"
         )
     superseded = root / decided[0].path if decided and decided[0].path else None

@@ -105,7 +105,7 @@ def clarify(
     try:
         today = dt.date.fromisoformat(date) if date else None
     except ValueError:
-        raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+        raise UsageError(f"--date must be YYYY-MM-DD, not `{date}`") from None
     root, questions = _open_questions(path)
     console = Console(highlight=False, soft_wrap=True)
     if answers is not None:

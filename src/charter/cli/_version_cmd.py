@@ -19,7 +19,7 @@ from charter.cli._errors import UsageError
 # pay for them; typer only evaluates the parameter annotations.
 if TYPE_CHECKING:
     from charter.spec import Spec
-    from charter.version import Bump, SpecDiff, Version
+    from charter.version import Bump, CalendarVersion, SpecDiff, Version
 
 amend_app = typer.Typer(
     help="Amendment proposals: amendments/<name>.md with clause deltas (docs/versioning.md).",
@@ -144,12 +144,20 @@ def version_command(
     level: Annotated[
         str | None, typer.Option(help="With --bump: bump by major, minor or patch instead.")
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="With --bump on a date version: the new date (default: today)."),
+    ] = None,
 ) -> None:
     """Show the spec's version, its content hash and the bump implied by the changes since the
-    last git tag (or --since REV); --check gates it, --bump writes it."""
+    last git tag (or --since REV); --check gates it, --bump writes it.
+
+    A date version (`version: 2025-09-12`) gets the same report; --check then asks that the
+    date moved forward when anything changed, and --bump sets today's date (or --date)."""
     from charter.spec import load_spec
     from charter.version import (
         Bump,
+        CalendarVersion,
         VersionError,
         content_hash,
         diff_specs,
@@ -172,6 +180,13 @@ def version_command(
     with _one_line_errors():
         line = find_version_line(spec)
         current = _parse(line.value, f"{line.path}:{line.line}")
+        if isinstance(current, CalendarVersion) and forced is not None:
+            raise UsageError(
+                f"--level: {line.path}:{line.line} has the date version {current}, which has no "
+                "major, minor or patch part; use --bump (today) or --bump --date YYYY-MM-DD"
+            )
+        if date is not None and not (bump and isinstance(current, CalendarVersion)):
+            raise UsageError("--date goes with --bump on a date version (version: YYYY-MM-DD)")
         if forced is not None and since is None:
             base_spec, base_label, diff = None, None, None
         else:
@@ -188,27 +203,86 @@ def version_command(
         typer.echo(f"since {base_label}: {summary_line(diff)}")
         for text in bump_lines(diff):
             typer.echo(text)
+    if isinstance(current, CalendarVersion):
+        if check:
+            _gate_date(current, base_spec, base_label, diff)
+        if bump:
+            _bump_date(line.path, current, diff, date)
+        return
     if check:
         _gate(current, base_spec, base_label, diff)
     if bump:
         _bump(line.path, current, base_spec, diff, forced)
 
 
-def _parse(text: str, where: str) -> Version:
-    from charter.version import Version, VersionError
+def _parse(text: str, where: str) -> Version | CalendarVersion:
+    from charter.version import VersionError, parse_version
 
     try:
-        return Version.parse(text)
+        return parse_version(text)
     except ValueError as error:
         raise VersionError(f"{where}: {error}") from None
 
 
+def _gate_date(
+    current: CalendarVersion, base: Spec | None, label: str | None, diff: SpecDiff | None
+) -> None:
+    from charter.version import Bump, CalendarVersion, parse_version
+
+    if diff is None or base is None:
+        raise UsageError("--check needs a revision to compare with: tag a release or give --since")
+    if diff.bump is Bump.NONE:
+        typer.echo(f"ok: no changes since {label} need a new version ({current})")
+        return
+    try:
+        before = parse_version(base.version or "")
+    except ValueError:
+        before = None
+    if isinstance(before, CalendarVersion) and current <= before:
+        typer.echo(
+            f"fail: the date version is still {current} (at {label}: {before}), but the changes "
+            f"since {label} are {diff.bump.label}: {diff.reasons()[0].message}; "
+            "`charter version --bump` sets today's date",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"ok: {before or '(none)'} -> {current} covers the {diff.bump.label} changes")
+
+
+def _bump_date(
+    file: Path, current: CalendarVersion, diff: SpecDiff | None, date: str | None
+) -> None:
+    import datetime as dt
+
+    from charter.version import Bump, CalendarVersion, replace_version
+
+    try:
+        target = CalendarVersion.parse(date) if date else CalendarVersion(dt.date.today())
+    except ValueError as error:
+        raise UsageError(f"--date: {error}") from None
+    if date is None and diff is not None and diff.bump is Bump.NONE:
+        typer.echo(f"version {current} already covers the changes (none)")
+        return
+    if target <= current:
+        if date is None:
+            typer.echo(f"version {current} is today's date already")
+            return
+        raise UsageError(f"--date {target} is not later than the current version {current}")
+    text = file.read_bytes().decode("utf-8")
+    with _one_line_errors():
+        file.write_bytes(replace_version(text, str(target)).encode("utf-8"))
+    typer.echo(f"bumped: {current} -> {target} in {file}")
+
+
 def _base_version(base_spec: Spec | None, label: str | None) -> Version:
-    from charter.version import VersionError
+    from charter.version import Version, VersionError
 
     if base_spec is None or base_spec.version is None:
         raise VersionError(f"the spec at {label} has no front-matter version to compare with")
-    return _parse(base_spec.version, f"version at {label}")
+    found = _parse(base_spec.version, f"version at {label}")
+    if not isinstance(found, Version):
+        raise VersionError(f"the version at {label} is the date {found}, not a semantic version")
+    return found
 
 
 def _gate(current: Version, base: Spec | None, label: str | None, diff: SpecDiff | None) -> None:
@@ -269,7 +343,7 @@ def _amendment_path(root: Path, name: str) -> Path:
     escaped = outside(folder, path)
     if escaped is not None:
         raise UsageError(
-            f"amendment {name!r} resolves to {escaped}, outside {folder}: an amendment is named "
+            f"amendment `{name}` resolves to {escaped}, outside {folder}: an amendment is named "
             f"by its file in {AMENDMENTS_DIR}/ (move the proposal there first)"
         )
     if not path.is_file():

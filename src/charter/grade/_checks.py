@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from charter._shown import written
 from charter.grade._cards import (
     card_digits,
     contains_card_digits,
@@ -103,20 +104,18 @@ def _example_checks(per_example: Mapping[Any, Any], title: Any) -> list[dict[str
     entry = per_example[title]
     keys: tuple[str | int, ...] = ("examples", str(title))
     if not isinstance(entry, Mapping):
-        raise CheckFormatError(
-            f"examples[{str(title)!r}] must be a mapping with a `checks` list", keys
-        )
+        raise CheckFormatError(f"examples[`{title}`] must be a mapping with a `checks` list", keys)
     return _validate(entry.get("checks", []), (*keys, "checks"))
 
 
 def _where(keys: tuple[str | int, ...]) -> str:
-    """`checks[2]`, `examples['asks'].checks[0]`: a place in the front matter, as messages say."""
+    """`checks[2]`, examples[`asks`].checks[0]: a place in the front matter, as messages say."""
     text = ""
     for key in keys:
         if isinstance(key, int):
             text += f"[{key}]"
         elif text.endswith("examples"):
-            text += f"[{key!r}]"
+            text += f"[`{key}`]"
         else:
             text += f".{key}" if text else key
     return text
@@ -142,7 +141,7 @@ def _validate_item(place: str, item: Any) -> dict[str, Any]:
     ((kind, value),) = item.items()
     if kind not in CHECK_KINDS:
         raise CheckFormatError(
-            f"{place}: unknown check {kind!r}; the kinds are {', '.join(CHECK_KINDS)}"
+            f"{place}: unknown check `{kind}`; the kinds are {', '.join(CHECK_KINDS)}"
         )
     _validate_value(place, str(kind), value)
     return {str(kind): value}
@@ -185,7 +184,9 @@ def _validate_card_value(place: str, value: Any) -> None:
     if isinstance(number, bool) or not isinstance(number, str | int):
         raise CheckFormatError(f"{place}: {usage}")
     if len(card_digits(str(number))) < 4:
-        raise CheckFormatError(f"{place}: no_card_number value {number!r} has fewer than 4 digits")
+        raise CheckFormatError(
+            f"{place}: no_card_number value {written(number)} has fewer than 4 digits"
+        )
 
 
 def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
@@ -196,12 +197,12 @@ def run_check(check: Mapping[str, Any], reply: str) -> tuple[bool, str]:
 
 def _contains(value: str, reply: str) -> tuple[bool, str]:
     ok = value.casefold() in reply.casefold()
-    return ok, f"contains {value!r}" if ok else f"does not contain {value!r}"
+    return ok, f"contains {written(value)}" if ok else f"does not contain {written(value)}"
 
 
 def _not_contains(value: str, reply: str) -> tuple[bool, str]:
     ok = value.casefold() not in reply.casefold()
-    return ok, f"does not contain {value!r}" if ok else f"contains {value!r}"
+    return ok, f"does not contain {written(value)}" if ok else f"contains {written(value)}"
 
 
 def _regex(value: str, reply: str) -> tuple[bool, str]:

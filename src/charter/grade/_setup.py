@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from charter._paths import outside, outside_message
+from charter._shown import written
 from charter.grade._calibrate import MIN_PRECEDENTS, spec_contexts
 from charter.grade._spec_judge import SpecJudge, Templates
 from charter.model import Provider, get_provider
@@ -38,7 +39,7 @@ def judge_settings(config: ProjectConfig) -> dict[str, Any]:
     unknown = sorted(set(raw) - JUDGE_KEYS)
     if unknown:
         raise JudgeSetupError(
-            f"{_where(config)}: [judge] has no setting {unknown[0]!r} "
+            f"{_where(config)}: [judge] has no setting `{unknown[0]}` "
             f"(settings: {', '.join(sorted(JUDGE_KEYS))})"
         )
     return raw
@@ -49,7 +50,8 @@ def min_precedents(config: ProjectConfig) -> int:
     value = judge_settings(config).get("min-precedents", MIN_PRECEDENTS)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise JudgeSetupError(
-            f"{_where(config)}: [judge] min-precedents must be a whole number >= 1, not {value!r}"
+            f"{_where(config)}: [judge] min-precedents must be a whole number >= 1, "
+            f"not {written(value)}"
         )
     return value
 

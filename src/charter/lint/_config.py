@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charter._shown import written
 from charter.spec import SpecLoadError
 from charter.spec._project import CONFIG_NAME, load_config
 
@@ -39,7 +40,7 @@ def lint_config(raw: object, source: str = CONFIG_NAME) -> LintConfig:
     style = raw.get("modal-style", "model-spec")
     if style not in MODAL_STYLES:
         raise SpecLoadError(
-            f'{source}: [lint] modal-style must be "model-spec" or "rfc2119", not {style!r}',
+            f'{source}: [lint] modal-style must be "model-spec" or "rfc2119", not {written(style)}',
             "model-spec writes must/should, rfc2119 writes MUST/SHOULD",
         )
     allow = raw.get("allow", [])

@@ -49,19 +49,19 @@ class CommandProvider(Provider):
             raise ProviderConfigError("command: names no program; write command:PROGRAM [ARGS]")
         cwd = opts.text("cwd")
         if cwd is not None and not Path(cwd).is_dir():
-            raise ProviderConfigError(f"command:{model}: option cwd={cwd!r} is no directory")
+            raise ProviderConfigError(f"command:{model}: option cwd=`{cwd}` is no directory")
         self.cwd = cwd
         program = self.argv[0]
         where = Path(cwd or ".") / program
         if os.sep in program or (os.altsep and os.altsep in program):
             if not where.is_file():
-                raise ProviderConfigError(f"command:{model}: no such program {str(where)!r}")
+                raise ProviderConfigError(f"command:{model}: no such program `{where!s}`")
             if not os.access(where, os.X_OK):
                 raise ProviderConfigError(
-                    f"command:{model}: {str(where)!r} is not executable (chmod +x it)"
+                    f"command:{model}: `{where!s}` is not executable (chmod +x it)"
                 )
         elif shutil.which(program) is None:
-            raise ProviderConfigError(f"command:{model}: program {program!r} is not on PATH")
+            raise ProviderConfigError(f"command:{model}: program `{program}` is not on PATH")
 
     async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
         check_roles(messages)

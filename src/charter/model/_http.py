@@ -22,7 +22,7 @@ def host_of(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProviderConfigError(
-            f"base_url {base_url!r} is not an http(s) URL such as http://127.0.0.1:8080/v1"
+            f"base_url `{base_url}` is not an http(s) URL such as http://127.0.0.1:8080/v1"
         )
     return parts.hostname.lower()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from charter._shown import written
 from charter.model._types import ProviderConfigError
 
 
@@ -19,12 +20,12 @@ class Options:
         if unknown:
             choices = ", ".join(allowed) if allowed else "none"
             raise ProviderConfigError(
-                f"provider {provider!r} has no option {unknown[0]!r} (its options: {choices})"
+                f"provider `{provider}` has no option `{unknown[0]}` (its options: {choices})"
             )
 
     def _bad(self, name: str, value: Any, expected: str) -> ProviderConfigError:
         return ProviderConfigError(
-            f"provider {self.provider!r}: option {name}={value!r} is not {expected}"
+            f"provider `{self.provider}`: option {name}={written(value)} is not {expected}"
         )
 
     def text(self, name: str) -> str | None:

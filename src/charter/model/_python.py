@@ -44,7 +44,7 @@ class PythonProvider(Provider):
         if directory is not None:
             if not Path(directory).is_dir():
                 raise ProviderConfigError(
-                    f"python:{model}: option path={directory!r} is no directory"
+                    f"python:{model}: option path=`{directory}` is no directory"
                 )
             if directory not in sys.path:
                 sys.path.insert(0, directory)
@@ -88,18 +88,18 @@ def _load(module_name: str, function_name: str, model: str) -> Callable[..., Any
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         raise ProviderConfigError(
-            f"python:{model}: cannot import module {module_name!r} ({error}); put its directory "
+            f"python:{model}: cannot import module `{module_name}` ({error}); put its directory "
             "on PYTHONPATH or give the option path=DIR"
         ) from None
     except Exception as error:
         raise ProviderConfigError(
-            f"python:{model}: importing module {module_name!r} failed: "
+            f"python:{model}: importing module `{module_name}` failed: "
             f"{type(error).__name__}: {error}"
         ) from None
     function = getattr(module, function_name, None)
     if function is None:
         raise ProviderConfigError(
-            f"python:{model}: module {module_name!r} has no {function_name!r}"
+            f"python:{model}: module `{module_name}` has no `{function_name}`"
         )
     if not callable(function):
         raise ProviderConfigError(f"python:{model}: {module_name}.{function_name} is not callable")

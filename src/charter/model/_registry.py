@@ -37,19 +37,19 @@ def parse_spec(spec: str) -> tuple[str, str]:
     provider = provider.strip().lower()
     if not colon:
         raise ProviderConfigError(
-            f"model {spec!r} names no provider: write PROVIDER:MODEL, {_EXAMPLES}"
+            f"model `{spec}` names no provider: write PROVIDER:MODEL, {_EXAMPLES}"
         )
     if not provider:
         raise ProviderConfigError(
-            f"model {spec!r} has nothing before the colon: write PROVIDER:MODEL, {_EXAMPLES}"
+            f"model `{spec}` has nothing before the colon: write PROVIDER:MODEL, {_EXAMPLES}"
         )
     if not _NAME.match(provider):
         raise ProviderConfigError(
-            f"model {spec!r}: {provider!r} is not a provider name (letters, digits, - _ .)"
+            f"model `{spec}`: `{provider}` is not a provider name (letters, digits, - _ .)"
         )
     if not model.strip():
         raise ProviderConfigError(
-            f"model {spec!r} names no model after '{provider}:': write PROVIDER:MODEL, {_EXAMPLES}"
+            f"model `{spec}` names no model after '{provider}:': write PROVIDER:MODEL, {_EXAMPLES}"
         )
     return provider, model.strip()
 
@@ -66,6 +66,6 @@ def get_provider(spec: str, **options: Any) -> Provider:
     if cls is None:
         known = ", ".join(sorted(classes))
         raise ProviderConfigError(
-            f"unknown provider {name!r} in {spec!r}; known providers: {known}"
+            f"unknown provider `{name}` in `{spec}`; known providers: {known}"
         )
     return cls(model, **options)

@@ -14,7 +14,7 @@ def check_roles(messages: list[Message]) -> None:
     for index, message in enumerate(messages):
         if message.role not in ROLES:
             raise ProviderError(
-                f"message {index + 1} has role {message.role!r}; expected one of "
+                f"message {index + 1} has role `{message.role}`; expected one of "
                 + ", ".join(ROLES)
             )
 

@@ -104,14 +104,14 @@ def check_precedents(spec: Spec, sink: Diagnostics) -> None:
             if clause_id not in known:
                 sink.add(
                     UNKNOWN_CLAUSE,
-                    f"precedent {precedent.id!r} names clause {clause_id!r}, which the spec lacks",
+                    f"precedent `{precedent.id}` names clause `{clause_id}`, which the spec lacks",
                     _span(precedent, "clause_ids"),
                     hint="use an existing clause id, or delete the precedent",
                 )
         if precedent.verdict not in VERDICTS:
             sink.add(
                 BAD_VERDICT,
-                f"verdict {precedent.verdict or '(none)'!r} is not one of {', '.join(VERDICTS)}",
+                f"verdict `{precedent.verdict or '(none)'}` is not one of {', '.join(VERDICTS)}",
                 _span(precedent, "verdict"),
                 hint="write verdict: comply, violate or not_applicable",
             )
@@ -119,7 +119,7 @@ def check_precedents(spec: Spec, sink: Diagnostics) -> None:
             missing = "reply" if not precedent.reply.strip() else "conversation"
             sink.add(
                 MISSING_REPLY,
-                f"precedent {precedent.id!r} has no {missing}",
+                f"precedent `{precedent.id}` has no {missing}",
                 _span(precedent, missing),
                 hint=f"add the `{missing}:` the verdict is about",
             )
@@ -128,7 +128,7 @@ def check_precedents(spec: Spec, sink: Diagnostics) -> None:
         if first is not precedent:
             sink.add(
                 DUPLICATE,
-                f"precedent {precedent.id!r} repeats the case of {first.id!r}",
+                f"precedent `{precedent.id}` repeats the case of `{first.id}`",
                 _span(precedent, "reply"),
                 related=(Related(_span(first, "reply"), "first recorded here"),),
                 hint="delete one of the two files",

@@ -110,7 +110,7 @@ def select_clauses(spec: Spec, selection: Selection) -> list[str]:
         found = _resolve(spec, name)
         if not found:
             raise PlanError(
-                f"--select {name!r} matches no clause id, section id or tag in the spec "
+                f"--select `{name}` matches no clause id, section id or tag in the spec "
                 "(`charter show` lists them)"
             )
         chosen |= found

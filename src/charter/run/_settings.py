@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from charter._shown import written
 from charter.spec import Authority
 
 
@@ -80,16 +81,16 @@ def _check(name: str, value: Any, where: str) -> Any:
         least = _INT_AT_LEAST[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise SettingsError(
-                f"{where} must be a whole number of at least {least}, not {value!r}"
+                f"{where} must be a whole number of at least {least}, not {written(value)}"
             )
         return value
     if name == "seed":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingsError(f"{where} must be a whole number, not {value!r}")
+            raise SettingsError(f"{where} must be a whole number, not {written(value)}")
         return value
     if name in _FLOATS:
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise SettingsError(f"{where} must be a number of at least 0, not {value!r}")
+            raise SettingsError(f"{where} must be a number of at least 0, not {written(value)}")
         if name == "timeout" and value == 0:
             raise SettingsError(f"{where} must be more than 0 seconds")
         return float(value)
@@ -101,7 +102,7 @@ def _check(name: str, value: Any, where: str) -> Any:
         return review_limit(value, where)
     if name in _TEXT:
         if not isinstance(value, str) or not value.strip():
-            raise SettingsError(f"{where} must be a non-empty string, not {value!r}")
+            raise SettingsError(f"{where} must be a non-empty string, not {written(value)}")
         return value.strip()
     if name == "grader":
         return _names(value, where)
@@ -109,7 +110,7 @@ def _check(name: str, value: Any, where: str) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(f"{where} must be a list of strings, not {value!r}")
+            raise SettingsError(f"{where} must be a list of strings, not {written(value)}")
         found = [part.strip() for v in value for part in v.split(",") if part.strip()]
         if name == "authority":
             for level in found:
@@ -117,7 +118,7 @@ def _check(name: str, value: Any, where: str) -> Any:
         return found
     if name in _BOOLS:
         if not isinstance(value, bool):
-            raise SettingsError(f"{where} must be true or false, not {value!r}")
+            raise SettingsError(f"{where} must be true or false, not {written(value)}")
         return value
     raise SettingsError(f"{where}: unknown setting")  # pragma: no cover - fields are all listed
 
@@ -127,16 +128,16 @@ def _names(value: Any, where: str) -> list[str]:
     commas)."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
-        raise SettingsError(f"{where} must be a model name or a list of them, not {value!r}")
+        raise SettingsError(f"{where} must be a model name or a list of them, not {written(value)}")
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise SettingsError(f"{where} must be non-empty model names, not {item!r}")
+            raise SettingsError(f"{where} must be non-empty model names, not {written(item)}")
     return [item.strip() for item in items]
 
 
 def _rate(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise SettingsError(f"{where} must be a pass rate between 0 and 1, not {value!r}")
+        raise SettingsError(f"{where} must be a pass rate between 0 and 1, not {written(value)}")
     return float(value)
 
 
@@ -160,7 +161,7 @@ def review_limit(value: Any, where: str) -> int | float:
         return int(number) if count else float(number)
     raise SettingsError(
         f"{where} must be a number of replies (e.g. 5) or a share of them between 0 and 1 "
-        f"(e.g. 0.1 or 10%), not {value!r}"
+        f"(e.g. 0.1 or 10%), not {written(value)}"
     )
 
 
@@ -168,7 +169,7 @@ def _authority(level: str, where: str) -> str:
     levels = [a.value for a in Authority]
     if level not in levels:
         raise SettingsError(
-            f"{where}: unknown authority {level!r}; the levels are {', '.join(levels)}"
+            f"{where}: unknown authority {written(level)}; the levels are {', '.join(levels)}"
         )
     return level
 
@@ -182,7 +183,9 @@ def _authority_rates(value: Any, where: str) -> dict[str, float]:
         for entry in value:
             level, equals, rate = str(entry).partition("=")
             if not equals:
-                raise SettingsError(f"{where} takes AUTHORITY=RATE, e.g. root=0.95, not {entry!r}")
+                raise SettingsError(
+                    f"{where} takes AUTHORITY=RATE, e.g. root=0.95, not {written(entry)}"
+                )
             try:
                 number: Any = float(rate)
             except ValueError:

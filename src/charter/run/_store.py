@@ -390,14 +390,14 @@ class RunStore:
                 (run_id,),
             ).fetchone()
         if row is None:
-            raise StoreError(f"no run {run_id!r} in {self.path} (`charter runs` lists them)")
+            raise StoreError(f"no run `{run_id}` in {self.path} (`charter runs` lists them)")
         return _run_record(row)
 
     def plan(self, run_id: str) -> list[Challenge]:
         with self._errors():
             row = self.db.execute("SELECT plan FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no run {run_id!r} in {self.path} (`charter runs` lists them)")
+            raise StoreError(f"no run `{run_id}` in {self.path} (`charter runs` lists them)")
         return [Challenge.from_json(item) for item in json.loads(row[0])]
 
     def set_status(self, run_id: str, status: str) -> None:

@@ -273,12 +273,12 @@ def _matching(root: Path, pattern: str, config_file: Path | None) -> list[Path]:
         matches = sorted(root.glob(pattern))
     except (ValueError, IndexError, NotImplementedError):
         raise SpecLoadError(
-            f"{config_file}: [spec] files {pattern!r} is not a usable path or glob",
+            f"{config_file}: [spec] files `{pattern}` is not a usable path or glob",
             'name a folder or a glob relative to the project, e.g. "spec" or "spec/*.md"',
         ) from None
     if not matches:
         raise SpecLoadError(
-            f"{config_file}: [spec] files {pattern!r} matches nothing", "fix the path or glob"
+            f"{config_file}: [spec] files `{pattern}` matches nothing", "fix the path or glob"
         )
     return [p for p in matches if p.is_file()]
 

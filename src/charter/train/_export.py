@@ -110,7 +110,7 @@ def _source_kind(source: str) -> str:
 def build_export(project: Project, kind: str, run_ids: list[str] | None = None) -> Export:
     """The `kind` (sft or dpo) rows of the project, held-out prompts excluded."""
     if kind not in KINDS:
-        raise TrainError(f"export kind must be one of {', '.join(KINDS)}, or reward; not {kind!r}")
+        raise TrainError(f"export kind must be one of {', '.join(KINDS)}, or reward; not `{kind}`")
     from charter.version import content_hash
 
     spec = project.spec
@@ -227,7 +227,7 @@ def require_rows(export: Export) -> None:
 def write_export(export: Export, output: Path, output_format: str) -> list[Path]:
     """Write the rows: one JSONL file (openai) or a dataset folder with a card (hf)."""
     if output_format not in FORMATS:
-        raise TrainError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+        raise TrainError(f"--format must be one of {', '.join(FORMATS)}, not `{output_format}`")
     require_rows(export)
     if output_format == "openai":
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,7 @@ class Reward:
         checks = self.checks.get(key)
         if checks is None:
             raise TrainError(
-                f"no train-split prompt of the spec matches {key[:60]!r}: the reward scores "
+                f"no train-split prompt of the spec matches `{key[:60]}`: the reward scores "
                 "only the spec's own train prompts"
             )
         text = _completion_text(completion)

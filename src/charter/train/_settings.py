@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from charter._shown import written
+
 if TYPE_CHECKING:
     from charter.spec import Project
 
@@ -59,12 +61,12 @@ def _checked(name: str, value: Any, where: str) -> Any:
     if name in _FLOAT_RANGES:
         low, high = _FLOAT_RANGES[name]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TrainError(f"{where}: {value!r} is not a number")
+            raise TrainError(f"{where}: {written(value)} is not a number")
         if not low <= float(value) <= high:
             raise TrainError(f"{where}: {value} is outside {low}..{high}")
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TrainError(f"{where}: {value!r} is not a whole number")
+        raise TrainError(f"{where}: {written(value)} is not a whole number")
     if value < (0 if name in ("split_seed", "seed") else 1):
         raise TrainError(f"{where}: {value} is too small")
     return value

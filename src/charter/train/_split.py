@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from charter._shown import written
 from charter.model import Message
 from charter.run import Challenge, Selection, plan
 from charter.run._plan import conversation_hash
@@ -44,13 +45,13 @@ def recorded_split(prompt_file: PromptFile, title: str | None) -> str | None:
     per_example = front.get("examples", {})
     entry = per_example.get(title) if isinstance(per_example, Mapping) and title else None
     value = entry.get("split") if isinstance(entry, Mapping) else None
-    where = f"{prompt_file.path}:1: front matter examples[{title!r}].split"
+    where = f"{prompt_file.path}:1: front matter examples[`{title}`].split"
     if value is None:
         value, where = front.get("split"), f"{prompt_file.path}:1: front matter split"
     if value is None:
         return None
     if value not in SPLITS:
-        raise TrainError(f"{where}: {value!r} is not one of {', '.join(SPLITS)}")
+        raise TrainError(f"{where}: {written(value)} is not one of {', '.join(SPLITS)}")
     return str(value)
 
 
@@ -105,7 +106,7 @@ class LeakGuard:
 def only_split(project: Project, challenges: list[Challenge], split: str) -> list[Challenge]:
     """The challenges of `split`: `train`, or `eval` (the eval split and eval-only prompts)."""
     if split not in ("train", "eval"):
-        raise TrainError(f"--split must be train or eval, not {split!r}")
+        raise TrainError(f"--split must be train or eval, not `{split}`")
     settings = project_settings(project)
     prompts = split_prompts(project.spec, settings.split_seed, settings.eval_fraction)
     wanted = {

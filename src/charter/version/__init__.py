@@ -17,12 +17,13 @@ from charter.version._errors import VersionError
 from charter.version._frontmatter import content_hash, find_version_line, replace_version
 from charter.version._git import last_tag, load_spec_at
 from charter.version._render import render_json, render_text
-from charter.version._semver import Bump, Version
+from charter.version._semver import Bump, CalendarVersion, Version, parse_version
 
 __all__ = [
     "Amendment",
     "Applied",
     "Bump",
+    "CalendarVersion",
     "Change",
     "Delta",
     "Kind",
@@ -43,6 +44,7 @@ __all__ = [
     "last_tag",
     "load_spec_at",
     "parse_amendment",
+    "parse_version",
     "plan_edits",
     "render_json",
     "render_text",

@@ -6,6 +6,7 @@ from charter.version._diff import Kind, SpecDiff
 
 _TOUCHING = {
     Kind.CLAUSE_ADDED,
+    Kind.CLAUSE_TAGGED,
     Kind.CLAUSE_ID_CHANGED,
     Kind.CLAUSE_REWORDED,
     Kind.CLAUSE_MOVED,
@@ -46,6 +47,8 @@ _SECTION_EXAMPLES = {
 _SECTION_WORDING = {
     Kind.CLAUSE_ADDED,
     Kind.CLAUSE_REMOVED,
+    Kind.CLAUSE_TAGGED,
+    Kind.CLAUSE_UNTAGGED,
     Kind.CLAUSE_ID_CHANGED,
     Kind.CLAUSE_REWORDED,
     Kind.CLAUSE_MODALITY,

@@ -14,6 +14,7 @@ _LISTS: tuple[tuple[str, tuple[Kind, ...]], ...] = (
         "Renamed and moved",
         (Kind.SECTION_RENAMED, Kind.CLAUSE_ID_CHANGED, Kind.SECTION_MOVED, Kind.CLAUSE_MOVED),
     ),
+    ("Tagged and untagged", (Kind.CLAUSE_TAGGED, Kind.CLAUSE_UNTAGGED)),
     ("Guidance text (untagged prose)", (Kind.SECTION_TEXT,)),
     ("Inline examples", (Kind.SECTION_EXAMPLES,)),
     ("Prompt files", (Kind.PROMPT_EDITED,)),
@@ -52,14 +53,21 @@ def _headlines(diff: SpecDiff) -> list[str]:
         (
             c
             for c in diff.changes
-            if c.kind is Kind.SECTION_TEXT and int(c.old or 0) >= _HEADLINE_PROSE
+            if c.kind is Kind.SECTION_TEXT and _sentences_changed(c) >= _HEADLINE_PROSE
         ),
-        key=lambda c: -int(c.old or 0),
+        key=lambda c: -_sentences_changed(c),
     )
     if rewritten:
-        items = [f'"{diff.title(c.section)}" ({c.old} sentences)' for c in rewritten]
+        items = [
+            f'"{diff.title(c.section)}" ({_sentences_changed(c)} sentences)' for c in rewritten
+        ]
         lines.append(f"Rewrites the guidance of: {', '.join(items)}.")
     return lines
+
+
+def _sentences_changed(change: Change) -> int:
+    """Sentences added, removed or reworded in a `section-text` change: one word-diff line each."""
+    return len((change.word_diff or "").splitlines())
 
 
 def _titles(titles: list[str]) -> str:
@@ -69,7 +77,12 @@ def _titles(titles: list[str]) -> str:
 def _item(diff: SpecDiff, change: Change) -> str:
     where = diff.title(change.section)
     text = f"- {change.message} ({where}; {change.bump.label})"
-    if change.kind in (Kind.CLAUSE_ADDED, Kind.CLAUSE_REMOVED):
+    if change.kind in (
+        Kind.CLAUSE_ADDED,
+        Kind.CLAUSE_REMOVED,
+        Kind.CLAUSE_TAGGED,
+        Kind.CLAUSE_UNTAGGED,
+    ):
         text += f": {change.new or change.old}"
     elif change.kind is Kind.SECTION_TEXT and change.new:
         text += f': "{_shorten(change.new)}"'

@@ -33,6 +33,8 @@ class Kind(StrEnum):
     CLAUSE_ADDED = "clause-added"
     CLAUSE_REMOVED = "clause-removed"
     CLAUSE_ID_CHANGED = "clause-id-changed"
+    CLAUSE_TAGGED = "clause-tagged"
+    CLAUSE_UNTAGGED = "clause-untagged"
     CLAUSE_REWORDED = "clause-reworded"
     CLAUSE_MOVED = "clause-moved"
     CLAUSE_AUTHORITY = "clause-authority"
@@ -158,7 +160,14 @@ def _diff_sections(result: SpecDiff) -> None:
     pairs = [(old_by_key[key], new_by_key[key]) for key in old_by_key if key in new_by_key]
     old_rest = [s for s in result.old.sections if s.key not in new_by_key]
     new_rest = [s for s in result.new.sections if s.key not in old_by_key]
-    similar = pair_by_similarity(old_rest, new_rest, _section_score, TITLE_THRESHOLD)
+    similar = pair_by_similarity(
+        old_rest,
+        new_rest,
+        _section_score,
+        TITLE_THRESHOLD,
+        texts=(lambda section: section.title, lambda section: section.text),
+        same=lambda section: normalise(section.title),
+    )
     pairs.extend((a, b) for a, b, _ in similar)
     result.section_keys = {a.key: b.key for a, b in pairs}
     paired_old = {a.key for a, _ in pairs}
@@ -263,8 +272,12 @@ def _first_by_id(clauses: list[Clause]) -> dict[str, Clause]:
     return found
 
 
+def _clause_words(clause: Clause) -> str:
+    return clause.text
+
+
 def _clause_score(old: Clause, new: Clause) -> float:
-    text = similarity(old.text, new.text)
+    text = similarity(old.text, new.text, at_least=CLAUSE_THRESHOLD)
     if text < CLAUSE_THRESHOLD:
         return 0.0
     return 0.7 * text + 0.3 * similarity(old.focus, new.focus)
@@ -276,7 +289,15 @@ def _diff_clauses(result: SpecDiff) -> None:
     pairs = [(old_by_id[i], new_by_id[i]) for i in old_by_id if i in new_by_id]
     old_rest = [c for i, c in old_by_id.items() if i not in new_by_id]
     new_rest = [c for i, c in new_by_id.items() if i not in old_by_id]
-    pairs.extend((a, b) for a, b, _ in pair_by_similarity(old_rest, new_rest, _clause_score, 0.8))
+    similar = pair_by_similarity(
+        old_rest,
+        new_rest,
+        _clause_score,
+        0.8,
+        texts=(_clause_words,),
+        same=lambda clause: (normalise(clause.text), normalise(clause.focus)),
+    )
+    pairs.extend((a, b) for a, b, _ in similar)
     result.clause_ids = {a.id: b.id for a, b in pairs}
     paired_new = set(result.clause_ids.values())
     for clause in new_by_id.values():
@@ -467,13 +488,18 @@ PROSE_THRESHOLD = 0.6
 
 def prose_sentences(section: Section) -> list[str]:
     """The sentences of a section's own text that carry no clause tag, normalised."""
+    return [normalise(sentence) for sentence in _prose(section)]
+
+
+def _prose(section: Section) -> list[str]:
+    """The sentences of a section's own text that carry no clause tag, as written."""
     found: list[str] = []
     for block in section.text.split("\n\n"):
         flat = " ".join(block.split())
         for start, end in sentence_bounds(flat):
             sentence = flat[start:end]
             if not CLAUSE_TAG.search(sentence) and len(sentence) > 3:
-                found.append(normalise(sentence))
+                found.append(sentence)
     return found
 
 
@@ -487,17 +513,68 @@ def _diff_section_bodies(result: SpecDiff) -> None:
         _compare_inline_examples(result, old, new)
 
 
+def _retagged(result: SpecDiff, kind: Kind, section: str, sentences: dict[str, str]) -> set[str]:
+    """Turn `clause-added` (or `-removed`) changes in `section` whose sentence is one of the
+    untagged `sentences` gone (or come) into one `clause-tagged` (`clause-untagged`) change;
+    the sentences they account for."""
+    used: set[str] = set()
+    for index, change in enumerate(result.changes):
+        if change.kind is not kind or change.section != section:
+            continue
+        sentence = normalise(change.new if kind is Kind.CLAUSE_ADDED else change.old or "")
+        written = next(
+            (text for key, text in sentences.items() if key.rstrip(".") == sentence.rstrip(".")),
+            None,
+        )
+        if written is None:
+            continue
+        used.add(normalise(written))
+        if kind is Kind.CLAUSE_ADDED:
+            result.changes[index] = Change(
+                Kind.CLAUSE_TAGGED,
+                Bump.PATCH,
+                change.id,
+                change.section,
+                f"clause [^{change.id}] tags an existing sentence",
+                new=change.new,
+            )
+        else:
+            result.changes[index] = Change(
+                Kind.CLAUSE_UNTAGGED,
+                Bump.MAJOR,
+                change.id,
+                change.section,
+                f"clause [^{change.id}] untagged: its sentence stays, untested",
+                old=change.old,
+            )
+    return used
+
+
 def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
-    before, after = prose_sentences(old), prose_sentences(new)
-    gone = [sentence for sentence in before if sentence not in set(after)]
-    came = [sentence for sentence in after if sentence not in set(before)]
+    before = {normalise(s): s for s in _prose(old)}
+    after = {normalise(s): s for s in _prose(new)}
+    gone = {key: text for key, text in before.items() if key not in after}
+    came = {key: text for key, text in after.items() if key not in before}
+    for key in _retagged(result, Kind.CLAUSE_ADDED, new.key, gone):
+        gone.pop(key, None)
+    for key in _retagged(result, Kind.CLAUSE_REMOVED, new.key, came):
+        came.pop(key, None)
     if not gone and not came:
         return
-    reworded = pair_by_similarity(gone, came, similarity, PROSE_THRESHOLD)
+    reworded = pair_by_similarity(
+        list(gone),
+        list(came),
+        similarity,
+        PROSE_THRESHOLD,
+        texts=(str,),
+        same=normalise,
+        jaccard=0.3,
+    )
     paired_old = {a for a, _, _ in reworded}
     paired_new = {b for _, b, _ in reworded}
-    added = [sentence for sentence in came if sentence not in paired_new]
-    removed = [sentence for sentence in gone if sentence not in paired_old]
+    added = [came[key] for key in came if key not in paired_new]
+    removed = [gone[key] for key in gone if key not in paired_old]
+    pairs = [(gone[a], came[b]) for a, b, _ in reworded]
     parts = [
         f"{count} sentence{'s' if count != 1 else ''} {what}"
         for count, what in (
@@ -507,7 +584,9 @@ def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
         )
         if count
     ]
-    first_new = added[0] if added else (reworded[0][1] if reworded else None)
+    lines = [word_diff(a, b) for a, b in pairs]
+    lines += [f"[-{sentence}-]" for sentence in removed]
+    lines += [f"{{+{sentence}+}}" for sentence in added]
     result.changes.append(
         Change(
             Kind.SECTION_TEXT,
@@ -515,9 +594,9 @@ def _compare_prose(result: SpecDiff, old: Section, new: Section) -> None:
             new.key,
             new.key,
             f"untagged prose changed: {', '.join(parts)}",
-            old=str(len(added) + len(removed) + len(reworded)),
-            new=first_new,
-            word_diff=word_diff(reworded[0][0], reworded[0][1]) if reworded else None,
+            old="\n".join([a for a, _ in pairs] + removed) or None,
+            new="\n".join([b for _, b in pairs] + added) or None,
+            word_diff="\n".join(lines),
         )
     )
 

@@ -79,10 +79,15 @@ def render_text(diff: SpecDiff, old_label: str, new_label: str) -> str:
         for change in changes:
             mark = _MARK.get(change.kind, "~")
             lines.append(f"  {mark} {change.message} ({change.bump.label})")
-            if change.kind in (Kind.CLAUSE_ADDED, Kind.CLAUSE_REMOVED):
+            if change.kind in (
+                Kind.CLAUSE_ADDED,
+                Kind.CLAUSE_REMOVED,
+                Kind.CLAUSE_TAGGED,
+                Kind.CLAUSE_UNTAGGED,
+            ):
                 lines.append(f"      {change.new or change.old}")
             if change.word_diff:
-                lines.append(f"      {change.word_diff}")
+                lines += [f"      {line}" for line in change.word_diff.splitlines()]
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -87,3 +88,41 @@ class Version:
         if self.build:
             text += f"+{self.build}"
         return text
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CalendarVersion:
+    """A release date used as the version (`version: 2025-09-12`, as the Model Spec does): a
+    later date is a later version; how big a change was is reported, not encoded."""
+
+    day: dt.date
+
+    @classmethod
+    def parse(cls, text: str) -> CalendarVersion:
+        """Read `2025-09-12`; raises ValueError with the reason when it is not such a date."""
+        value = str(text).strip()
+        if not _DATE.match(value):
+            raise ValueError(f"`{text}` is not a date version (YYYY-MM-DD, e.g. 2025-09-12)")
+        try:
+            return cls(dt.date.fromisoformat(value))
+        except ValueError:
+            raise ValueError(f"`{text}` is not a date on the calendar") from None
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_version(text: str) -> Version | CalendarVersion:
+    """A semantic version, or a date version; ValueError naming both forms otherwise."""
+    if _DATE.match(str(text).strip()):
+        return CalendarVersion.parse(text)
+    try:
+        return Version.parse(text)
+    except ValueError:
+        raise ValueError(
+            f"`{text}` is neither a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0) "
+            "nor a date version (YYYY-MM-DD, e.g. 2025-09-12)"
+        ) from None
