@@ -79,9 +79,9 @@ def test_oversized_yaml_is_refused_before_parsing() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("name: x\ndate: 2025-02-30\n", 2, "cannot read '2025-02-30' as timestamp"),
-        ("count: !!int x\n", 1, "cannot read 'x' as int"),
-        ("when: !!timestamp nope\n", 1, "cannot read 'nope' as timestamp"),
+        ("name: x\ndate: 2025-02-30\n", 2, "cannot read `2025-02-30` as timestamp"),
+        ("count: !!int x\n", 1, "cannot read `x` as int"),
+        ("when: !!timestamp nope\n", 1, "cannot read `nope` as timestamp"),
         ("big: " + "9" * 5000 + "\n", 1, "as int"),
         ("blob: !!binary aGVsbG8=\n", 1, "!!binary is not supported"),
         ("ids: !!set {a, b}\n", 1, "!!set is not supported"),
@@ -143,7 +143,7 @@ def test_imports_mapping_with_a_null_key_is_a_finding(
     root = make_project({"spec.md": spec, "examples/ab12.md": PROMPTS})
     done = run_charter("check", root)
     assert done.returncode == 2 and "internal error" not in done.stderr, done.stderr
-    assert "C006" in done.stdout and "unknown key 'None'" in done.stdout
+    assert "C006" in done.stdout and "unknown key `None`" in done.stdout
 
 
 def test_spec_files_dot_reads_the_whole_project(
@@ -173,7 +173,7 @@ def test_check_regex_whose_repetition_overflows_is_one_line(
     root = make_project({"spec.md": SPEC, "examples/ab12.md": prompts})
     done = run_charter("test", root, "--dry-run", "--model", "openai:any")
     assert done.returncode == 2, done.stderr
-    assert "examples/ab12.md:1:" in done.stderr and "regex does not compile" in done.stderr
+    assert "examples/ab12.md:3:" in done.stderr and "regex does not compile" in done.stderr
 
 
 AMENDMENT_HEAD = "---\ntitle: t\nauthor: a\ndate: {date}\nbase: 1.0.0\n---\n"
@@ -221,5 +221,5 @@ def test_precedent_and_answers_files_refuse_hostile_yaml(tmp_path: Path) -> None
     assert bad_date.value.line == 2
     answers = tmp_path / "answers.yaml"
     answers.write_text("- id: q1\n  answer: !!int x\n", encoding="utf-8")
-    with pytest.raises(AnswersError, match=r"answers\.yaml:2: not valid YAML: cannot read 'x'"):
+    with pytest.raises(AnswersError, match=r"answers\.yaml:2: not valid YAML: cannot read `x`"):
         load_answers(answers, [])

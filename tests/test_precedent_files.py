@@ -209,7 +209,7 @@ def test_replayed_precedents_get_authority_checks_and_their_verdict(tmp_path: Pa
         "brevity-short-summary-good": ("comply", "comply", "checks"),
         "brevity-short-summary-bad": ("violate", "comply", "checks"),
     }
-    assert "does not contain 'Sales'" in samples["brevity-summary-of-a-report-good"]["rationale"]
+    assert "does not contain `Sales`" in samples["brevity-summary-of-a-report-good"]["rationale"]
     lines = done.stdout.splitlines()
     row = next(line for line in lines if line.startswith("│ brevity-summary-of-a-report-good"))
     assert [cell.strip() for cell in row.split("│")[1:-1]] == [

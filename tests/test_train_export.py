@@ -358,7 +358,7 @@ def test_cli_export_writes_both_formats_and_counts(concierge: Path, tmp_path: Pa
     ("setup", "expected"),
     [
         ("no-rows", "no trainable sft rows"),
-        ("unknown-run", "no run 'nope'"),
+        ("unknown-run", "no run `nope`"),
         ("bad-split", "cases/greet.md:1: front matter examples[`greet 01`].split"),
         ("bad-setting", "charter.toml [train] split-sed: unknown setting"),
     ],
