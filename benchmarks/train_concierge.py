@@ -50,7 +50,7 @@ async def evaluate(
     name: str, model: str, with_system: bool, max_tokens: int, per_clause: int | None
 ) -> dict[str, Any]:
     project = load_project(PROJECT)
-    system = system_prompt(project.spec) if with_system else None
+    system = system_prompt(project) if with_system else None
     provider = get_provider(model)
     config = GenerateConfig(temperature=0.0, max_tokens=max_tokens, seed=1, timeout=600)
     rows = []
@@ -77,7 +77,7 @@ async def evaluate(
     return {
         "name": name,
         "model": model,
-        "system_prompt": with_system,
+        "system_prompt": system,
         "max_tokens": max_tokens,
         "seconds": round(time.monotonic() - started, 1),
         "rows": rows,

@@ -144,7 +144,8 @@ def make_spec(root: Path, extra: dict[str, str] | None = None) -> Path:
 
 def environment(root: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "CHARTER_DEBUG"}
-    env["PYTHONPATH"] = str(root)
+    inherited = os.environ.get("PYTHONPATH")
+    env["PYTHONPATH"] = os.pathsep.join([str(root), *([inherited] if inherited else [])])
     env["COLUMNS"] = "200"
     env.update(extra)
     return env

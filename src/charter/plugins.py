@@ -1,4 +1,4 @@
-"""Plugin hooks (pluggy): how third parties add readers and providers to Charter.
+"""Plugin hooks (pluggy): how third parties add readers, providers and build targets to Charter.
 
 A plugin is a module or object with functions marked `@hookimpl`, registered through the
 `charter` entry-point group in its package metadata::
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from charter.build._registry import Target
     from charter.model._types import Provider
     from charter.spec._readers import Reader
 
@@ -38,10 +39,18 @@ class CharterHooks:
         A plugin's provider replaces a built-in one of the same name.
         """
 
+    @hookspec
+    def charter_build_targets(self) -> list[Target]:  # type: ignore[empty-body]
+        """Return `charter.build.Target`s for `charter build --target NAME`.
+
+        A plugin's target replaces a built-in one of the same name.
+        """
+
 
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, with built-ins and installed plugins registered."""
+    from charter.build import _builtin as builtin_targets
     from charter.model import _builtin as builtin_providers
     from charter.spec import _readers
 
@@ -49,5 +58,6 @@ def plugin_manager() -> pluggy.PluginManager:
     manager.add_hookspecs(CharterHooks)
     manager.register(_readers, name="charter.builtin.readers")
     manager.register(builtin_providers, name="charter.builtin.providers")
+    manager.register(builtin_targets, name="charter.builtin.targets")
     manager.load_setuptools_entrypoints("charter")
     return manager

@@ -22,6 +22,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from charter.build import BuildError
+from charter.build._system import system_prompt_for_test
 from charter.cli import _changed
 from charter.cli._app import app
 from charter.cli._changed import ChangedSince
@@ -61,6 +63,7 @@ from charter.run import (
     plan,
     shipped_prices,
     store_path,
+    with_system_prompt,
 )
 from charter.run._settings import SettingsError, TestSettings, resolve
 from charter.spec import Project, ProjectConfig, load_project
@@ -81,6 +84,7 @@ _one_line_errors = one_line_errors(
     PriceTableError,
     CheckFormatError,
     JudgeSetupError,
+    BuildError,
     TrainError,
 )
 """This module's commands' expected failures, as one line and exit 2."""
@@ -371,6 +375,15 @@ def test(
             "prompts; see docs/training.md).",
         ),
     ] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--system",
+            help="System prompt for the model under test: compiled (the spec's, from "
+            "[build.system-prompt]), none, or a FILE (default: compiled when the project "
+            "builds one, else none).",
+        ),
+    ] = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -405,6 +418,7 @@ def test(
         "fail_under": fail_under,
         "fail_under_authority": fail_under_authority,
         "cache": False if no_cache else None,
+        "system": system,
     }
     settings = resolve(raw_test, flags)
     root = Path(project.spec.root)
@@ -431,6 +445,11 @@ def test(
     else:
         with _open_store(root, must_exist=True) as store:
             challenges = store.plan(resume)
+    system_prompt = None
+    if resume is None:
+        system_prompt = system_prompt_for_test(project, settings.system)
+        settings.system = system_prompt.mode
+        challenges = with_system_prompt(challenges, system_prompt.text)
     changed = None
     if changed_since is not None:
         changed = _changed.changed_since(root, project.spec, changed_since)
@@ -447,6 +466,8 @@ def test(
         if baseline is not None:
             gate.baseline = RunReport.load(store, baseline)
         stored = _stored_settings(settings)
+        if system_prompt is not None:
+            stored["system_prompt"] = system_prompt.sha256
         if changed is not None:
             _changed.base_run(store, changed, provider.spec, judge.name if judge else None)
             for note in changed.notes:
@@ -566,6 +587,7 @@ def _stored_settings(settings: TestSettings) -> dict[str, Any]:
         grader=settings.grader,
         allow_self_judge=settings.allow_self_judge,
         judge_template=settings.judge_template,
+        system=settings.system,
     )
     return data
 
@@ -593,6 +615,7 @@ def _resumed_settings(root: Path, run_id: str, given: TestSettings) -> TestSetti
         examples=bool(stored.get("examples", False)),
         allow_self_judge=bool(stored.get("allow_self_judge", False)),
         cache=bool(stored.get("cache", True)),
+        system=stored.get("system"),
     )
 
 

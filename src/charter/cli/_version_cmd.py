@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,20 +74,39 @@ def diff_command(
     new: NewArg,
     path: InRepoArg = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--prompt/--no-prompt",
+            help="Show how the compiled system prompt changes (default: when charter.toml has "
+            "[build.system-prompt]).",
+        ),
+    ] = None,
 ) -> None:
     """Compare two versions of a spec clause by clause: added, removed, reworded, moved,
-    authority and modality changes, prompt-file edits; with the implied semver bump.
+    authority and modality changes, prompt-file edits; with the implied semver bump, and a
+    unified diff of the compiled system prompt.
 
     A and B are folders or files; or git revisions of PATH (`charter diff v1.0.0 HEAD spec/`).
     Without PATH, an argument that exists on disk is a path and any other is a revision of `.`.
     """
+    from charter.build._prompt_diff import diff_config_root, diff_section
     from charter.version import render_json, render_text
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not {output_format!r}")
     diff, old_label, new_label = _diff(old, new, path)
-    render = render_json if output_format == "json" else render_text
-    sys.stdout.write(render(diff, old_label, new_label))
+    where = diff_config_root(new, None if path is None else str(path))
+    changes = diff_section(diff.old, diff.new, old_label, new_label, where, prompt)
+    if output_format == "json":
+        data = json.loads(render_json(diff, old_label, new_label))
+        if changes is not None:
+            data["system_prompt"] = changes.to_json()
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    sys.stdout.write(render_text(diff, old_label, new_label))
+    if changes is not None:
+        sys.stdout.write(changes.text())
 
 
 @app.command("changelog")

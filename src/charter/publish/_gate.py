@@ -88,24 +88,39 @@ def evaluate_gate(result: CheckResult, config: ProjectConfig) -> GateOutcome:
     outcome.reasons.extend(f"stale lock: {reason}" for reason in stale)
     settings = publish_settings(config)
     if settings.require_run:
-        outcome.reasons.extend(_run_reasons(spec, settings, outcome))
+        outcome.reasons.extend(_run_reasons(spec, config, settings, outcome))
     return outcome
 
 
-def _untested(spec: Spec, ran: list[Challenge]) -> list[str]:
-    """Clauses with a challenge prompt of the spec as it is now that the run did not send."""
-    from charter.run import PlanError, Selection, plan
+def _untested(
+    spec: Spec, config: ProjectConfig, ran: list[Challenge], system: str | None
+) -> list[str]:
+    """Clauses with a challenge prompt of the spec as it is now that the run did not send, with
+    the system prompt the run chose (`system`, as recorded) compiled from the spec as it is now."""
+    from charter.build import BuildError
+    from charter.build._system import system_prompt_for_test
+    from charter.diagnostics import Diagnostics
+    from charter.run import PlanError, Selection, plan, with_system_prompt
+    from charter.spec import Project
 
     try:
         wanted = plan(spec, Selection())
     except PlanError:
         return []  # malformed prompt-file checks: `charter check` reports them
+    if system is not None:
+        try:
+            prompt = system_prompt_for_test(Project(spec, Diagnostics(), config), system)
+        except BuildError as error:
+            return [f"the run's system prompt: {error}"]
+        wanted = with_system_prompt(wanted, prompt.text)
     sent = {(challenge.clause_id, challenge.prompt_hash) for challenge in ran}
     missing = (c.clause_id for c in wanted if (c.clause_id, c.prompt_hash) not in sent)
     return list(dict.fromkeys(missing))
 
 
-def _run_reasons(spec: Spec, settings: PublishSettings, outcome: GateOutcome) -> list[str]:
+def _run_reasons(
+    spec: Spec, config: ProjectConfig, settings: PublishSettings, outcome: GateOutcome
+) -> list[str]:
     from charter.report import Gate, RunReport, evaluate
     from charter.run import RunStore, store_path
 
@@ -120,7 +135,7 @@ def _run_reasons(spec: Spec, settings: PublishSettings, outcome: GateOutcome) ->
         outcome.run_id = latest.id
         if latest.status != "complete":
             return [f"latest run {latest.id} is {latest.status}, not complete"]
-        untested = _untested(spec, store.plan(latest.id))
+        untested = _untested(spec, config, store.plan(latest.id), latest.settings.get("system"))
         if untested:
             return [
                 f"latest run {latest.id} did not run the current prompts of "

@@ -23,10 +23,21 @@ def _interval(tally: Tally) -> str:
     return "n/a" if interval is None else f"[{interval[0]:.2f}, {interval[1]:.2f}]"
 
 
+def _system(report: RunReport) -> str:
+    """`, system prompt compiled sha256:1a2b...` when the run recorded the prompt it sent."""
+    settings = report.run.settings
+    if "system" not in settings:
+        return ""
+    digest = settings.get("system_prompt")
+    return f", system prompt {settings['system']}" + (f" {digest[:19]}" if digest else "")
+
+
 def clause_table(report: RunReport) -> Table:
     """One row per clause with totals: the table `charter test` and `show-run` print. A
     `carried` column (samples copied from an earlier run) appears when the run has any."""
-    table = Table(title=f"run {report.run.id}: {report.run.model}", title_justify="left")
+    table = Table(
+        title=f"run {report.run.id}: {report.run.model}{_system(report)}", title_justify="left"
+    )
     for header in ("clause", "authority", "graded", "passed", "pass rate", "95% CI"):
         table.add_column(header, justify="left" if header in ("clause", "authority") else "right")
     table.add_column("needs review", justify="right")

@@ -27,6 +27,7 @@ from charter.run._store import (
     StoreError,
     store_path,
 )
+from charter.run._system import with_system_prompt
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -59,4 +60,5 @@ __all__ = [
     "shipped_prices",
     "store_path",
     "token_counter",
+    "with_system_prompt",
 ]

@@ -32,11 +32,14 @@ class TestSettings:
     examples: bool = False
     allow_self_judge: bool = False
     cache: bool = True
+    system: str | None = None
+    """`compiled`, `none` or a file: the system prompt the model under test gets (None: compiled
+    when the project builds one under `[build.system-prompt]`, else none)."""
 
 
 _INT_AT_LEAST = {"epochs": 1, "concurrency": 1, "max_retries": 0, "max_tokens": 1}
 _FLOATS = {"timeout", "temperature"}
-_TEXT = {"model", "grader", "judge_template"}
+_TEXT = {"model", "grader", "judge_template", "system"}
 _LISTS = {"select", "authority"}
 _BOOLS = {"examples", "allow_self_judge", "cache"}
 

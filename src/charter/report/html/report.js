@@ -51,6 +51,11 @@
     return parts.join(", ") || "defaults";
   }
 
+  function systemText(settings) {
+    if (settings.system === undefined) return "not recorded";
+    return settings.system + (settings.system_prompt ? " " + settings.system_prompt : "");
+  }
+
   function totalsText(tally) {
     return (
       tally.total + " samples, " + tally.n + " graded, " + tally.passed + " passed (" +
@@ -68,6 +73,7 @@
       ["Run", run.run_id + " (" + run.status + ")"],
       ["Model", run.model],
       ["Grader", run.grader || "checks only (no judge)"],
+      ["System prompt", systemText(run.settings || {})],
       ["Date", run.created + (run.finished ? " to " + run.finished : "")],
       ["Spec", run.project],
       ["Parameters", parameters(run.settings)],
