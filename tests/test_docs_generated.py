@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import charter.cli  # noqa: F401  (imports every stage, registering all rules)
+import charter.check  # registers every checker's rules, as `charter rules` does
+import charter.cli  # noqa: F401
 from charter.diagnostics import all_rules, rules_markdown
 from charter.spec._schema import model_schema
 
