@@ -49,13 +49,16 @@ def eval_prompts(per_clause: int | None = None) -> list[Any]:
 async def evaluate(
     name: str, model: str, with_system: bool, max_tokens: int, per_clause: int | None
 ) -> dict[str, Any]:
+    """Answer the eval prompts; the results file is rewritten after every reply, so a stopped
+    run keeps what it measured."""
     project = load_project(PROJECT)
-    system = system_prompt(project.spec) if with_system else None
+    system = system_prompt(project) if with_system else None
     provider = get_provider(model)
     config = GenerateConfig(temperature=0.0, max_tokens=max_tokens, seed=1, timeout=600)
-    rows = []
+    rows: list[dict[str, Any]] = []
     started = time.monotonic()
     challenges = eval_prompts(per_clause)
+    data = {"name": name, "model": model, "system_prompt": system, "max_tokens": max_tokens}
     try:
         for number, challenge in enumerate(challenges, 1):
             messages = list(challenge.messages)
@@ -72,16 +75,18 @@ async def evaluate(
                 }
             )
             print(f"{name} {number}/{len(challenges)} {challenge.clause_id} {passed}", flush=True)
+            data.update(seconds=round(time.monotonic() - started, 1), rows=rows)
+            _save(name, data)
     finally:
         await provider.aclose()
-    return {
-        "name": name,
-        "model": model,
-        "system_prompt": with_system,
-        "max_tokens": max_tokens,
-        "seconds": round(time.monotonic() - started, 1),
-        "rows": rows,
-    }
+    return data
+
+
+def _save(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"concierge-{name}.json"
+    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
 
 
 def _subset(found: dict[str, Any]) -> set[tuple[str, str]]:
@@ -137,10 +142,7 @@ def main() -> None:
     data = asyncio.run(
         evaluate(args.name, args.model, args.system, args.max_tokens, args.per_clause)
     )
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"concierge-{args.name}.json"
-    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+    print(f"wrote {_save(args.name, data)}")
     sys.stdout.write(table())
 
 

@@ -20,7 +20,7 @@ from charter.model import (
 )
 from charter.plugins import hookimpl, plugin_manager
 
-BUILT_IN = {"openai", "anthropic", "local", "command", "python"}
+BUILT_IN = {"openai", "anthropic", "local", "hf", "command", "python"}
 
 
 def test_built_in_providers_are_listed() -> None:

@@ -398,3 +398,15 @@ def test_model_spec_exports(release_0912: Path) -> None:
     for row in sft.rows:
         assert set(row.clause_ids) <= known
     assert sft.prompts["eval"] > 0 and sft.prompts["train"] > 0
+
+
+def test_charter_test_split_runs_only_that_split() -> None:
+    project = load_project(CONCIERGE)
+    prompts = split_prompts(project.spec, 0, 0.3)
+    counts = {name: sum(1 for p in prompts if p.split == name) for name in ("train", "eval")}
+    for split, expected in counts.items():
+        done = _charter("test", CONCIERGE, "--split", split, "--dry-run")
+        assert done.returncode == 0, done.stderr
+        assert f"\n{expected} calls to local:smollm2" in done.stdout
+    done = _charter("test", CONCIERGE, "--split", "bogus", "--dry-run")
+    assert done.returncode == 2 and "--split must be train or eval" in done.stderr

@@ -41,59 +41,71 @@ pytestmark = pytest.mark.skipif(
 
 
 def _tiny_project(tmp_path: Path) -> Path:
+    """The concierge spec with two prompt files: `brief` (a 24-token reply always passes its
+    400-character limit, so there is always a row to train on) and `no-card-echo`."""
     root = tmp_path / "concierge"
     shutil.copytree(CONCIERGE, root, ignore=shutil.ignore_patterns(".charter", "__pycache__"))
+    for case in (root / "cases").glob("*.md"):
+        if case.stem not in ("brief", "no-card-echo"):
+            case.unlink()
     toml = root / "charter.toml"
     text = toml.read_text(encoding="utf-8").split("[train]")[0]
     toml.write_text(text + TINY, encoding="utf-8")
     return root
 
 
-def _charter(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "charter", *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        **kwargs,  # type: ignore[call-overload]
-    )
+class _Charter:
+    """`python -m charter ARGS` in the background, its output in files (no pipe to fill)."""
+
+    counter = 0
+
+    def __init__(self, folder: Path, *args: str | Path) -> None:
+        _Charter.counter += 1
+        self.out = folder / f"charter-{_Charter.counter}.out"
+        self.err = folder / f"charter-{_Charter.counter}.err"
+        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "charter", *map(str, args)], stdout=out, stderr=err, env=env
+            )
+
+    def finish(self, timeout: float = 900) -> tuple[int, str, str]:
+        code = self.process.wait(timeout=timeout)
+        return code, self.out.read_text(encoding="utf-8"), self.err.read_text(encoding="utf-8")
 
 
-def _finish(process: subprocess.Popen[str], timeout: float = 600) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=timeout)
-    return process.returncode, out, err
+def _charter(folder: Path, *args: str | Path) -> tuple[int, str, str]:
+    return _Charter(folder, *args).finish()
 
 
+@pytest.mark.timeout(1800)
 def test_interrupted_training_resumes_from_its_checkpoint_and_the_result_is_testable(
     tmp_path: Path,
 ) -> None:
     root = _tiny_project(tmp_path)
     out = tmp_path / "tuned"
     args = ("train", root, "-o", out, "--limit", "1", "--max-steps", "3", "--max-minutes", "20")
-    first = _charter(*args)
+    first = _Charter(tmp_path, *args)
     state = out / "checkpoint" / "state.json"
-    deadline = time.monotonic() + 500
-    while not state.is_file() and first.poll() is None and time.monotonic() < deadline:
+    deadline = time.monotonic() + 900
+    while not state.is_file() and first.process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert state.is_file(), _finish(first)
-    first.send_signal(signal.SIGINT)
-    code, _, err = _finish(first)
+    assert state.is_file(), first.finish(timeout=5)
+    first.process.send_signal(signal.SIGINT)
+    code, _, err = first.finish()
     assert code == 130, err
     assert "resume with the same command" in err.replace("\n", " ")
     saved = json.loads(state.read_text(encoding="utf-8"))
     assert 1 <= saved["step"] < 3
     sampled = (out / "samples.jsonl").read_text(encoding="utf-8").splitlines()
-    code, stdout, err = _finish(_charter(*args))
+    code, stdout, err = _charter(tmp_path, *args)
     assert code == 0, err
     assert f"resuming from the checkpoint at step {saved['step']}" in err + stdout
     assert f"3/3 steps (resumed from {saved['step']})" in stdout
     # sampling resumed too: no prompt was sampled twice
-    assert (out / "samples.jsonl").read_text(encoding="utf-8").splitlines()[
-        : len(sampled)
-    ] == sampled
-    assert len((out / "samples.jsonl").read_text(encoding="utf-8").splitlines()) == 8
+    resampled = (out / "samples.jsonl").read_text(encoding="utf-8").splitlines()
+    assert resampled == sampled
+    assert len(resampled) == 2  # two prompts (--limit 1 of two clauses), one sample each
     card = json.loads((out / "charter-model.json").read_text(encoding="utf-8"))
     assert card["result"]["steps"] == 3 and card["spec"]["name"] == "harbor-concierge"
     assert len(card["losses"]) == 3
@@ -104,17 +116,23 @@ def test_interrupted_training_resumes_from_its_checkpoint_and_the_result_is_test
         provider.generate([Message("user", "Is the pool heated?")], GenerateConfig(max_tokens=12))
     )
     assert reply.text and reply.output_tokens and reply.output_tokens <= 12
-    json_prompts = root / "cases" / "json-status.md"
-    head, _, body = json_prompts.read_text(encoding="utf-8").partition("\n**Example**")
+    prompts = root / "cases" / "no-card-echo.md"
+    head, _, body = prompts.read_text(encoding="utf-8").partition("\n**Example**")
     first_two = "\n**Example**".join(["", *body.split("\n**Example**")[:2]])
-    json_prompts.write_text(head + first_two, encoding="utf-8")
-    code, stdout, err = _finish(
-        _charter(
-            "test", root, "--model", f"hf:{out}", "--select", "json-status", "--max-tokens", "16"
-        )
+    prompts.write_text(head + first_two, encoding="utf-8")
+    code, stdout, err = _charter(
+        tmp_path,
+        "test",
+        root,
+        "--model",
+        f"hf:{out}",
+        "--select",
+        "no-card-echo",
+        "--max-tokens",
+        "16",
     )
     assert code == 0, err
-    assert "json-status" in stdout and "2 new" in stdout
+    assert "no-card-echo" in stdout and "2 new" in stdout
 
 
 def test_no_trainable_rows_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -122,14 +140,14 @@ def test_no_trainable_rows_is_one_line_exit_2(tmp_path: Path) -> None:
     for case in (root / "cases").glob("*.md"):
         text = case.read_text(encoding="utf-8")
         case.write_text(text.replace("checks:\n", "checks:\n- max_length: 0\n", 1), "utf-8")
-    code, _, err = _finish(_charter("train", root, "-o", tmp_path / "t", "--limit", "1"))
+    code, _, err = _charter(tmp_path, "train", root, "-o", tmp_path / "t", "--limit", "1")
     assert code == 2
     assert "no trainable rows" in err and len(err.strip().splitlines()) == 1
 
 
 def test_budget_too_small_is_one_line_exit_2(tmp_path: Path) -> None:
     root = _tiny_project(tmp_path)
-    code, _, err = _finish(_charter("train", root, "--max-minutes", "0"))
+    code, _, err = _charter(tmp_path, "train", root, "--max-minutes", "0")
     assert code == 2
     assert "too small for one training step" in err and len(err.strip().splitlines()) == 1
 

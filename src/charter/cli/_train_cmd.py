@@ -176,7 +176,7 @@ def train_command(
     try:
         result = train(
             prompts,
-            system_prompt(spec),
+            system_prompt(project),
             settings,
             folder,
             spec_info=info,

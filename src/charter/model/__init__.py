@@ -5,6 +5,7 @@ A model is named `PROVIDER:MODEL`, split at the first colon::
     openai:gpt-4o                  OpenAI-compatible chat completions (any base_url)
     anthropic:claude-sonnet-4-5    Anthropic's Messages API
     local:smollm2                  a GGUF run in-process by llama.cpp (or local:PATH.gguf)
+    hf:FOLDER                      transformers in-process: a `charter train` result (train extra)
     command:./agent.sh             a program: conversation as JSON on stdin, reply on stdout
     python:my_agent.bot:reply      a Python function (messages, config) -> str | ModelOutput
 

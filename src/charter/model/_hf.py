@@ -15,8 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from charter.model._local import _turn as chat_turn
+from charter.model._local import model_path
 from charter.model._options import Options
-from charter.model._roles import check_roles, tool_as_user_text
+from charter.model._roles import check_roles
 from charter.model._types import (
     GenerateConfig,
     Message,
@@ -44,13 +46,6 @@ def missing_modules(names: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def _turn(message: Message) -> dict[str, str]:
-    if message.role == "tool":
-        return {"role": "user", "content": tool_as_user_text(message)}
-    role = "system" if message.role == "developer" else message.role
-    return {"role": role, "content": message.content}
-
-
 def load_gguf(gguf: Path) -> tuple[Any, Any]:
     """The tokenizer and the float model transformers dequantizes from a GGUF file."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -70,8 +65,6 @@ def load_folder(folder: Path) -> tuple[Any, Any]:
             str(folder)
         )
     from peft import PeftModel
-
-    from charter.model._local import model_path
 
     card = json.loads(card_path.read_text(encoding="utf-8"))
     tokenizer, base = load_gguf(model_path(str(card["base"]["model"])))
@@ -135,7 +128,7 @@ class HFProvider(Provider):
         with lock:
             started = time.perf_counter()
             prompt = tokenizer.apply_chat_template(
-                [_turn(m) for m in messages], add_generation_prompt=True, tokenize=False
+                [chat_turn(m) for m in messages], add_generation_prompt=True, tokenize=False
             )
             inputs = tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
             sampling: dict[str, Any] = {"do_sample": False}

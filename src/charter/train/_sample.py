@@ -117,9 +117,10 @@ def sample_replies(
     folder: Path,
     advance: Callable[[], None],
     seconds: float,
-) -> list[Kept]:
+) -> tuple[list[Kept], int]:
     """Draw `draws` replies per prompt (resuming from `folder/samples.jsonl`) for at most
-    `seconds`, and return the distinct replies that pass their prompt's checks."""
+    `seconds`; return the distinct replies that pass their prompt's checks, and how many
+    replies to these prompts were drawn."""
 
     async def run() -> None:
         stop_at = asyncio.get_running_loop().time() + seconds
@@ -134,15 +135,20 @@ def sample_replies(
     return kept_replies(out, prompts)
 
 
-def kept_replies(out: Path, prompts: list[SplitPrompt]) -> list[Kept]:
-    """The passing replies in `out` whose prompt is one of `prompts` (train split), deduplicated."""
+def kept_replies(out: Path, prompts: list[SplitPrompt]) -> tuple[list[Kept], int]:
+    """The passing replies in `out` whose prompt is one of `prompts` (train split), deduplicated,
+    and the number of replies in `out` to those prompts."""
     by_place = {(p.challenge.clause_id, p.challenge.prompt_index): p for p in prompts}
     kept: dict[tuple[str, int, str], Kept] = {}
+    drawn = 0
     for row in _done(out).values():
         item = by_place.get((row["clause_id"], row["prompt_index"]))
-        if item is None or item.challenge.messages != _messages(row) or not row["passed"]:
+        if item is None or item.challenge.messages != _messages(row):
+            continue
+        drawn += 1
+        if not row["passed"]:
             continue
         reply = row["reply"].strip()
         key = (row["clause_id"], row["prompt_index"], reply)
         kept.setdefault(key, Kept(row["clause_id"], item.challenge.messages, reply))
-    return list(kept.values())
+    return list(kept.values()), drawn

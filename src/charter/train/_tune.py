@@ -178,7 +178,7 @@ def train(
         temperature=settings.temperature, max_tokens=settings.max_tokens, seed=settings.seed
     )
     progress.phase("sampling", len(prompts) * settings.samples, 0)
-    kept = sample_replies(
+    kept, drawn = sample_replies(
         provider,
         prompts,
         system,
@@ -210,7 +210,7 @@ def train(
         spec_info,
         progress,
         max_steps,
-        len(prompts),
+        (len(prompts), drawn),
     )
 
 
@@ -224,7 +224,7 @@ def _fine_tune(
     spec_info: dict[str, Any],
     progress: Progress,
     max_steps: int | None,
-    prompt_count: int,
+    counts: tuple[int, int],
 ) -> TrainResult:
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
@@ -320,8 +320,8 @@ def _fine_tune(
         model.save_pretrained(str(staging))
     result = TrainResult(
         output=output,
-        prompts=prompt_count,
-        sampled=sum(1 for _ in (output / "samples.jsonl").open(encoding="utf-8")),
+        prompts=counts[0],
+        sampled=counts[1],
         kept=len(kept),
         steps=step,
         total_steps=total,
