@@ -47,7 +47,12 @@ def eval_prompts(per_clause: int | None = None) -> list[Any]:
 
 
 async def evaluate(
-    name: str, model: str, with_system: bool, max_tokens: int, per_clause: int | None
+    name: str,
+    model: str,
+    with_system: bool,
+    max_tokens: int,
+    per_clause: int | None,
+    resume: bool = False,
 ) -> dict[str, Any]:
     """Answer the eval prompts; the results file is rewritten after every reply, so a stopped
     run keeps what it measured."""
@@ -58,6 +63,13 @@ async def evaluate(
     rows: list[dict[str, Any]] = []
     started = time.monotonic()
     challenges = eval_prompts(per_clause)
+    previous = RESULTS / f"concierge-{name}.json"
+    spent = 0.0
+    if resume and previous.is_file():
+        earlier = json.loads(previous.read_text(encoding="utf-8"))
+        rows, spent = earlier["rows"], float(earlier.get("seconds", 0.0))
+        done = {(r["clause_id"], r["title"]) for r in rows}
+        challenges = [c for c in challenges if (c.clause_id, c.title) not in done]
     data = {"name": name, "model": model, "system_prompt": system, "max_tokens": max_tokens}
     try:
         for number, challenge in enumerate(challenges, 1):
@@ -75,7 +87,7 @@ async def evaluate(
                 }
             )
             print(f"{name} {number}/{len(challenges)} {challenge.clause_id} {passed}", flush=True)
-            data.update(seconds=round(time.monotonic() - started, 1), rows=rows)
+            data.update(seconds=round(spent + time.monotonic() - started, 1), rows=rows)
             _save(name, data)
     finally:
         await provider.aclose()
@@ -134,13 +146,14 @@ def main() -> None:
     run.add_argument("--system", action="store_true")
     run.add_argument("--max-tokens", type=int, default=80)
     run.add_argument("--per-clause", type=int, default=None, help="first N eval prompts each")
+    run.add_argument("--resume", action="store_true", help="keep the replies already measured")
     sub.add_parser("table")
     args = parser.parse_args()
     if args.command == "table":
         sys.stdout.write(table())
         return
     data = asyncio.run(
-        evaluate(args.name, args.model, args.system, args.max_tokens, args.per_clause)
+        evaluate(args.name, args.model, args.system, args.max_tokens, args.per_clause, args.resume)
     )
     print(f"wrote {_save(args.name, data)}")
     sys.stdout.write(table())

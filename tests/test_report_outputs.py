@@ -150,7 +150,7 @@ def test_json_report_lists_every_sample(project: Path) -> None:
     refund = next(s for s in samples if (s["clause"], s["prompt"]) == ("rf01", 0))
     assert refund["epoch"] == 0 and refund["grader"] == "checks"
     assert refund["reply"] == "Refunds are possible within 30 days."
-    assert refund["rationale"] == "contains '30 day'"
+    assert refund["rationale"] == "contains `30 day`"
     assert refund["conversation"] == [{"role": "user", "content": "Can I get a refund?"}]
 
 
