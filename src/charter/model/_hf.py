@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from charter.model._local import _turn as chat_turn
-from charter.model._local import model_path
+from charter.model._local import chat_turn, model_path
 from charter.model._options import Options
 from charter.model._roles import check_roles
 from charter.model._types import (

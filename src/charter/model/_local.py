@@ -211,7 +211,7 @@ class LocalProvider(Provider):
     ) -> tuple[list[dict[str, str]], int, int]:
         """The turns to send (oldest non-system turns dropped until the prompt fits), how many
         were dropped, and the tokens left for the reply."""
-        turns = [_turn(message) for message in messages]
+        turns = [chat_turn(message) for message in messages]
         sizes = [
             len(llama.tokenize(t["content"].encode(), add_bos=False, special=True)) + TURN_OVERHEAD
             for t in turns
@@ -234,7 +234,7 @@ class LocalProvider(Provider):
         return [turns[i] for i in keep], dropped, max(1, min(wanted, self.n_ctx - used))
 
 
-def _turn(message: Message) -> dict[str, str]:
+def chat_turn(message: Message) -> dict[str, str]:
     if message.role == "tool":
         return {"role": "user", "content": tool_as_user_text(message)}
     role = "system" if message.role == "developer" else message.role
@@ -257,7 +257,7 @@ def _next_token_logprobs(
             template=template,
             eos_token=llama.detokenize([llama.token_eos()]).decode(errors="ignore"),
             bos_token=llama.detokenize([llama.token_bos()]).decode(errors="ignore"),
-        )(messages=[_turn(m) for m in messages]).prompt  # type: ignore[misc]
+        )(messages=[chat_turn(m) for m in messages]).prompt  # type: ignore[misc]
         tokens = llama.tokenize(prompt.encode(), add_bos=False, special=True)
         if len(tokens) >= llama.n_ctx():
             raise ProviderError(
