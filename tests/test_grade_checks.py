@@ -113,9 +113,9 @@ def test_per_example_checks_add_to_the_file_checks() -> None:
         ({"checks": [{"shouts": "x"}]}, "unknown check `shouts`"),
         ({"checks": [{"regex": "("}]}, "regex does not compile"),
         ({"checks": [{"max_length": "long"}]}, "max_length takes a whole number"),
-        ({"checks": [{"refusal": "yes"}]}, "refusal takes true or false"),
+        ({"checks": [{"refusal": "yes"}]}, "refusal takes true \\(must refuse\\) or false"),
         ({"checks": [{"json_schema": {"type": 5}}]}, "not a valid JSON Schema"),
-        ({"checks": [{"contains": "a", "regex": "b"}]}, "one `kind: value` pair"),
+        ({"checks": [{"contains": "a", "regex": "b"}]}, "exactly one check kind"),
     ],
 )
 def test_malformed_checks_say_what_is_wrong(front: dict[str, object], message: str) -> None:
@@ -179,7 +179,7 @@ def test_unreadable_front_matter_stops_the_run_and_fails_check(tmp_path: Path) -
         (
             'examples:\n  "x":\n    checks:\n      - contains: "a"\n      - refusal: maybe\n',
             6,
-            "examples[`x`].checks[1]: refusal takes true or false",
+            "examples[`x`].checks[1]: refusal takes true (must refuse) or false",
         ),
         (
             "examples:\n  other title:\n    checks: [{regex: '[a'}]\n",

@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from charter.build._registry import Target
+    from charter.checks._registry import CheckKind
     from charter.model._types import Provider
     from charter.spec._readers import Reader
 
@@ -44,6 +45,13 @@ class CharterHooks:
         """Return `charter.build.Target`s for `charter build --target NAME`.
 
         A plugin's target replaces a built-in one of the same name.
+        """
+
+    @hookspec
+    def charter_check_kinds(self) -> list[CheckKind]:  # type: ignore[empty-body]
+        """Return `charter.checks.CheckKind`s usable in prompt files' `checks:` lists.
+
+        Each needs a code of its own (built-ins use K000-K999) and a docstring on its runner.
         """
 
 

@@ -20,7 +20,6 @@ from charter.grade._calibrate import (
 )
 from charter.grade._calibrate import save as save_calibration
 from charter.grade._checks import (
-    CHECK_KINDS,
     CheckFormatError,
     ChecksGrader,
     checks_for,
@@ -36,16 +35,16 @@ from charter.grade._policy import GradingPolicy
 from charter.grade._prompt_checks import PromptProblem, prompt_file_problem
 from charter.grade._setup import JudgeSetupError, build_judge, min_precedents
 from charter.grade._spec_judge import VERDICT_SCHEMA, SpecJudge, Templates
-from charter.grade._types import Grade, GradeInput, Grader, Reference, Verdict
+from charter.grade._types import CallFacts, Grade, GradeInput, Grader, Reference, Verdict
 
 __all__ = [
     "CALIBRATION_DIR",
-    "CHECK_KINDS",
     "MIN_PRECEDENTS",
     "RELIABLE_KAPPA",
     "VERDICT_SCHEMA",
     "Agreement",
     "Calibration",
+    "CallFacts",
     "CheckFormatError",
     "ChecksGrader",
     "ClauseContext",

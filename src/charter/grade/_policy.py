@@ -13,8 +13,9 @@ class GradingPolicy:
     """Grades each sample by the first that applies.
 
     A failed call is an `error`; deterministic checks decide when one of them fails; when they all
-    pass, the judge (if configured) decides and both reasons are recorded; with no judge, passing
-    checks decide; with neither, the reply is `needs_review`.
+    pass, or some cannot decide, the judge (if configured) decides and both reasons are recorded;
+    with no judge, the checks' verdict stands (`needs_review` when they could not decide); with
+    neither, the reply is `needs_review`.
 
     `unreliable` (a note such as "kappa 0.02 on 372 precedents") marks a judge whose calibration
     is too poor to trust: its opinion is recorded but the sample stays `needs_review`.
@@ -33,7 +34,7 @@ class GradingPolicy:
             return Grade(Verdict.ERROR, "engine", "empty reply", None, clause_ids)
         checked = self.checks.grade_now(item) if item.checks else None
         if checked is not None and (checked.verdict is Verdict.VIOLATE or self.judge is None):
-            return checked
+            return checked  # with no judge, undecided checks leave the reply to a person
         if self.judge is None:
             return Grade(
                 Verdict.NEEDS_REVIEW,
@@ -48,7 +49,7 @@ class GradingPolicy:
         return Grade(
             judged.verdict,
             judged.grader,
-            f"checks passed ({checked.rationale}); judge: {judged.rationale}",
+            f"{_said(checked)} ({checked.rationale}); judge: {judged.rationale}",
             judged.confidence,
             judged.clause_ids,
             (checked, *(judged.votes or (judged,))),
@@ -65,3 +66,7 @@ class GradingPolicy:
             grade.clause_ids,
             grade.votes or (grade,),
         )
+
+
+def _said(checked: Grade) -> str:
+    return "checks passed" if checked.verdict is Verdict.COMPLY else "checks could not decide"

@@ -46,6 +46,16 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class CallFacts:
+    """What the call that made a reply measured, for the latency, token and cost checks."""
+
+    model: str | None = None
+    latency: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GradeInput:
     """Everything a grader may look at for one sample."""
 
@@ -60,6 +70,7 @@ class GradeInput:
     """The section the case belongs to, for clause-less sections."""
     holdout: str | None = None
     """A conversation key whose precedents the judge must not be shown (calibration holdout)."""
+    call: CallFacts | None = None
 
 
 class Grader(Protocol):

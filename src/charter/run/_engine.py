@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from charter.grade import GradeInput, Grader, GradingPolicy, Panel, Verdict
+from charter.grade import CallFacts, GradeInput, Grader, GradingPolicy, Panel, Verdict
 from charter.model._calls import ModelCaller
 from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.model._types import GenerateConfig, Message, ModelOutput, Provider, ProviderError
@@ -181,7 +181,14 @@ class _Call:
         engine.outcome.cached += hit is not None
         engine.outcome.errors_by_role[MODEL] += error is not None
         reply = output.text if output is not None else ""
-        await engine.grade(sample_id, self.challenge, reply, error, cached=hit is not None)
+        call = (
+            CallFacts(
+                engine.provider.spec, output.latency, output.input_tokens, output.output_tokens
+            )
+            if output is not None
+            else None
+        )
+        await engine.grade(sample_id, self.challenge, reply, error, hit is not None, call)
 
 
 class Engine:
@@ -228,7 +235,13 @@ class Engine:
             return None, str(error)
 
     async def grade(
-        self, sample_id: int, challenge: Challenge, reply: str, error: str | None, cached: bool
+        self,
+        sample_id: int,
+        challenge: Challenge,
+        reply: str,
+        error: str | None,
+        cached: bool,
+        call: CallFacts | None = None,
     ) -> None:
         item = GradeInput(
             clause_id=challenge.clause_id,
@@ -238,6 +251,7 @@ class Engine:
             checks=challenge.checks,
             references=challenge.references,
             clause_ids=challenge.clause_ids,
+            call=call,
         )
         grade = await self.policy.grade(item, error)
         if error is None and grade.verdict is Verdict.ERROR:
