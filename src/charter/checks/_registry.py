@@ -176,17 +176,20 @@ def unknown_kind_message(name: str) -> str:
     return f"unknown check `{name}`{hint} The kinds are {', '.join(names)} (`charter checks`)"
 
 
-_LOADED: list[bool] = []
+_PLUGINS_SEEN: list[int] = [-1]
 
 
 def _load() -> None:
-    """Import the built-in kinds and the plugins' once."""
-    if _LOADED:
-        return
-    _LOADED.append(True)
-    from charter.checks import _builtin  # noqa: F401  (registers the built-in kinds)
+    """Import the built-in kinds once, and the plugins' whenever the registered plugins change."""
     from charter.plugins import plugin_manager
 
-    for kinds in plugin_manager().hook.charter_check_kinds():
+    if _PLUGINS_SEEN[0] < 0:
+        from charter.checks import _builtin  # noqa: F401  (registers the built-in kinds)
+    manager = plugin_manager()
+    registered = len(manager.get_plugins())
+    if registered == _PLUGINS_SEEN[0]:
+        return
+    _PLUGINS_SEEN[0] = registered
+    for kinds in manager.hook.charter_check_kinds():
         for kind in kinds:
             register_kind(kind)

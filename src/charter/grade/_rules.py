@@ -41,3 +41,39 @@ def check_prompt_checks(spec: Spec, sink: Diagnostics) -> None:
             Span(problem.path, problem.line),
             hint="fix the check; docs/prompt-files.md lists the kinds and their values",
         )
+
+
+CHECKABLE_CLAUSE = rule(
+    "S150",
+    "checkable-clause",
+    Severity.NOTE,
+    "A clause's wording is one a check detector decides, and its prompt file lacks that check.",
+    """
+    Without a judge, a reply is graded by its prompt file's checks or waits for a person. Some
+    clauses say what a detector decides: "must never repeat a card number" (`no_card_number`),
+    "reply in the language the customer writes in" (`language: same`), "under 150 words"
+    (`words: {max: 150}`). Such a clause can be graded without a judge.
+
+    Example: a clause "The assistant must never repeat a card number" whose prompt file has no
+    `no_card_number` check.
+
+    Fix: add the check shown to the prompt file's `checks:` (`charter checks suggest PATH
+    --write` adds every proposal), or ignore the rule where the detector does not fit.
+    """,
+)
+
+
+@checker
+def check_checkable_clauses(spec: Spec, sink: Diagnostics) -> None:
+    """Proposals of `charter checks suggest`, as notes at the clause."""
+    from charter.checks._suggest import suggest
+
+    for found in suggest(spec):
+        where = found.prompt_file.path if found.prompt_file else "a prompt file"
+        sink.add(
+            CHECKABLE_CLAUSE,
+            f"clause `{found.clause.id}` says {found.wording!r}: `{found.yaml()[2:]}` in {where} "
+            "would grade it without a judge",
+            found.clause.span,
+            hint="charter checks suggest PATH --write adds it",
+        )
