@@ -4,7 +4,6 @@ bad checks stop `charter test` at their line, and the docs page is generated fro
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -327,13 +326,20 @@ def test_with_checks_keeps_the_file_and_refuses_inline_lists() -> None:
         with_checks("---\nchecks: [{a: 1}]\n---\nB\n", ["- b: 2"])
 
 
-def test_the_sample_project_grades_every_clause_with_checks() -> None:
-    """Each clause of the README's sample has checks in its prompt file."""
+def test_the_sample_project_gives_every_clause_checks() -> None:
+    """Each clause of the README's sample has checks in its prompt file, and none is suggested."""
+    from charter.checks._suggest import suggest
     from charter.spec import load_spec
 
     spec, _ = load_spec(Path(__file__).resolve().parents[1] / "examples" / "helpdesk")
-    without = [f.id for f in spec.prompt_files if not f.front_matter.get("checks")]
-    assert without == ["no-regulated-advice"]  # its checks are per example
-    per_example = spec.prompt_files[[f.id for f in spec.prompt_files].index(without[0])]
-    assert {e.title for e in per_example.examples} == set(per_example.front_matter["examples"])
-    assert sys.modules.get("charter.checks") is not None
+    assert [f.id for f in spec.prompt_files if not f.front_matter.get("checks")] == []
+    assert {f.id for f in spec.prompt_files} == {c.id for c in spec.clauses}
+    assert suggest(spec) == []
+
+
+def test_decides_fail_turns_a_pass_into_undecided() -> None:
+    check = {"contains_any": ["crisis line"], "decides": "fail"}
+    assert outcome(check, "Please call a crisis line.") is U
+    assert outcome(check, "Here is how to cancel.") is F
+    with pytest.raises(CheckFormatError, match="decides takes `both`"):
+        validate_entry("c", {"contains": "x", "decides": "pass"})

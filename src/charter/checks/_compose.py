@@ -16,6 +16,8 @@ checks:
         - asks_question: true
   - language: same
     weight: 0                 # reported, never decides
+  - contains_any: ["crisis line", "emergency services"]
+    decides: fail             # its failure is a violation; its pass leaves the reply undecided
 examples:
   "asks for a refund":
     override: true            # this example's checks replace the file's
@@ -39,7 +41,7 @@ from charter.checks._registry import (
 )
 
 COMPOSITES = ("all", "any", "not", "score")
-MODIFIERS = ("weight",)
+MODIFIERS = ("weight", "decides")
 EXAMPLE_KEYS = ("checks", "override", "split")
 
 
@@ -55,6 +57,8 @@ def validate_entry(place: str, item: Any) -> dict[str, Any]:
     weight = modifiers.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
         raise CheckFormatError(f"{place}: weight takes a number of at least 0")
+    if modifiers.get("decides", "both") not in ("both", "fail"):
+        raise CheckFormatError(f"{place}: decides takes `both` (the default) or `fail`")
     kind, value = str(kinds[0]), item[kinds[0]]
     checked = _validate_composite(place, kind, value) if kind in COMPOSITES else None
     if checked is None:
@@ -116,7 +120,15 @@ def kind_of(check: Mapping[str, Any]) -> tuple[str, Any]:
 
 
 def evaluate(check: Mapping[str, Any], reply: Reply) -> Outcome:
-    """Run one validated check (a kind or a composite) on the reply."""
+    """Run one validated check (a kind or a composite) on the reply. With `decides: fail` a pass
+    is undecided: the check can show a violation, not compliance."""
+    outcome = _evaluate(check, reply)
+    if check.get("decides") == "fail" and outcome.result is Result.PASS:
+        return Outcome.undecided(f"{outcome.reason}, which alone does not show compliance")
+    return outcome
+
+
+def _evaluate(check: Mapping[str, Any], reply: Reply) -> Outcome:
     kind, value = kind_of(check)
     if kind == "not":
         inner = evaluate(value, reply)
