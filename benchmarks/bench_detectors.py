@@ -12,11 +12,10 @@ and the `refusal` check as it is.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import re
 
 from charter.checks._refusal import detect_refusal
 from charter.checks._registry import Result

@@ -16,7 +16,7 @@ from charter.checks._suggest import with_checks
 from charter.grade import CallFacts, GradeInput, GradingPolicy, Verdict
 from charter.model._types import Message
 from charter.plugins import hookimpl, plugin_manager
-from test_run_helpers import SPEC, charter, make_spec
+from test_run_helpers import SPEC, charter, make_spec, query
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 LONG_PLAIN = (
@@ -343,3 +343,26 @@ def test_decides_fail_turns_a_pass_into_undecided() -> None:
     assert outcome(check, "Here is how to cancel.") is F
     with pytest.raises(CheckFormatError, match="decides takes `both`"):
         validate_entry("c", {"contains": "x", "decides": "pass"})
+
+
+def test_charter_checks_lists_the_catalogue(tmp_path: Path) -> None:
+    listed = charter(tmp_path, "checks")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0].startswith("K001  equals")
+    assert "K050  no_card_number" in listed.stdout
+    import json
+
+    rows = json.loads(charter(tmp_path, "checks", "--format", "json").stdout)
+    assert {row["name"] for row in rows} == {kind.name for kind in all_kinds()}
+    wrong = charter(tmp_path, "checks", "--format", "yaml")
+    assert wrong.returncode == 2 and "--format must be text, json or markdown" in wrong.stderr
+
+
+def test_a_run_gives_the_checks_the_call_figures(tmp_path: Path) -> None:
+    front = "---\nchecks:\n  - max_latency: 60\n  - max_cost: 1\n---\n"
+    root = make_spec(tmp_path, {"examples/sc01.md": front + PROMPT})
+    done = charter(root, "test", ".", "-m", "python:bot:reply", "--select", "sc01")
+    assert done.returncode == 0, done.stderr
+    rows = query(root, "SELECT g.verdict, g.rationale FROM grades g")
+    assert rows == [("needs_review", rows[0][1])]
+    assert "s <= 60 s" in str(rows[0][1]) and "no price or token counts" in str(rows[0][1])

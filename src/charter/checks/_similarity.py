@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -151,5 +152,12 @@ def similar(value: Mapping[str, Any], reply: Reply) -> Outcome:
     """
     from charter.conflict._semantic import embed
 
-    vectors = embed([reply.text, str(value["reference"])])
-    return _share(float(vectors[0] @ vectors[1]), value, "similarity")
+    vector = embed([reply.text])[0]
+    return _share(float(vector @ _reference_vector(str(value["reference"]))), value, "similarity")
+
+
+@lru_cache(maxsize=256)
+def _reference_vector(text: str) -> Any:
+    from charter.conflict._semantic import embed
+
+    return embed([text])[0]
