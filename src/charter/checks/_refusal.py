@@ -15,7 +15,10 @@ from charter.checks._registry import Outcome, Reply, Result, category, check_kin
 
 category("Spec detectors")
 
-_CANNOT = r"(?:can(?:no|'|\u2019)?t|cannot|won(?:'|\u2019)?t|will not|am unable to|(?:'|\u2019)m unable to)"
+_CANNOT = (
+    r"(?:can(?:no|'|\u2019)?t|cannot|won(?:'|\u2019)?t|will not|am unable to"
+    r"|(?:'|\u2019)m unable to)"
+)
 _REFUSAL = re.compile(
     rf"(?:^|[.!?:]\s+|\b(?:sorry|afraid|but|unfortunately|no)\W+)i\s+{_CANNOT}\s+"
     r"(?!wait\b|believe\b|stress\b|quite\b|tell (?:if|whether)\b|see (?:it|the|your)\b)"
