@@ -63,6 +63,9 @@ def levenshtein(value: Mapping[str, Any], reply: Reply) -> Outcome:
     if max(len(text), len(reference)) > 5000:
         return Outcome.undecided("too long for an edit distance (over 5,000 characters)")
     longer = max(len(text), len(reference)) or 1
+    if 1 - abs(len(text) - len(reference)) / longer < float(value["min"]):
+        best = 1 - abs(len(text) - len(reference)) / longer  # the distance is at least that
+        return Outcome.of(False, f"similarity at most {best:.2f} < {value['min']}")
     return _share(1 - levenshtein_distance(text, reference) / longer, value, "similarity")
 
 

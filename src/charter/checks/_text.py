@@ -38,7 +38,9 @@ def contains(value: str, reply: Reply) -> Outcome:
     Limits: a plain substring: "30 day" is also found in "130 days".
     """
     ok = value.casefold() in reply.text.casefold()
-    return Outcome.of(ok, f"contains {written(value)}" if ok else f"lacks {written(value)}")
+    return Outcome.of(
+        ok, f"contains {written(value)}" if ok else f"does not contain {written(value)}"
+    )
 
 
 @check_kind("K003", "icontains", _STRING, "a string")
@@ -50,7 +52,9 @@ def icontains(value: str, reply: Reply) -> Outcome:
     Limits: like `contains`, a substring, not a word match.
     """
     ok = _squash(value) in _squash(reply.text)
-    return Outcome.of(ok, f"contains {written(value)}" if ok else f"lacks {written(value)}")
+    return Outcome.of(
+        ok, f"contains {written(value)}" if ok else f"does not contain {written(value)}"
+    )
 
 
 def _squash(text: str) -> str:
@@ -66,7 +70,9 @@ def not_contains(value: str, reply: Reply) -> Outcome:
     Limits: a literal string; for card numbers prefer `no_card_number`, which catches any spacing.
     """
     ok = value.casefold() not in reply.text.casefold()
-    return Outcome.of(ok, f"lacks {written(value)}" if ok else f"contains {written(value)}")
+    return Outcome.of(
+        ok, f"does not contain {written(value)}" if ok else f"contains {written(value)}"
+    )
 
 
 @check_kind("K005", "contains_any", _STRINGS, "a list of strings")
@@ -95,7 +101,7 @@ def contains_all(value: list[str], reply: Reply) -> Outcome:
     text = reply.text.casefold()
     missing = [item for item in value if item.casefold() not in text]
     if missing:
-        return Outcome.of(False, f"lacks {', '.join(written(item) for item in missing)}")
+        return Outcome.of(False, f"does not contain {', '.join(written(item) for item in missing)}")
     return Outcome.of(True, f"contains all {len(value)} texts")
 
 
