@@ -292,6 +292,7 @@ def test_a_plugin_adds_a_check_kind() -> None:
         assert "shouts" in [kind.name for kind in all_kinds()]
     finally:
         manager.unregister(name="test-shout")
+    assert "shouts" not in [kind.name for kind in all_kinds()]
     with pytest.raises(ValueError, match="K001 is taken"):
         register_kind(CheckKind("K001", "other", {}, "x", _ShoutPlugin.charter_check_kinds, "x"))
 

@@ -177,6 +177,7 @@ def unknown_kind_message(name: str) -> str:
 
 
 _PLUGINS_SEEN: list[int] = [-1]
+_FROM_PLUGINS: set[str] = set()
 
 
 def _load() -> None:
@@ -190,6 +191,10 @@ def _load() -> None:
     if registered == _PLUGINS_SEEN[0]:
         return
     _PLUGINS_SEEN[0] = registered
+    for name in _FROM_PLUGINS:  # a plugin unregistered takes its kinds along
+        _KINDS.pop(name, None)
+    _FROM_PLUGINS.clear()
     for kinds in manager.hook.charter_check_kinds():
         for kind in kinds:
             register_kind(kind)
+            _FROM_PLUGINS.add(kind.name)
