@@ -2,9 +2,9 @@
 
 The replies are the Model Spec's (2025-09-12) example replies and the helpdesk spec's, taken in
 turn until there are 10,000 (368 distinct texts: `similar` embeds each distinct text once, as it
-keeps the vectors of texts it has seen), each with a latency and token counts. Each reply is graded by the
-checks grader with one check of every kind in the catalogue (composites included), as
-`charter test` grades a sample without a judge.
+keeps the vectors of texts it has seen), each with a latency and token counts. Each reply is
+graded by the checks grader with one check of every kind in the catalogue (composites included),
+as `charter test` grades a sample without a judge.
 
     python benchmarks/bench_checks.py [--replies 10000] [CORPORA]   (default: ../shared/corpora)
 """
