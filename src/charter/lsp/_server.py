@@ -161,6 +161,14 @@ class CharterServer(LanguageServer):
             if rel is not None:
                 workspace.update(rel, text)
             self.publish(workspace, rel)
+            timings = workspace.timings
+            self.window_log_message(
+                types.LogMessageParams(
+                    types.MessageType.Log,
+                    f"checked {rel}: read {timings.read_ms:.1f} ms, "
+                    f"project check {timings.check_ms:.1f} ms",
+                )
+            )
         except SpecLoadError as error:
             self.projects.pop(root, None)
             self.publish_error(root, error)
