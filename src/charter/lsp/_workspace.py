@@ -7,7 +7,6 @@ and checked with the project's settings, the open buffers standing in for the fi
 
 from __future__ import annotations
 
-import gc
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from charter.spec._project import (
     CONFIG_NAME,
     ProjectConfig,
     assemble_spec,
+    collector_paused,
     read_prompt_file,
     spec_file,
 )
@@ -95,6 +95,9 @@ class Workspace:
             self._specs[record.path] = self._read_spec(record.path, self._text(record.path))
         for prompt in spec.prompt_files:
             self._prompts[prompt.path] = self._read_prompt(prompt.path, self._text(prompt.path))
+        for rel in self.buffers:  # new prompt files, not saved yet
+            if rel not in self._prompts and self.is_prompt_path(rel):
+                self._prompts[rel] = self._read_prompt(rel, self._text(rel))
         self._dirty = True
 
     def _text(self, rel: str) -> str:
@@ -141,17 +144,31 @@ class Workspace:
             self.buffers.pop(rel, None)
         else:
             self.buffers[rel] = normalized(text)
-        if rel == CONFIG_NAME or (rel not in self._prompts and self.is_prompt_path(rel)):
+        with collector_paused():
+            changed = self._reread(rel)
+        if not changed:
+            return
+        self.timings.read_ms = (time.perf_counter() - started) * 1000
+        self.timings.reads += 1
+        self._dirty = True
+
+    def _reread(self, rel: str) -> bool:
+        """Read the file again (the whole project for charter.toml); False when it is none of
+        the project's files."""
+        if rel not in self.buffers and not (self.root / rel).is_file():  # closed, never saved
+            gone = self._prompts.pop(rel, None) or self._specs.pop(rel, None)
+            return gone is not None
+        if rel == CONFIG_NAME:
             self.reload()
+        elif rel not in self._prompts and self.is_prompt_path(rel):
+            self._prompts[rel] = self._read_prompt(rel, self._text(rel))
         elif rel in self._specs:
             self._specs[rel] = self._read_spec(rel, self._text(rel))
         elif rel in self._prompts:
             self._prompts[rel] = self._read_prompt(rel, self._text(rel))
         else:
-            return
-        self.timings.read_ms = (time.perf_counter() - started) * 1000
-        self.timings.reads += 1
-        self._dirty = True
+            return False
+        return True
 
     # the assembled spec and its check
 
@@ -169,25 +186,19 @@ class Workspace:
         if self.result is not None and not self._dirty:
             return self.result
         started = time.perf_counter()
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            with unsaved(self._absolute_buffers()):
-                sink = Diagnostics(list(self._other))
-                for read in self._specs.values():
-                    sink.items.extend(read.findings)
-                for prompt in self._prompts.values():
-                    sink.items.extend(prompt.findings)
-                spec = assemble_spec(
-                    self.config,
-                    [(read.document, read.file) for read in self._specs.values()],
-                    [prompt.prompt_file for prompt in self._prompts.values()],
-                    sink,
-                )
-                self.result = check_spec(spec, sink, self.config, select=self.selection())
-        finally:
-            if enabled:
-                gc.enable()
+        with collector_paused(), unsaved(self._absolute_buffers()):
+            sink = Diagnostics(list(self._other))
+            for read in self._specs.values():
+                sink.items.extend(read.findings)
+            for prompt in self._prompts.values():
+                sink.items.extend(prompt.findings)
+            spec = assemble_spec(
+                self.config,
+                [(read.document, read.file) for read in self._specs.values()],
+                [prompt.prompt_file for prompt in self._prompts.values()],
+                sink,
+            )
+            self.result = check_spec(spec, sink, self.config, select=self.selection())
         self._dirty = False
         self.timings.check_ms = (time.perf_counter() - started) * 1000
         return self.result

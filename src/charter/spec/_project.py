@@ -310,12 +310,12 @@ def load_project(path: str | Path, *, compose: bool = True) -> Project:
     When the spec imports modules (`imports:`), their sections and clauses are added under their
     namespaces (`legal:refund-limit`); `compose=False` reads the project's own files only.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_project(Path(path), compose=compose)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while reading: the reader allocates many small objects
     that reference counting frees, and collector passes over them made reading a 25 MB spec
     about a quarter slower and superlinear in size."""
