@@ -31,6 +31,8 @@ Replies should be reasonably short[^short-replies].
 The assistant must log every refund it grants[^refnd-log].
 
 See [?](#safety) for the floor[^see-floor].
+
+The assistant MUST greet the customer by name[^greet].
 """
 
 PRECEDENT = """id: crisis-care
@@ -116,15 +118,26 @@ def _capabilities() -> Any:
     )
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, project: Path) -> Any:
-    await lsp_client.initialize_session(
+async def _start(client: LanguageClient, project: Path, debounce_ms: int) -> None:
+    await client.initialize_session(
         types.InitializeParams(
             capabilities=_capabilities(),
             workspace_folders=[types.WorkspaceFolder(project.as_uri(), "helpdesk")],
-            initialization_options={"debounce": 0},
+            initialization_options={"debounce": debounce_ms},
         )
     )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, project: Path) -> Any:
+    await _start(lsp_client, project, 0)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def debounced(lsp_client: LanguageClient, project: Path) -> Any:
+    await _start(lsp_client, project, 400)
     yield
     await lsp_client.shutdown_session()
 
@@ -435,6 +448,10 @@ async def test_code_actions_fix_ignore_and_create_prompt_file(
     misspelt = {a.title: a for a in await _actions(client, spec, "[^refnd-log]")}
     (change,) = _edits_of(misspelt["Fix S104 misspelt-clause-id"])
     assert [e.new_text for e in change.edits] == ["[^refund-log]"]
+    modal = {a.title: a for a in await _actions(client, spec, "MUST greet")}
+    (change,) = _edits_of(modal["Fix L013 modal-style"])  # a fix of the linter's
+    assert [e.new_text for e in change.edits] == ["must"]
+    assert change.edits[0].range.start.character == _find(spec, "MUST greet").character
     create = {a.title: a for a in await _actions(client, spec, "[^short-replies]")}
     created, filled = _edits_of(create["Create prompt file cases/short-replies.md"])
     assert isinstance(created, types.CreateFile)
@@ -477,3 +494,26 @@ async def test_document_and_workspace_symbols(client: LanguageClient, project: P
     assert [s.name for s in symbols] == ["crisis"]
     every = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query=""))
     assert every is not None and {"pay-pan", "short-replies", "no-blame"} <= {s.name for s in every}
+
+
+def _checks_logged(client: LanguageClient) -> int:
+    return sum(1 for m in client.log_messages if m.message.startswith("checked spec/helpdesk.md"))
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_edits_is_checked_once(debounced: LanguageClient, project: Path) -> None:
+    spec = project / "spec" / "helpdesk.md"
+    uri = await _open(debounced, spec)
+    opened = _checks_logged(debounced)
+    _forget(debounced, uri)
+    for number in range(3):
+        at = types.Position(0, 0)
+        debounced.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(version=number + 2, uri=uri),
+                [types.TextDocumentContentChangePartial(types.Range(at, at), "")],
+            )
+        )
+    await _published(debounced, uri)
+    await asyncio.sleep(0.6)  # longer than the debounce: a second check would have come by now
+    assert _checks_logged(debounced) - opened == 1
