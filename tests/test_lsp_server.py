@@ -312,6 +312,16 @@ async def test_definition_of_imported_module_id(client: LanguageClient) -> None:
     )
     assert isinstance(places, list) and places
     assert places[0].uri == (root / "legal" / "legal.md").as_uri()
+    uses = await client.text_document_references_async(
+        types.ReferenceParams(
+            context=types.ReferenceContext(include_declaration=True),
+            **_kw(_at(product, "as: brand", 4)),
+        )
+    )
+    assert uses is not None
+    found = {(place.uri, place.range.start.line) for place in uses}
+    assert (product.as_uri(), _find(product, "as: brand").line) in found
+    assert (product.as_uri(), _find(product, "clause: brand:english-only").line) in found
 
 
 @pytest.mark.asyncio

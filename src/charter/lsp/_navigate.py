@@ -88,12 +88,19 @@ def _occurrences(
     return found
 
 
+#: Where a module's alias is used: its clauses' ids (`[^legal:refund-limit]`, `clause:
+#: brand:english-only` in overrides) and its import (`as: legal`).
+MODULE_USE = re.compile(r"(?<![\w.-])(?P<value>[\w.-]+):(?=[\w-])|\bas:\s*[\"']?(?P<alias>[\w.-]+)")
+
+
 def references(workspace: Workspace, rel: str, position: types.Position) -> list[types.Location]:
-    """Every `[^id]` of a clause (and its prompt file), or every link to an anchor."""
+    """Every `[^id]` of a clause (and its prompt file), every link to an anchor, or every use of
+    an imported module's alias."""
     token = cursor_token(workspace, rel, position)
-    if token is None or token.kind not in (Kind.CLAUSE, Kind.ANCHOR):
+    patterns = {Kind.CLAUSE: TAG, Kind.ANCHOR: ANCHOR, Kind.MODULE: MODULE_USE}
+    if token is None or token.kind not in patterns:
         return []
-    pattern = TAG if token.kind is Kind.CLAUSE else ANCHOR
+    pattern = patterns[token.kind]
     found = [
         types.Location(uri(workspace.root / path), place)
         for path, place in _occurrences(workspace, pattern, token.value)
