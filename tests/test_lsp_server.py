@@ -527,3 +527,39 @@ async def test_a_burst_of_edits_is_checked_once(debounced: LanguageClient, proje
     await _published(debounced, uri)
     await asyncio.sleep(0.6)  # longer than the debounce: a second check would have come by now
     assert _checks_logged(debounced) - opened == 1
+
+
+def _replace_all(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+            [types.TextDocumentContentChangeWholeDocument(text)],
+        )
+    )
+
+
+@pytest.mark.asyncio
+async def test_unsaved_edits_survive_a_broken_then_mended_charter_toml(
+    client: LanguageClient, project: Path
+) -> None:
+    spec = project / "spec" / "helpdesk.md"
+    spec_uri = await _open(client, spec)
+    _forget(client, spec_uri)
+    _replace_all(client, spec_uri, 2, spec.read_text() + "\nReplies must be kind[^kind-x].\n")
+    assert "S102" in [str(d.code) for d in await _published(client, spec_uri)]
+    config = project / "charter.toml"
+    good = config.read_text(encoding="utf-8")
+    config_uri = config.as_uri()
+    _forget(client, config_uri)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(config_uri, "toml", 1, good.replace("[spec]", "[spec", 1))
+        )
+    )
+    assert "invalid TOML" in (await _published(client, config_uri))[0].message
+    _forget(client, config_uri)
+    _forget(client, spec_uri)
+    _replace_all(client, config_uri, 2, good)
+    assert await _published(client, config_uri) == []
+    kind = [d for d in client.diagnostics[spec_uri] if "kind-x" in d.message]
+    assert [str(d.code) for d in kind] == ["S102"]  # the unsaved clause is still seen

@@ -69,11 +69,22 @@ class CharterServer(LanguageServer):
                 break
         return found or folder or path.parent
 
+    def open_project(self, root: Path) -> Workspace:
+        """Read the project at `root`, with the editor's open documents in it as they are
+        shown (a project read again after charter.toml was mended keeps the unsaved edits)."""
+        workspace = Workspace(root)
+        for document_uri, document in self.workspace.text_documents.items():
+            rel = workspace.relative(path_of(document_uri))
+            if rel is not None and workspace.owns(rel):
+                workspace.update(rel, document.source)
+        self.projects[root] = workspace
+        return workspace
+
     def project(self, path: Path) -> Workspace | None:
         root = self.root_for(path)
         if root not in self.projects:
             try:
-                self.projects[root] = Workspace(root)
+                self.open_project(root)
             except SpecLoadError as error:
                 self.publish_error(root, error)
                 return None
@@ -155,8 +166,7 @@ class CharterServer(LanguageServer):
         workspace = self.projects.get(root)
         try:
             if workspace is None:
-                workspace = Workspace(root)
-                self.projects[root] = workspace
+                workspace = self.open_project(root)
             rel = workspace.relative(path)
             if rel is not None:
                 workspace.update(rel, text)
