@@ -170,15 +170,16 @@ class CharterServer(LanguageServer):
             rel = workspace.relative(path)
             if rel is not None:
                 workspace.update(rel, text)
-            self.publish(workspace, rel)
+            workspace.check()
             timings = workspace.timings
-            self.window_log_message(
+            self.window_log_message(  # before the diagnostics: a client has both when they come
                 types.LogMessageParams(
                     types.MessageType.Log,
                     f"checked {rel}: read {timings.read_ms:.1f} ms, "
                     f"project check {timings.check_ms:.1f} ms",
                 )
             )
+            self.publish(workspace, rel)
         except SpecLoadError as error:
             self.projects.pop(root, None)
             self.publish_error(root, error)
