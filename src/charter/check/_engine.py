@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter._buffers import read_text
 from charter.check._registry import Registered, registered
 from charter.diagnostics import (
     Diagnostic,
@@ -138,7 +139,7 @@ def validate_selection(patterns: list[str], where: str) -> None:
 
 def _validate_config_selection(config: ProjectConfig) -> None:
     """The same for `[check] select`, `ignore` and the codes of `severity`, at their line."""
-    text = config.config_file.read_text(encoding="utf-8") if config.config_file else ""
+    text = read_text(config.config_file) if config.config_file else ""
     lines = text.split("\n")
     for key in ("select", "ignore", "severity"):
         value = config.check.get(key)
@@ -169,7 +170,7 @@ class _Suppressions:
             by_line: dict[int, list[str]] = {}
             whole: list[str] = []
             try:
-                text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+                text = read_text(self.root / rel, errors="replace")
             except OSError:
                 text = ""
             if "charter:" in text:

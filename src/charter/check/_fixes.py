@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from charter._buffers import read_text
 from charter.diagnostics import Diagnostic
 from charter.spec import Spec
 from charter.spec._model import LEGACY_AUTHORITIES
@@ -52,6 +53,11 @@ def fixable_codes() -> set[str]:
     return set(_FIXERS)
 
 
+def fixer_for(code: str) -> Fixer | None:
+    """The registered fixer of findings with this code (the language server's quick fixes)."""
+    return _FIXERS.get(code)
+
+
 def apply_fixes(result: CheckResult) -> int:
     """Apply the fixes of every finding `result` kept; returns how many changes were made."""
     from charter.lint import Edit, apply_edits
@@ -84,7 +90,7 @@ def _file_text(spec: Spec, rel: str) -> str | None:
     if not path.is_relative_to(root) or not path.is_file():
         return None
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_text(path)
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from charter._buffers import read_text
 from charter._source import Span
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Severity, rule
@@ -52,7 +53,7 @@ UNKNOWN_EXAMPLE_TITLE = rule(
 def _front_matter_lines(root: Path, prompt_file: PromptFile) -> list[str]:
     """The file's lines up to the end of its front matter ("" lines when unreadable)."""
     try:
-        text = (root / prompt_file.path).read_text(encoding="utf-8")
+        text = read_text(root / prompt_file.path)
     except (OSError, UnicodeDecodeError):
         return []
     lines = text.removeprefix("\ufeff").split("\n")

@@ -50,32 +50,36 @@ def apply_answers(
     applied: list[Applied] = []
     for rel, chosen in by_file.items():
         path = Path(root) / rel
-        text = path.read_bytes().decode("utf-8")
-        edits: list[tuple[int, int, str, Answer]] = []
-        results: dict[int, Applied] = {}
-        for number, answer in enumerate(chosen):
-            change = answer.replacement()
-            if change is None:
-                results[number] = Applied(answer, "", "")
-                continue
-            start, end, new = change
-            if any(start < e and s < end for s, e, _, _ in edits):
-                results[number] = Applied(
-                    answer, text[start:end], new, skipped="overlaps an earlier answer"
-                )
-                continue
-            edits.append((start, end, new, answer))
-            results[number] = Applied(answer, text[start:end], new)
-        for start, end, new, _ in sorted(edits, key=lambda e: e[0], reverse=True):
-            text = text[:start] + new + text[end:]
-        definitions = [a for a in chosen if a.definition]
-        if definitions:
-            text = _add_definitions(text, definitions)
-        ordered = [results[number] for number in range(len(chosen))]
-        text = _append_log(text, ordered, day)
+        text, ordered = answered_text(path.read_bytes().decode("utf-8"), chosen, day)
         path.write_bytes(text.encode("utf-8"))
         applied.extend(ordered)
     return applied
+
+
+def answered_text(text: str, chosen: list[Answer], day: str) -> tuple[str, list[Applied]]:
+    """One file's text with the answers about it written in and logged, and what changed."""
+    edits: list[tuple[int, int, str, Answer]] = []
+    results: dict[int, Applied] = {}
+    for number, answer in enumerate(chosen):
+        change = answer.replacement()
+        if change is None:
+            results[number] = Applied(answer, "", "")
+            continue
+        start, end, new = change
+        if any(start < e and s < end for s, e, _, _ in edits):
+            results[number] = Applied(
+                answer, text[start:end], new, skipped="overlaps an earlier answer"
+            )
+            continue
+        edits.append((start, end, new, answer))
+        results[number] = Applied(answer, text[start:end], new)
+    for start, end, new, _ in sorted(edits, key=lambda e: e[0], reverse=True):
+        text = text[:start] + new + text[end:]
+    definitions = [a for a in chosen if a.definition]
+    if definitions:
+        text = _add_definitions(text, definitions)
+    ordered = [results[number] for number in range(len(chosen))]
+    return _append_log(text, ordered, day), ordered
 
 
 def _add_definitions(text: str, answers: list[Answer]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charter._buffers import read_text
 from charter.clarify._options import TEMPLATES, Option, options_for
 from charter.lint import Finding, LintConfig, lint_spec
 from charter.spec import Spec
@@ -81,7 +82,7 @@ def build_questions(
             continue
         if finding.span.file not in texts:
             path = Path(spec.root) / finding.span.file
-            texts[finding.span.file] = path.read_bytes().decode("utf-8")
+            texts[finding.span.file] = read_text(path)
         words = " ".join(finding.text.split())
         anchor = finding.clause or finding.section or "spec"
         base = f"{anchor}.{finding.rule.code}.{slugify(words)[:24]}"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charter._buffers import read_text
 from charter._source import Span
 from charter.lint import _clauses as clauses
 from charter.lint import _phrases as phrases
@@ -49,7 +50,7 @@ def read_spec_prose(spec: Spec) -> list[ProseFile]:
     found = []
     for spec_file in spec.files:
         path = Path(spec.root) / spec_file.path
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        text = read_text(path, errors="replace")
         found.append(read_prose(spec_file.path, text))
     return found
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter._buffers import unsaved_text
 from charter._paths import outside
 from charter._secrets import remember_config_secrets
 from charter._source import Span
@@ -100,7 +101,8 @@ def load_config(root: Path) -> ProjectConfig:
     path = root / CONFIG_NAME
     if not path.is_file():
         return config
-    raw = path.read_bytes()
+    buffered = unsaved_text(path)
+    raw = path.read_bytes() if buffered is None else buffered.encode("utf-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -308,12 +310,12 @@ def load_project(path: str | Path, *, compose: bool = True) -> Project:
     When the spec imports modules (`imports:`), their sections and clauses are added under their
     namespaces (`legal:refund-limit`); `compose=False` reads the project's own files only.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_project(Path(path), compose=compose)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while reading: the reader allocates many small objects
     that reference counting frees, and collector passes over them made reading a 25 MB spec
     about a quarter slower and superlinear in size."""
@@ -342,8 +344,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     else:
         raise SpecLoadError(f"{path}: not a file or directory", "give a spec file or folder")
 
-    documents: list[tuple[Document, Reader, str]] = []
-    spec_files: list[SpecFile] = []
+    documents: list[tuple[Document, SpecFile]] = []
     explicit = target.is_file() or bool(config.spec_files)
     for candidate in candidates:
         reader = reader_for(candidate)
@@ -385,16 +386,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 hint="write the spec, or point at the right file",
             )
         document = reader.read(rel, text, sink, prompt_file=False)
-        documents.append((document, reader, text))
-        spec_files.append(
-            SpecFile(
-                rel,
-                reader.name,
-                document.lines,
-                hashlib.sha256(text.encode()).hexdigest(),
-                document.front_matter,
-            )
-        )
+        documents.append((document, spec_file(rel, reader, document, text)))
     if not documents and not sink.items:
         raise SpecLoadError(
             f"{path}: no spec found (no markdown file with `{{#id}}` headings, `[^id]` clause tags"
@@ -402,22 +394,42 @@ def _load_project(target: Path, *, compose: bool) -> Project:
             f"point at a spec file, or list the files in {CONFIG_NAME} under [spec] files",
         )
 
-    spec = Spec(root=str(root.resolve()))
-    for document, _, _ in documents:
+    spec = assemble_spec(config, documents, _load_prompt_files(config, sink), sink, compose=compose)
+    return Project(spec, sink, config)
+
+
+def spec_file(rel: str, reader: Reader, document: Document, text: str) -> SpecFile:
+    """The `SpecFile` record of one read spec file."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return SpecFile(rel, reader.name, document.lines, digest, document.front_matter)
+
+
+def assemble_spec(
+    config: ProjectConfig,
+    documents: list[tuple[Document, SpecFile]],
+    prompt_files: list[PromptFile],
+    sink: Diagnostics,
+    *,
+    compose: bool = True,
+) -> Spec:
+    """The spec of the project at `config.root` from its read files, with the imported modules
+    composed in when `compose` (the language server re-assembles it after each edit)."""
+    spec = Spec(root=str(config.root.resolve()))
+    for document, _ in documents:
         spec.sections.extend(document.sections)
         spec.clauses.extend(document.clauses)
         spec.examples.extend(document.examples)
         spec.commentary.extend(document.commentary)
         spec.cross_refs.extend(document.cross_refs)
-    spec.files = spec_files
-    _apply_metadata(spec, config, [document for document, _, _ in documents])
+    spec.files = [file for _, file in documents]
+    _apply_metadata(spec, config, [document for document, _ in documents])
     resolve_title_links(spec.clauses, spec.anchor_titles())
-    spec.prompt_files = _load_prompt_files(config, sink)
+    spec.prompt_files = prompt_files
     if compose and spec.imports:
         from charter.compose import compose_imports
 
         compose_imports(spec, config, sink)
-    return Project(spec, sink, config)
+    return spec
 
 
 def _declares_anything(reader: Reader, rel: str, text: str) -> bool:
@@ -457,26 +469,29 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
             _refuse_outside(config.root, path, path.relative_to(config.root).as_posix())
             rel = _relative(path, config.root)
             text = read_source(path, rel, config.max_file_bytes, sink)
-            if text is None:
-                continue
-            already = len(sink.items)
-            document = reader.read(rel, text, sink, prompt_file=True)
-            unreadable = [
-                (found.span.line, found.message)
-                for found in sink.items[already:]
-                if found.code == MALFORMED_FRONT_MATTER.code
-            ]
-            for example in document.examples:
-                example.clause = path.stem
-            prompt_files.append(
-                PromptFile(
-                    id=path.stem,
-                    path=rel,
-                    span=Span(rel, 1, 1),
-                    examples=document.examples,
-                    named_ids=document.preamble_tags,
-                    front_matter=document.front_matter,
-                    front_matter_error=unreadable[0] if unreadable else None,
-                )
-            )
+            if text is not None:
+                prompt_files.append(read_prompt_file(reader, rel, text, sink))
     return prompt_files
+
+
+def read_prompt_file(reader: Reader, rel: str, text: str, sink: Diagnostics) -> PromptFile:
+    """One prompt file's examples, named ids and front matter; its id is the file's stem."""
+    already = len(sink.items)
+    document = reader.read(rel, text, sink, prompt_file=True)
+    unreadable = [
+        (found.span.line, found.message)
+        for found in sink.items[already:]
+        if found.code == MALFORMED_FRONT_MATTER.code
+    ]
+    stem = Path(rel).stem
+    for example in document.examples:
+        example.clause = stem
+    return PromptFile(
+        id=stem,
+        path=rel,
+        span=Span(rel, 1, 1),
+        examples=document.examples,
+        named_ids=document.preamble_tags,
+        front_matter=document.front_matter,
+        front_matter_error=unreadable[0] if unreadable else None,
+    )
