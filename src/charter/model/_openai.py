@@ -82,7 +82,10 @@ class OpenAIProvider(Provider):
 
     def _new_client(self) -> httpx2.AsyncClient:
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
-        return httpx2.AsyncClient(headers=headers, trust_env=False)
+        pool = httpx2.Limits(
+            max_connections=self.connections, max_keepalive_connections=self.connections
+        )
+        return httpx2.AsyncClient(headers=headers, trust_env=False, limits=pool)
 
     def request_body(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
         """The JSON body for `messages` under `config`, roles mapped for this host."""

@@ -94,6 +94,8 @@ class RunOutcome:
     retries_by_role: dict[str, int] = field(default_factory=_by_role)
     retried_errors: int = 0
     """Failed samples and grades of earlier invocations that this one tried again."""
+    peak_in_flight: int = 0
+    """The most calls to the model under test that were in flight at once."""
 
 
 def parameters(config: GenerateConfig, provider: Provider | None = None) -> dict[str, Any]:
@@ -315,6 +317,7 @@ class Engine:
         outcome.retries_by_role[JUDGE] = sum(caller.stats.retries for caller in self.judges)
         outcome.errors = sum(outcome.errors_by_role.values())
         outcome.retries = sum(outcome.retries_by_role.values())
+        outcome.peak_in_flight = self.caller.limiter.peak
         outcome.slowdowns = self.caller.limiter.slowdowns + sum(
             caller.limiter.slowdowns for caller in self.judges
         )
