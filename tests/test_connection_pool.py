@@ -9,10 +9,10 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from servers.slow import SlowServer
 
 from charter.model import GenerateConfig, Message, get_provider
 from charter.model._calls import ModelCaller
+from servers.slow import SlowServer
 
 
 @pytest.fixture
