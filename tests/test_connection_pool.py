@@ -33,7 +33,10 @@ def _send(server: SlowServer, concurrency: int, calls: int, kind: str) -> ModelC
     messages = [Message(role="user", content="hello")]
 
     async def everything() -> None:
-        await asyncio.gather(*(caller.generate(messages, config) for _ in range(calls)))
+        try:
+            await asyncio.gather(*(caller.generate(messages, config) for _ in range(calls)))
+        finally:
+            await provider.aclose()
 
     asyncio.run(everything())
     return caller
