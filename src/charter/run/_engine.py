@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -254,6 +254,17 @@ class Engine:
             if sample.verdict is None and challenge is not None:
                 await self.grade(sample.id, challenge, sample.reply or "", sample.error, True)
 
+    def workers(self) -> int:
+        """How many samples go through at once: enough to keep every model slot busy while
+        other samples wait for their judges. Each worker takes the next pending sample when it
+        is done with one, so a run of any size holds this many calls and no more."""
+        return self.limiter.maximum + sum(caller.limiter.maximum for caller in self.judges)
+
+    async def _work(self, queue: Iterator[tuple[Challenge, int]]) -> None:
+        """Take pending samples one after another until none are left."""
+        for challenge, epoch in queue:
+            await _Call(self, challenge, epoch).run()
+
     async def _heartbeat(self) -> None:
         """Record every few seconds that this process still runs the run."""
         while True:
@@ -281,7 +292,11 @@ class Engine:
         tasks: list[asyncio.Future[None]] = []
         try:
             await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
-            tasks = [asyncio.ensure_future(_Call(self, c, e).run()) for c, e in pending]
+            queue = iter(pending)
+            tasks = [
+                asyncio.ensure_future(self._work(queue))
+                for _ in range(min(len(pending), self.workers()))
+            ]
             if tasks:
                 everything: asyncio.Future[Any] = asyncio.gather(*tasks)
                 waiting: set[asyncio.Future[Any]] = {everything, stopper}
