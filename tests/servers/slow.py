@@ -21,6 +21,7 @@ class SlowServer(LoopbackServer):
         self.in_flight = 0
         self.peak = 0
         self.connections = 0
+        self.requests_served = 0
 
     def entered(self) -> None:
         with self.lock:
@@ -30,6 +31,7 @@ class SlowServer(LoopbackServer):
     def left(self) -> None:
         with self.lock:
             self.in_flight -= 1
+            self.requests_served += 1
 
 
 class SlowHandler(JsonHandler):
