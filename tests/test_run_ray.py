@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers.slow import SlowServer
-from test_run_helpers import PROMPT_COUNT, make_spec
 
 from charter.grade import GradingPolicy
 from charter.model import get_provider
 from charter.run import Engine, RayExecutor, RunOptions, RunStore, Selection, plan, store_path
 from charter.spec import load_spec
+from servers.slow import SlowServer
+from test_run_helpers import PROMPT_COUNT, make_spec
 
 ray = pytest.importorskip("ray", reason="needs the ray extra (pip install 'charter-spec[ray]')")
 psutil = pytest.importorskip("psutil", reason="comes with ray")
