@@ -162,7 +162,8 @@ def run_charter(args: argparse.Namespace, work: Path) -> float:
     print(f"  samples stored {done}, passed {totals['passed']}, errors {totals['errors']}")
     print(
         f"  completions served {served} over {int(stats['connections'])} connections "
-        f"({served / max(1, int(stats['connections'])):.1f} calls per connection)"
+        f"({served / max(1, int(stats['connections'])):.1f} calls per connection), "
+        f"at most {int(stats['peak_in_flight'])} in flight at once"
     )
     print(
         f"throughput, whole command: {rate:.1f} samples/s = {rate / bound:.1%} of the "

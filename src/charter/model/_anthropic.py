@@ -66,8 +66,16 @@ class AnthropicProvider(Provider):
 
     def _new_client(self) -> anthropic.AsyncAnthropic:
         import anthropic
+        import httpx2
 
-        return anthropic.AsyncAnthropic(api_key=self.key, base_url=self.base_url, max_retries=0)
+        pool = anthropic.DefaultAsyncHttpxClient(
+            limits=httpx2.Limits(
+                max_connections=self.connections, max_keepalive_connections=self.connections
+            )
+        )
+        return anthropic.AsyncAnthropic(
+            api_key=self.key, base_url=self.base_url, max_retries=0, http_client=pool
+        )
 
     def request_args(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
         """The keyword arguments of `messages.create` for this conversation and config."""

@@ -54,6 +54,7 @@ class ModelCaller:
         self.max_retries = max_retries
         self.backoff = backoff or Backoff()
         self.limiter = AdaptiveLimiter(concurrency or provider.default_concurrency)
+        provider.allow_connections(self.limiter.maximum)
         self.stats = CallStats()
 
     async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:

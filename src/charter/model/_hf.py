@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from charter._threads import calm_openmp
 from charter.model._local import chat_turn, model_path
 from charter.model._options import Options
 from charter.model._roles import check_roles
@@ -104,6 +105,7 @@ class HFProvider(Provider):
         key = str(self.folder.resolve())
         with _loading:
             if key not in _loaded:
+                calm_openmp()
                 import torch
 
                 if self.n_threads:

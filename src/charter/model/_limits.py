@@ -24,6 +24,8 @@ class AdaptiveLimiter:
         self.maximum = max(1, limit)
         self.current = self.maximum
         self.in_flight = 0
+        self.peak = 0
+        """The most calls that were in flight at once."""
         self.resume_at = 0.0
         self.slowdowns = 0
         self.lowest = self.current
@@ -41,6 +43,7 @@ class AdaptiveLimiter:
     async def _acquire(self) -> None:
         if self.in_flight < self.current and not self._waiters:
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
         else:
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
@@ -68,6 +71,7 @@ class AdaptiveLimiter:
             if waiter.done():
                 continue
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
             waiter.set_result(None)
 
     def rate_limited(self, retry_after: float | None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter._threads import calm_openmp
 from charter.model._options import Options
 from charter.model._roles import check_roles, tool_as_user_text
 from charter.model._types import (
@@ -120,6 +121,7 @@ class LocalProvider(Provider):
         return {"path": str(self.path.resolve()), "n_ctx": self.n_ctx}
 
     def _model(self) -> _Loaded:
+        calm_openmp()
         from llama_cpp import Llama
 
         key = (str(self.path.resolve()), self.n_ctx, self.n_threads)

@@ -97,6 +97,15 @@ class Provider(ABC):
     def __init__(self, model: str, **options: Any) -> None:
         self.model = model
         self.options = options
+        self.connections = self.default_concurrency
+        """Connections an HTTP provider keeps open (and alive) at once: the most calls its
+        callers allow in flight, so no pool cap below the concurrency asked for holds calls
+        back and no finished call closes a connection another call then has to reopen."""
+
+    def allow_connections(self, calls: int) -> None:
+        """A caller may send up to `calls` at once: size the connection pool for that.
+        Takes effect for clients made afterwards (they are made at the first call)."""
+        self.connections = max(self.connections, calls)
 
     @property
     def spec(self) -> str:

@@ -16,8 +16,18 @@ from charter.run._budget import (
     token_counter,
 )
 from charter.run._carry import carry_forward, carry_sources
-from charter.run._engine import Engine, Progress, QuietProgress, RunOptions, RunOutcome, cache_key
+from charter.run._engine import (
+    Engine,
+    Executor,
+    LocalExecutor,
+    Progress,
+    QuietProgress,
+    RunOptions,
+    RunOutcome,
+    cache_key,
+)
 from charter.run._plan import Challenge, PlanError, Selection, plan, select_clauses
+from charter.run._ray import ExecutorUnavailable, RayExecutor
 from charter.run._store import (
     SCHEMA_VERSION,
     RunRecord,
@@ -36,11 +46,15 @@ __all__ = [
     "Budget",
     "Challenge",
     "Engine",
+    "Executor",
+    "ExecutorUnavailable",
+    "LocalExecutor",
     "PlanError",
     "Price",
     "PriceTableError",
     "Progress",
     "QuietProgress",
+    "RayExecutor",
     "RunOptions",
     "RunOutcome",
     "RunRecord",

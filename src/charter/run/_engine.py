@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -94,6 +95,8 @@ class RunOutcome:
     retries_by_role: dict[str, int] = field(default_factory=_by_role)
     retried_errors: int = 0
     """Failed samples and grades of earlier invocations that this one tried again."""
+    peak_in_flight: int = 0
+    """The most calls to the model under test that were in flight at once."""
 
 
 def parameters(config: GenerateConfig, provider: Provider | None = None) -> dict[str, Any]:
@@ -129,7 +132,7 @@ def judge_callers(judge: Grader | None) -> list[ModelCaller]:
     return [caller for caller in callers if isinstance(caller, ModelCaller)]
 
 
-class _Call:
+class Call:
     """One challenge and epoch on its way through the model, the store and the grader."""
 
     def __init__(self, engine: Engine, challenge: Challenge, epoch: int) -> None:
@@ -138,12 +141,28 @@ class _Call:
         self.epoch = epoch
 
     async def run(self) -> None:
+        hit, key = self.cached()
+        if hit is not None:
+            await self.finish(key, hit, None, None)
+        else:
+            output, error = await self.engine.call(list(self.challenge.messages))
+            await self.finish(key, None, output, error)
+
+    def cached(self) -> tuple[sqlite3.Row | None, str]:
+        """The stored reply this call can reuse (or None), and the key it is cached under."""
         engine = self.engine
-        messages = list(self.challenge.messages)
-        key = cache_key(engine.provider, engine.params, messages, self.epoch)
-        hit = engine.store.cached(key) if engine.options.use_cache else None
-        output: ModelOutput | None = None
-        error: str | None = None
+        key = cache_key(engine.provider, engine.params, self.challenge.messages, self.epoch)
+        return (engine.store.cached(key) if engine.options.use_cache else None), key
+
+    async def finish(
+        self,
+        key: str,
+        hit: sqlite3.Row | None,
+        output: ModelOutput | None,
+        error: str | None,
+    ) -> None:
+        """Store the sample (once: a second arrival of the same sample is dropped) and grade it."""
+        engine = self.engine
         if hit is not None:
             output = ModelOutput(
                 text=hit["reply"],
@@ -152,10 +171,9 @@ class _Call:
                 output_tokens=hit["output_tokens"],
                 latency=hit["latency"] or 0.0,
             )
-        else:
-            output, error = await engine.call(messages)
         if output is not None and not output.text.strip() and error is None:
             error = "empty reply"
+        messages = self.challenge.messages
         sample_id = engine.store.add_sample(
             SampleRecord(
                 run_id=engine.run_id,
@@ -191,6 +209,31 @@ class _Call:
         await engine.grade(sample_id, self.challenge, reply, error, hit is not None, call)
 
 
+class Executor(Protocol):
+    """Where the model calls of a run's pending samples are made: in this process (the
+    default), or on a cluster (`charter.run.RayExecutor`). The engine stores and grades every
+    reply in this process either way, so there is one writer to the run store."""
+
+    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+        """Begin the work; the futures returned finish when every pending sample is stored."""
+        ...
+
+
+class LocalExecutor:
+    """Calls from this process: a bounded set of workers, each taking the next pending sample
+    when it is done with one, so a run of any size holds `engine.workers()` calls at most."""
+
+    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+        queue = iter(pending)
+        count = min(len(pending), engine.workers())
+        return [asyncio.ensure_future(self._work(engine, queue)) for _ in range(count)]
+
+    @staticmethod
+    async def _work(engine: Engine, queue: Iterator[tuple[Challenge, int]]) -> None:
+        for challenge, epoch in queue:
+            await Call(engine, challenge, epoch).run()
+
+
 class Engine:
     """Runs one stored run's pending samples against one provider."""
 
@@ -202,7 +245,9 @@ class Engine:
         policy: GradingPolicy,
         options: RunOptions,
         progress: Progress | None = None,
+        executor: Executor | None = None,
     ) -> None:
+        self.executor: Executor = executor or LocalExecutor()
         self.store = store
         self.run_id = run_id
         self.provider = provider
@@ -266,6 +311,11 @@ class Engine:
             if sample.verdict is None and challenge is not None:
                 await self.grade(sample.id, challenge, sample.reply or "", sample.error, True)
 
+    def workers(self) -> int:
+        """How many samples go through at once: enough to keep every model slot busy while
+        other samples wait for their judges."""
+        return self.limiter.maximum + sum(caller.limiter.maximum for caller in self.judges)
+
     async def _heartbeat(self) -> None:
         """Record every few seconds that this process still runs the run."""
         while True:
@@ -293,7 +343,7 @@ class Engine:
         tasks: list[asyncio.Future[None]] = []
         try:
             await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
-            tasks = [asyncio.ensure_future(_Call(self, c, e).run()) for c, e in pending]
+            tasks = self.executor.start(self, pending)
             if tasks:
                 everything: asyncio.Future[Any] = asyncio.gather(*tasks)
                 waiting: set[asyncio.Future[Any]] = {everything, stopper}
@@ -329,6 +379,7 @@ class Engine:
         outcome.retries_by_role[JUDGE] = sum(caller.stats.retries for caller in self.judges)
         outcome.errors = sum(outcome.errors_by_role.values())
         outcome.retries = sum(outcome.retries_by_role.values())
+        outcome.peak_in_flight = self.caller.limiter.peak
         outcome.slowdowns = self.caller.limiter.slowdowns + sum(
             caller.limiter.slowdowns for caller in self.judges
         )

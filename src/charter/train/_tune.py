@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charter._threads import calm_openmp
 from charter.model import GenerateConfig, get_provider
 from charter.model._hf import MODEL_CARD, TRAIN_EXTRA, load_gguf, missing_modules
 from charter.model._local import model_path
@@ -34,6 +35,8 @@ from charter.train._settings import TrainError, TrainSettings
 
 if TYPE_CHECKING:
     import torch
+
+calm_openmp()  # before torch loads (its imports here are inside the functions)
 
 BASE_MODEL = "smollm2"
 CHECKPOINT = "checkpoint"
