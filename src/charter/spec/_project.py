@@ -331,6 +331,10 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     if not target.exists():
         raise SpecLoadError(f"{path}: no such file or directory", "check the path")
     sink = Diagnostics()
+    if target.is_file() and _instruction_format(target):
+        from charter.agents import load_instructions
+
+        return load_instructions(target.parent, only=[target.name])
     if target.is_file():
         root = target.parent
         config = load_config(root)
@@ -356,6 +360,8 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 )
             continue
         rel = _relative(candidate, root)
+        if not explicit and _instruction_format(candidate):
+            continue  # an AGENTS.md beside a spec is for agents working on it, not the spec
         if not target.is_file():
             _refuse_outside(root, candidate, candidate.relative_to(root).as_posix())
         skipped = not explicit and candidate.name in REPOSITORY_FILES
@@ -395,6 +401,11 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 document.front_matter,
             )
         )
+    if not documents and not sink.items and target.is_dir() and not config.spec_files:
+        from charter.agents import has_instruction_files, load_instructions
+
+        if has_instruction_files(root):
+            return load_instructions(root)
     if not documents and not sink.items:
         raise SpecLoadError(
             f"{path}: no spec found (no markdown file with `{{#id}}` headings, `[^id]` clause tags"
@@ -418,6 +429,13 @@ def _load_project(target: Path, *, compose: bool) -> Project:
 
         compose_imports(spec, config, sink)
     return Project(spec, sink, config)
+
+
+def _instruction_format(path: Path) -> bool:
+    """Whether `path` is an agent instruction file (AGENTS.md, CLAUDE.md, a Cursor rule...)."""
+    from charter.agents import format_of
+
+    return format_of(path.as_posix()) is not None
 
 
 def _declares_anything(reader: Reader, rel: str, text: str) -> bool:
