@@ -174,6 +174,16 @@ class _Repository:
         self.files = walked.files
         self.folders = walked.folders
         self.names = walked.names
+        self.ignored_patterns = _gitignore(root)
+
+    def ignored(self, name: str) -> bool:
+        """Whether `.gitignore` at the root leaves `name` out (a generated or local path)."""
+        path = name.removeprefix("./").rstrip("/")
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+        return any(
+            matches(pattern, prefix) for pattern in self.ignored_patterns for prefix in prefixes
+        )
 
     def exists(self, name: str, folder: str) -> bool:
         path = name.rstrip("/")
@@ -195,6 +205,18 @@ class _Repository:
         return any(item.endswith(suffix) for item in self.files) or any(
             item.endswith(suffix) for item in self.folders
         )
+
+
+def _gitignore(root: Path) -> list[str]:
+    try:
+        lines = (root / ".gitignore").read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        return []
+    return [
+        line.strip().strip("/")
+        for line in lines
+        if line.strip() and not line.lstrip().startswith(("#", "!")) and line.strip("/ ")
+    ]
 
 
 def _in_any_folder(name: str, repository: _Repository) -> bool:
@@ -280,7 +302,7 @@ def _names(spec: Spec, file: InstructionFile, repository: _Repository, sink: Dia
     """A005 and A006 for the code spans of the file's prose (fenced code is an example)."""
     folder = str(PurePosixPath(file.path).parent)
     folder = "" if folder == "." else folder
-    for line_number, column, span in _prose_code_spans(Path(spec.root) / file.path):
+    for line_number, column, span, line_text in _prose_code_spans(Path(spec.root) / file.path):
         command = missing_command(span, folder, repository.root, repository.exists)
         if command is not None:
             sink.add(
@@ -291,7 +313,12 @@ def _names(spec: Spec, file: InstructionFile, repository: _Repository, sink: Dia
                 length=len(span) + 2,
             )
             continue
-        if _looks_like_path(span) and not repository.exists(span, folder):
+        if (
+            _looks_like_path(span)
+            and not _to_be_created(line_text, column)
+            and not repository.exists(span, folder)
+            and not repository.ignored(span)
+        ):
             sink.add(
                 MISSING_PATH,
                 f"`{span}` is not a file or folder of the repository",
@@ -301,7 +328,15 @@ def _names(spec: Spec, file: InstructionFile, repository: _Repository, sink: Dia
             )
 
 
-def _prose_code_spans(path: Path) -> Iterator[tuple[int, int, str]]:
+_NEW_FILE = re.compile(r"(?:\b(?:a|an|new|create|creating|add|adding|write|writing)\s+)$", re.I)
+
+
+def _to_be_created(line: str, column: int) -> bool:
+    """Whether the words before a code span name a file to make (`create a `PLAN.md``)."""
+    return _NEW_FILE.search(line[: column - 1]) is not None
+
+
+def _prose_code_spans(path: Path) -> Iterator[tuple[int, int, str, str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -316,7 +351,7 @@ def _prose_code_spans(path: Path) -> Iterator[tuple[int, int, str]]:
         if fence is not None or (line.startswith("    ") and not stripped.startswith(("-", "*"))):
             continue
         for match in _CODE_SPAN.finditer(line):
-            yield number, match.start() + 1, match.group(1).strip()
+            yield number, match.start() + 1, match.group(1).strip(), line
 
 
 def _looks_like_path(span: str) -> bool:
@@ -403,10 +438,14 @@ def _duplicates(spec: Spec, by_file: dict[str, list[Clause]], sink: Diagnostics)
                 if (path, other, index) not in reported:
                     reported.add((path, other, index))
                     mine, theirs = by_file[path][index], by_file[other][start]
+                    what = (
+                        f"{longest} instructions from `{mine.id}` on are"
+                        if longest > 1
+                        else f"`{mine.id}` is"
+                    )
                     sink.add(
                         DUPLICATED_BLOCK,
-                        f"{longest} instruction{'s' if longest != 1 else ''} from `{mine.id}` "
-                        f"on are repeated word for word in `{other}` (from `{theirs.id}`)",
+                        f"{what} repeated word for word in `{other}` (from `{theirs.id}`)",
                         mine.span,
                         hint="keep one copy and link to it, or make one file a link",
                         related=(Related(theirs.span, "the copy"),),
@@ -424,20 +463,23 @@ def _run_length(first: list[str], i: int, second: list[str], j: int) -> int:
 
 
 def _token_budget(spec: Spec, budget: int, sink: Diagnostics) -> None:
+    """Report each chain at the file that takes it over the budget (once per such file)."""
     reported: set[str] = set()
     for folder, tool, chain in _chains(spec):
-        total = sum(file.tokens for file in chain)
-        if total <= budget or not chain:
-            continue
-        nearest = chain[-1]
-        if nearest.path in reported:
-            continue
-        reported.add(nearest.path)
-        reader = "agents" if tool == GENERIC else tool
-        sink.add(
-            TOKEN_BUDGET,
-            f"{reader} working in `{folder}` load {total:,} tokens from {len(chain)} "
-            f"instruction file{'s' if len(chain) != 1 else ''} (budget {budget:,})",
-            Span(nearest.path, 1, 1),
-            hint="move reference material into linked files, or raise [agents] token-budget",
-        )
+        total = 0
+        for count, file in enumerate(chain, 1):
+            total += file.tokens
+            if total <= budget:
+                continue
+            if file.path not in reported:
+                reported.add(file.path)
+                reader = "agents" if tool == GENERIC else tool
+                sink.add(
+                    TOKEN_BUDGET,
+                    f"{reader} working in `{folder}` load {total:,} tokens from {count} "
+                    f"instruction file{'s' if count != 1 else ''} (budget {budget:,})",
+                    Span(file.path, 1, 1),
+                    hint="move reference material into linked files, or raise "
+                    "[agents] token-budget",
+                )
+            break

@@ -141,7 +141,7 @@ IMPERATIVES = frozenset(
     ]
 )
 _LEADING_MARKUP = re.compile(r"^[\s*_>#`\"'(\[]+")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 _SHORT_HASH = 4
 
 

@@ -80,12 +80,13 @@ def format_of(path: str | PurePosixPath) -> AgentFormat | None:
 def scope_folder(path: str) -> str:
     """The folder whose files the instructions at `path` govern (`""` for the root).
 
-    A file applies to the folder it sits in, except that the tool folders (`.github/...`,
-    `.cursor/rules/...`) speak for the folder that holds `.github` or `.cursor`.
+    A file applies to the folder it sits in, except that Cursor rules and Copilot instructions
+    (`.cursor/rules/...`, `.github/...`) speak for the folder that holds `.cursor` or `.github`
+    (an `AGENTS.md` in `.github/workflows/` governs that folder only).
     """
     parts = PurePosixPath(path).parts[:-1]
-    for marker in (".cursor", ".github"):
-        if marker in parts:
-            parts = parts[: parts.index(marker)]
-            break
+    kind = format_of(path)
+    marker = {CURSOR_RULE: ".cursor", COPILOT: ".github", COPILOT_SCOPED: ".github"}.get(kind)
+    if marker is not None and marker in parts:
+        parts = parts[: len(parts) - 1 - parts[::-1].index(marker)]
     return "/".join(parts)

@@ -43,6 +43,7 @@ def load_instructions(root: Path, only: list[str] | None = None) -> Project:
     sink = Diagnostics()
     found = discover(root, sink, skipped_folders(config))
     names = only if only is not None else found.instruction_files
+    found.links = {link: to for link, to in found.links.items() if to in names}
     lock, problem = read_lock(root)
     if problem is not None:
         sink.add(
@@ -83,6 +84,11 @@ def _read_one(
         sink.add(UNREADABLE_INSTRUCTIONS, problem.message, problem.span, hint=problem.hint)
     if text is None:
         return
+    same_as = found.links.get(name)
+    if same_as == name or same_as not in found.instruction_files:
+        same_as = None
+    if same_as is not None:
+        text = ""  # `CLAUDE.md -> AGENTS.md`: one file, whose clauses are the target's
     document = read_instructions(name, text, sink, locked)
     _namespace_sections(document)
     front = document.front_matter
@@ -102,7 +108,7 @@ def _read_one(
             description=str(description) if description is not None else None,
             clauses=[clause.id for clause in document.clauses],
             tokens=(len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN,
-            same_as=found.links.get(name) if found.links.get(name) != name else None,
+            same_as=same_as,
         )
     )
     spec.files.append(

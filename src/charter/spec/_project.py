@@ -401,7 +401,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 document.front_matter,
             )
         )
-    if not documents and not sink.items and target.is_dir() and not config.spec_files:
+    if not documents and target.is_dir() and not config.spec_files:
         from charter.agents import has_instruction_files, load_instructions
 
         if has_instruction_files(root):
@@ -470,8 +470,8 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
             continue
         for path in sorted(directory.iterdir()):
             reader = reader_for(path)
-            if reader is None or not path.is_file():
-                continue
+            if reader is None or not path.is_file() or path.name in REPOSITORY_FILES:
+                continue  # `examples/README.md` describes the folder; it tests no clause
             _refuse_outside(config.root, path, path.relative_to(config.root).as_posix())
             rel = _relative(path, config.root)
             text = read_source(path, rel, config.max_file_bytes, sink)
