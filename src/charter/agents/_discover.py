@@ -89,7 +89,8 @@ def discover(root: Path, sink: Diagnostics, skip: frozenset[str] = frozenset()) 
                     if target in ancestors:
                         sink.add(
                             UNREADABLE_FOLDER,
-                            f"symbolic link loops back to `{_rel(target, real_root) or '.'}`; not followed",
+                            f"symbolic link loops back to `{_rel(target, real_root) or '.'}`; "
+                            "not followed",
                             Span(child, 1, 1),
                             hint="remove the link, or list it under [agents] skip in charter.toml",
                         )

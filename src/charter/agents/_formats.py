@@ -86,7 +86,8 @@ def scope_folder(path: str) -> str:
     """
     parts = PurePosixPath(path).parts[:-1]
     kind = format_of(path)
-    marker = {CURSOR_RULE: ".cursor", COPILOT: ".github", COPILOT_SCOPED: ".github"}.get(kind)
+    markers = {CURSOR_RULE.name: ".cursor", COPILOT.name: ".github", COPILOT_SCOPED.name: ".github"}
+    marker = markers.get(kind.name) if kind is not None else None
     if marker is not None and marker in parts:
         parts = parts[: len(parts) - 1 - parts[::-1].index(marker)]
     return "/".join(parts)
