@@ -22,6 +22,8 @@ from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.model._types import GenerateConfig, Message, ModelOutput, Provider, ProviderError
 from charter.run._plan import Challenge, message_json
 from charter.run._store import RunStore, SampleRecord, StoreError
+from charter.trajectory import Trajectory
+from charter.trajectory._output import RAW_KEY as TRAJECTORY_KEY
 
 MODEL = "model"
 JUDGE = "judge"
@@ -177,11 +179,31 @@ class _Call:
         )
         if sample_id is None:
             return
+        steps = _steps(engine.store, output, hit["id"] if hit is not None else None)
+        if steps is not None:
+            engine.store.add_trajectory(sample_id, steps)
         engine.outcome.new += hit is None
         engine.outcome.cached += hit is not None
         engine.outcome.errors_by_role[MODEL] += error is not None
         reply = output.text if output is not None else ""
-        await engine.grade(sample_id, self.challenge, reply, error, cached=hit is not None)
+        await engine.grade(
+            sample_id,
+            self.challenge,
+            reply,
+            error,
+            cached=hit is not None,
+            trajectory=Trajectory.from_json(steps) if steps is not None else None,
+        )
+
+
+def _steps(
+    store: RunStore, output: ModelOutput | None, cached_from: int | None
+) -> list[dict[str, Any]] | None:
+    """The trajectory of a reply: sent with it, or stored with the sample it was cached from."""
+    if cached_from is not None:
+        return store.trajectory(cached_from)
+    steps = output.raw.get(TRAJECTORY_KEY) if output is not None else None
+    return steps if isinstance(steps, list) else None
 
 
 class Engine:
@@ -228,7 +250,13 @@ class Engine:
             return None, str(error)
 
     async def grade(
-        self, sample_id: int, challenge: Challenge, reply: str, error: str | None, cached: bool
+        self,
+        sample_id: int,
+        challenge: Challenge,
+        reply: str,
+        error: str | None,
+        cached: bool,
+        trajectory: Trajectory | None = None,
     ) -> None:
         item = GradeInput(
             clause_id=challenge.clause_id,
@@ -238,6 +266,7 @@ class Engine:
             checks=challenge.checks,
             references=challenge.references,
             clause_ids=challenge.clause_ids,
+            trajectory=trajectory,
         )
         grade = await self.policy.grade(item, error)
         if error is None and grade.verdict is Verdict.ERROR:
@@ -250,7 +279,11 @@ class Engine:
         for sample in self.store.samples(self.run_id):
             challenge = plan.get((sample.clause_id, sample.prompt_index))
             if sample.verdict is None and challenge is not None:
-                await self.grade(sample.id, challenge, sample.reply or "", sample.error, True)
+                steps = self.store.trajectory(sample.id)
+                trajectory = Trajectory.from_json(steps) if steps is not None else None
+                await self.grade(
+                    sample.id, challenge, sample.reply or "", sample.error, True, trajectory
+                )
 
     async def _heartbeat(self) -> None:
         """Record every few seconds that this process still runs the run."""
