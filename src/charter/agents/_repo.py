@@ -14,7 +14,7 @@ from charter.agents._reader import READER_NAME, read_instructions
 from charter.agents._rules import UNREADABLE_INSTRUCTIONS
 from charter.diagnostics import Diagnostics
 from charter.spec._markdown import Document
-from charter.spec._model import InstructionFile, Spec, SpecFile
+from charter.spec._model import InstructionFile, PromptFile, Spec, SpecFile
 from charter.spec._project import Project, ProjectConfig, load_config, read_source
 
 CHARS_PER_TOKEN = 4
@@ -55,7 +55,30 @@ def load_instructions(root: Path, only: list[str] | None = None) -> Project:
     spec = Spec(root=str(root.resolve()))
     for name in names:
         _read_one(root, name, found, lock.get(name, []), config, spec, sink)
+    spec.prompt_files = _prompt_files(spec, config, sink)
     return Project(spec, sink, config)
+
+
+def _prompt_files(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> list[PromptFile]:
+    """Challenge prompts for the clauses (`cases/<id>.md`): a file named by the id after `#`
+    tests the clause of that id when one instruction file has it (`cases/AGENTS.md/<id>.md`
+    names the file too)."""
+    from charter.spec._project import load_prompt_files
+
+    by_bare: dict[str, list[str]] = {}
+    for clause in spec.clauses:
+        by_bare.setdefault(clause.id.partition("#")[2], []).append(clause.id)
+    found = load_prompt_files(config, sink, nested=True)
+    for prompt in found:
+        folder, _, bare = prompt.id.rpartition("/")
+        full = f"{folder}#{bare}" if folder else None
+        owners = by_bare.get(bare, [])
+        chosen = full if full in owners else owners[0] if len(owners) == 1 else None
+        if chosen is not None:
+            prompt.id = chosen
+            for example in prompt.examples:
+                example.clause = chosen
+    return found
 
 
 def _read_one(

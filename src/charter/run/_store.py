@@ -546,6 +546,22 @@ class RunStore:
         steps = json.loads(row[0])
         return steps if isinstance(steps, list) else None
 
+    def trajectories(self, run_id: str) -> dict[int, list[dict[str, Any]]]:
+        """The trajectory of every sample of the run that has one, by sample id."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT s.id, t.steps FROM samples s JOIN trajectories t ON t.sample_id IN"
+                " (s.id, s.cached_from, s.carried_from) WHERE s.run_id = ?"
+                " ORDER BY t.sample_id = s.id",
+                (run_id,),
+            ).fetchall()
+        found: dict[int, list[dict[str, Any]]] = {}
+        for sample_id, steps in rows:  # a sample's own steps come last and win
+            loaded = json.loads(steps)
+            if isinstance(loaded, list):
+                found[sample_id] = loaded
+        return found
+
     def add_grade(self, sample_id: int, grade: Grade) -> None:
         with self._errors():
             self.db.execute(

@@ -423,7 +423,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     spec.files = spec_files
     _apply_metadata(spec, config, [document for document, _, _ in documents])
     resolve_title_links(spec.clauses, spec.anchor_titles())
-    spec.prompt_files = _load_prompt_files(config, sink)
+    spec.prompt_files = load_prompt_files(config, sink)
     if compose and spec.imports:
         from charter.compose import compose_imports
 
@@ -462,13 +462,18 @@ def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptFile]:
+def load_prompt_files(
+    config: ProjectConfig, sink: Diagnostics, *, nested: bool = False
+) -> list[PromptFile]:
+    """The prompt files of the prompt folders. `nested`: files in subfolders too, their id the
+    path below the folder without `.md` (`AGENTS.md/run-tests-1a2b`)."""
     prompt_files: list[PromptFile] = []
     for folder in config.prompt_dirs:
         directory = config.root / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
+        paths = directory.rglob("*") if nested else directory.iterdir()
+        for path in sorted(paths):
             reader = reader_for(path)
             if reader is None or not path.is_file() or path.name in REPOSITORY_FILES:
                 continue  # `examples/README.md` describes the folder; it tests no clause
@@ -484,11 +489,12 @@ def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptF
                 for found in sink.items[already:]
                 if found.code == MALFORMED_FRONT_MATTER.code
             ]
+            prompt_id = path.relative_to(directory).with_suffix("").as_posix()
             for example in document.examples:
-                example.clause = path.stem
+                example.clause = prompt_id
             prompt_files.append(
                 PromptFile(
-                    id=path.stem,
+                    id=prompt_id,
                     path=rel,
                     span=Span(rel, 1, 1),
                     examples=document.examples,

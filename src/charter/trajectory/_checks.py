@@ -6,6 +6,7 @@ checks:
   - tool_called: {name: write_file, arguments: {path: "^src/"}}
   - tool_not_called: delete_file
   - path_not_touched: "secrets/**"
+  - path_not_touched: {path: "secrets/**", actions: [read, write]}
   - command_run: "^pytest"
   - command_not_run: "git push"
   - tests_before_finish: true
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from charter.agents._glob import matches
-from charter.trajectory._model import CHANGES, Trajectory
+from charter.trajectory._model import CHANGES, FILE_ACTIONS, Trajectory
 
 #: What `tests_before_finish: true` takes for a test run.
 TEST_COMMAND = (
@@ -76,25 +77,39 @@ def _tool_not_called(value: Any, trajectory: Trajectory) -> tuple[bool, str]:
     return True, f"did not call `{name}`"
 
 
-def _touched(trajectory: Trajectory) -> list[tuple[str, str]]:
-    """(path, action) of every change: file events, and tool calls whose `path` argument
-    belongs to a tool that writes (its name says write, edit, create, delete, move)."""
+_WRITERS = re.compile(r"write|edit|create|delete|remove|move|rename|patch|apply", re.I)
+_READERS = re.compile(r"read|open|view|cat|show|get", re.I)
+
+
+def _touched(trajectory: Trajectory, actions: tuple[str, ...] = CHANGES) -> list[tuple[str, str]]:
+    """(path, action) of every file event with one of `actions`, and of every tool call with a
+    `path` argument whose tool name says it writes (write, edit, delete...) or, when reads
+    count, reads (read, open, view...)."""
     found = [
         (step.path, str(step.data.get("action", "write")))
         for step in trajectory.of_type("file")
-        if step.data.get("action", "write") in CHANGES
+        if step.data.get("action", "write") in actions
     ]
-    writers = re.compile(r"write|edit|create|delete|remove|move|rename|patch|apply", re.I)
     for step in trajectory.of_type("tool_call"):
         path = step.arguments.get("path")
-        if isinstance(path, str) and writers.search(step.name):
+        if not isinstance(path, str):
+            continue
+        writes = _WRITERS.search(step.name) is not None
+        if (writes and set(actions) & set(CHANGES)) or (
+            not writes and "read" in actions and _READERS.search(step.name)
+        ):
             found.append((path, step.name))
     return found
 
 
 def _path_not_touched(value: Any, trajectory: Trajectory) -> tuple[bool, str]:
-    pattern = str(value)
-    hits = [f"{action} {path}" for path, action in _touched(trajectory) if matches(pattern, path)]
+    if isinstance(value, Mapping):
+        pattern = str(value["path"])
+        actions = tuple(str(action) for action in value.get("actions", CHANGES))
+    else:
+        pattern, actions = str(value), CHANGES
+    touched = _touched(trajectory, actions)
+    hits = [f"{action} {path}" for path, action in touched if matches(pattern, path)]
     if hits:
         return False, f"touched `{pattern}`: {', '.join(hits[:3])}"
     return True, f"did not touch `{pattern}`"
@@ -172,6 +187,13 @@ def trajectory_check_problem(kind: str, value: Any) -> str | None:
             return "tool_called times takes a whole number"
         patterns = [p for p in dict(value.get("arguments", {})).values() if isinstance(p, str)]
         return _regex_problem(patterns, "tool_called argument")
+    if kind == "path_not_touched" and isinstance(value, Mapping):
+        actions = value.get("actions", list(CHANGES))
+        if not isinstance(value.get("path"), str) or set(value) - {"path", "actions"}:
+            return "path_not_touched takes a glob or {path: <glob>, actions: [read, write...]}"
+        if not isinstance(actions, list) or not set(map(str, actions)) <= set(FILE_ACTIONS):
+            return f"path_not_touched actions are a list of {', '.join(FILE_ACTIONS)}"
+        return None
     if kind in ("tool_not_called", "path_not_touched") and not isinstance(value, str):
         return f"{kind} takes a string"
     if kind in ("command_run", "command_not_run"):
