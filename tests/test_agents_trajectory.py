@@ -22,7 +22,7 @@ from test_run_helpers import charter, query
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "coding-agent"
 
-STEPS = [
+STEPS: list[dict[str, object]] = [
     {"type": "message", "role": "assistant", "content": "I will read the file."},
     {"type": "tool_call", "id": "1", "name": "read_file", "arguments": {"path": "src/a.py"}},
     {"type": "tool_result", "id": "1", "name": "read_file", "content": "x = 1"},
