@@ -11,8 +11,6 @@ scoped is loaded on request and is left out.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from charter.agents._formats import GENERIC
 from charter.agents._glob import matches
 from charter.spec._model import InstructionFile, Spec
@@ -25,8 +23,7 @@ def in_scope(folder: str, scope: str) -> bool:
 
 def applies(file: InstructionFile, path: str, *, folder: bool = False) -> bool:
     """Whether `file` governs `path` (a file, or a folder when `folder`)."""
-    parent = PurePosixPath(path).parent.as_posix()
-    where = path if folder else ("" if parent == "." else parent)
+    where = path if folder else path.rpartition("/")[0]
     if not in_scope(where, file.scope):
         return False
     if file.globs:

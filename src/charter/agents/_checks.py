@@ -158,9 +158,10 @@ def check_instruction_files(spec: Spec, sink: Diagnostics) -> None:
         for clause in by_file.get(file.path, []):
             _vague(clause, sink)
         _names(spec, file, repository, sink)
-    _conflicts(spec, by_file, sink)
+    chains = _chains(spec)
+    _conflicts(chains, by_file, sink)
     _duplicates(spec, by_file, sink)
-    _token_budget(spec, _budget(spec), sink)
+    _token_budget(chains, _budget(spec), sink)
 
 
 class _Repository:
@@ -371,26 +372,42 @@ def _folders(spec: Spec) -> list[str]:
     return sorted({f"{file.scope}/" if file.scope else "/" for file in spec.instruction_files})
 
 
-def _chains(spec: Spec) -> Iterator[tuple[str, str, list[InstructionFile]]]:
+def _chains(spec: Spec) -> list[tuple[str, str, list[InstructionFile]]]:
     """(folder, tool, chain) for every folder and every tool's view of it."""
+    found = []
     for folder in _folders(spec):
         target = "" if folder == "/" else folder
         for tool in (GENERIC, *TOOLS):
             chain = chain_of_command(spec, target or "/", None if tool == GENERIC else tool)
             if tool == GENERIC:
                 chain = [f for f in chain if f.tool == GENERIC]
-            yield folder, tool, chain
+            found.append((folder, tool, chain))
+    return found
 
 
-def _conflicts(spec: Spec, by_file: dict[str, list[Clause]], sink: Diagnostics) -> None:
+def _conflicts(
+    chains: list[tuple[str, str, list[InstructionFile]]],
+    by_file: dict[str, list[Clause]],
+    sink: Diagnostics,
+) -> None:
+    """Opposite statements in two files of one chain (each distinct chain compared once)."""
+    clauses = [clause for found in by_file.values() for clause in found]
+    number = {id(clause): index for index, clause in enumerate(clauses)}
+    said: dict[int, list[Statement]] = {}
     reported: set[tuple[str, str]] = set()
-    for _, _, chain in _chains(spec):
-        if len(chain) < 2:
+    compared: set[tuple[str, ...]] = set()
+    for _, _, chain in chains:
+        key = tuple(file.path for file in chain)
+        if len(chain) < 2 or key in compared:
             continue
-        clauses = [clause for file in chain for clause in by_file.get(file.path, [])]
+        compared.add(key)
         items: list[Statement] = []
-        for index, clause in enumerate(clauses):
-            items.extend(statements(clause.text, index))
+        for file in chain:
+            for clause in by_file.get(file.path, []):
+                index = number[id(clause)]
+                if index not in said:
+                    said[index] = statements(clause.text, index)
+                items.extend(said[index])
         for match in opposite_modality(items):
             first, second = clauses[match.first.clause], clauses[match.second.clause]
             if first.span.file == second.span.file:
@@ -462,10 +479,12 @@ def _run_length(first: list[str], i: int, second: list[str], j: int) -> int:
     return run
 
 
-def _token_budget(spec: Spec, budget: int, sink: Diagnostics) -> None:
+def _token_budget(
+    chains: list[tuple[str, str, list[InstructionFile]]], budget: int, sink: Diagnostics
+) -> None:
     """Report each chain at the file that takes it over the budget (once per such file)."""
     reported: set[str] = set()
-    for folder, tool, chain in _chains(spec):
+    for folder, tool, chain in chains:
         total = 0
         for count, file in enumerate(chain, 1):
             total += file.tokens
