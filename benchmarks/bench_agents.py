@@ -54,7 +54,7 @@ def make_tree(root: Path, files: int, wanted: int, seed: int = 7) -> None:
         (root / "src" / topic / "README.md").write_text(f"# {topic}\n")
     (root / "Makefile").write_text("test:\n\tpytest\n")
     written = len(TOPICS) + 1
-    chosen = [""] + rng.sample(folders[1:], wanted - 1 - 8)
+    chosen = ["", *rng.sample(folders[1:], wanted - 1 - 8)]
     for index, folder in enumerate(chosen):
         base = root / folder
         base.mkdir(parents=True, exist_ok=True)
