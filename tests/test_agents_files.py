@@ -373,3 +373,17 @@ def test_sarif_and_github_output_of_a_repository_check(tmp_path: Path) -> None:
     assert "A008" in rules
     github = render(result, "github")
     assert "/mache/.github/copilot-instructions.md,line=16" in github
+
+
+def test_a_repository_examples_folder_is_not_read_as_prompt_files(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "AGENTS.md": "- Never read `process.env` in tests.\n- Run `uv run pytest`.\n",
+            "examples/README.md": "# Examples\n\nHow to run the examples.\n",
+            "examples/basic/hello.md": "Say hello.\n",
+        },
+    )
+    result = check_path(tmp_path)
+    assert result.spec.prompt_files == []
+    assert [d.code for d in result.diagnostics] == []  # `process.env` is no file path

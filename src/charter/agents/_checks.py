@@ -95,7 +95,6 @@ _EXTENSIONS = frozenset(
         "gradle",
         "bzl",
         "bazel",
-        "env",
         "ipynb",
     ]
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from charter._source import Span
@@ -18,6 +19,8 @@ from charter.spec._model import InstructionFile, PromptFile, Spec, SpecFile
 from charter.spec._project import Project, ProjectConfig, load_config, read_source
 
 CHARS_PER_TOKEN = 4
+#: Where challenge prompts for instruction-file clauses are, unless `[spec] prompts` says.
+AGENT_PROMPT_DIRS = ("cases",)
 
 
 def skipped_folders(config: ProjectConfig) -> frozenset[str]:
@@ -60,7 +63,8 @@ def load_instructions(root: Path, only: list[str] | None = None) -> Project:
 
 
 def _prompt_files(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> list[PromptFile]:
-    """Challenge prompts for the clauses (`cases/<id>.md`): a file named by the id after `#`
+    """Challenge prompts for the clauses (`cases/<id>.md`, or the `[spec] prompts` folders): a
+    file named by the id after `#`
     tests the clause of that id when one instruction file has it (`cases/AGENTS.md/<id>.md`
     names the file too)."""
     from charter.spec._project import load_prompt_files
@@ -68,6 +72,10 @@ def _prompt_files(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> list[
     by_bare: dict[str, list[str]] = {}
     for clause in spec.clauses:
         by_bare.setdefault(clause.id.partition("#")[2], []).append(clause.id)
+    spec_table = config.raw.get("spec", {})
+    if not (isinstance(spec_table, dict) and "prompts" in spec_table):
+        # a repository's `examples/` is code, not challenge prompts: only `cases/` by default
+        config = replace(config, prompt_dirs=list(AGENT_PROMPT_DIRS))
     found = load_prompt_files(config, sink, nested=True)
     for prompt in found:
         folder, _, bare = prompt.id.rpartition("/")
