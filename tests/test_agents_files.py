@@ -387,3 +387,25 @@ def test_a_repository_examples_folder_is_not_read_as_prompt_files(tmp_path: Path
     result = check_path(tmp_path)
     assert result.spec.prompt_files == []
     assert [d.code for d in result.diagnostics] == []  # `process.env` is no file path
+
+
+def test_a_folder_that_refuses_listing_is_a_finding_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same path as the mode-000 test above, for runs as root (which reads any folder):
+    listing `secret/` raises the PermissionError an unreadable folder gives."""
+    _write(
+        tmp_path, {"AGENTS.md": "- Use uv.\n", "secret/AGENTS.md": "- x\n", "b/AGENTS.md": "- y\n"}
+    )
+    real_scandir = os.scandir
+
+    def scandir(path: str | Path) -> object:
+        if Path(path).name == "secret":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    project = load_instructions(tmp_path)
+    assert [(d.code, d.span.file) for d in project.findings.items] == [("A003", "secret")]
+    assert "Permission denied" in project.findings.items[0].message
+    assert [f.path for f in project.spec.instruction_files] == ["AGENTS.md", "b/AGENTS.md"]
