@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -106,7 +107,8 @@ def test_provider_error_from_the_function_passes_through(make_module: MakeModule
 
 def test_wrong_return_type_is_reported(make_module: MakeModule) -> None:
     module = make_module("def reply(messages, config):\n    return 42\n")
-    with pytest.raises(ProviderError, match="returned int; it must return str or ModelOutput"):
+    expected = "returned int; it must return str, ModelOutput or a charter.trajectory.Trajectory"
+    with pytest.raises(ProviderError, match=re.escape(expected)):
         run(f"python:{module}:reply")
 
 

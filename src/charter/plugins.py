@@ -58,6 +58,7 @@ class CharterHooks:
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, with built-ins and installed plugins registered."""
+    from charter.agents import _reader as agent_readers
     from charter.build import _builtin as builtin_targets
     from charter.model import _builtin as builtin_providers
     from charter.spec import _readers
@@ -65,6 +66,9 @@ def plugin_manager() -> pluggy.PluginManager:
     manager = pluggy.PluginManager("charter")
     manager.add_hookspecs(CharterHooks)
     manager.register(_readers, name="charter.builtin.readers")
+    # Registered after the markdown reader so that it is asked first (pluggy calls the latest
+    # registered first): it claims AGENTS.md, CLAUDE.md... before `.md` files in general.
+    manager.register(agent_readers, name="charter.builtin.agent-readers")
     manager.register(builtin_providers, name="charter.builtin.providers")
     manager.register(builtin_targets, name="charter.builtin.targets")
     manager.load_setuptools_entrypoints("charter")

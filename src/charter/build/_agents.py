@@ -1,6 +1,8 @@
 """The `agents-md` target: an AGENTS.md (or CLAUDE.md, by `-o`) for coding agents that work on
 the spec project: what the project is, where things are, the commands that keep it healthy, the
-working rules of a spec repository, and every clause by authority with its id and prompt file."""
+working rules of a spec repository, and every clause by authority with its id and prompt file.
+Sections with a `scope=FOLDER` attribute become `FOLDER/AGENTS.md` beside it (nested files,
+nearest wins), so the chain of command an agent reads matches the spec's."""
 
 from __future__ import annotations
 
@@ -51,6 +53,69 @@ def _clause_line(spec: Spec, clause: Clause, has_prompts: set[str]) -> str:
     return f"- `{clause.id}`{where}: {strip_tags(clause.text)}{tested}"
 
 
+def clause_scope(spec: Spec, clause: Clause) -> str:
+    """The folder a clause's instructions are for: the `scope=` attribute of its section or the
+    nearest ancestor that has one (`## Web {#web scope=web/}`); `""` for the whole repository."""
+    key = clause.section
+    while key is not None:
+        section = spec.section(key)
+        if section is None:
+            break
+        scope = section.attrs.get("scope")
+        if scope:
+            return scope.strip().strip("/")
+        key = section.parent
+    return ""
+
+
+def _by_level(clauses: list[Clause]) -> dict[Authority, list[Clause]]:
+    by_level: dict[Authority, list[Clause]] = {}
+    for clause in clauses:
+        by_level.setdefault(effective_authority(clause), []).append(clause)
+    return by_level
+
+
+def _clause_lists(spec: Spec, clauses: list[Clause], has_prompts: set[str]) -> list[str]:
+    out: list[str] = []
+    by_level = _by_level(clauses)
+    for level in Authority:
+        listed = by_level.get(level)
+        if listed:
+            out += ["", f"### {_LEVEL_NAMES[level]}", ""]
+            out += [_clause_line(spec, clause, has_prompts) for clause in listed]
+    return out
+
+
+def _own_clauses(spec: Spec) -> list[Clause]:
+    seen: set[str] = set()
+    found = []
+    for clause in spec.clauses:
+        if clause.normative and clause.id not in seen:
+            seen.add(clause.id)
+            found.append(clause)
+    return found
+
+
+def nested_markdown(context: BuildContext, scope: str, clauses: list[Clause]) -> str:
+    """The AGENTS.md of folder `scope`: the clauses of the sections scoped to it."""
+    spec = context.spec
+    name = spec.name or context.root.name
+    has_prompts = {prompt.id for prompt in spec.prompt_files if prompt.examples}
+    out = [
+        f"<!-- Built by `charter build` from {name} (spec {spec_hash(spec)}). "
+        "Edit the spec, not this file. -->",
+        "",
+        f"# AGENTS.md: {scope}/",
+        "",
+        f"These instructions apply to work in `{scope}/`, on top of the AGENTS.md files of the "
+        "folders above it; where they differ, these win.",
+        "",
+        f"## The clauses ({len(clauses)}), highest authority first",
+        *_clause_lists(spec, clauses, has_prompts),
+    ]
+    return "\n".join(out) + "\n"
+
+
 def agents_markdown(context: BuildContext) -> str:
     """The AGENTS.md text."""
     spec = context.spec
@@ -91,19 +156,14 @@ def agents_markdown(context: BuildContext) -> str:
         "- Commentary (`!!! meta`) explains; it never states a rule.",
     ]
     has_prompts = {prompt.id for prompt in spec.prompt_files if prompt.examples}
-    by_level: dict[Authority, list[Clause]] = {}
-    seen: set[str] = set()
-    for clause in spec.clauses:
-        if clause.normative and clause.id not in seen:
-            seen.add(clause.id)
-            by_level.setdefault(effective_authority(clause), []).append(clause)
-    out += ["", f"## The clauses ({len(seen)}), highest authority first"]
-    for level in Authority:
-        clauses = by_level.get(level)
-        if not clauses:
-            continue
-        out += ["", f"### {_LEVEL_NAMES[level]}", ""]
-        out += [_clause_line(spec, clause, has_prompts) for clause in clauses]
+    clauses = _own_clauses(spec)
+    root_clauses = [clause for clause in clauses if not clause_scope(spec, clause)]
+    scopes = sorted({clause_scope(spec, clause) for clause in clauses} - {""})
+    if scopes:
+        out += ["", "## Nested instructions", ""]
+        out += [f"- `{scope}/AGENTS.md`: the rules for work in `{scope}/`" for scope in scopes]
+    out += ["", f"## The clauses ({len(root_clauses)}), highest authority first"]
+    out += _clause_lists(spec, root_clauses, has_prompts)
     return "\n".join(out) + "\n"
 
 
@@ -113,4 +173,15 @@ def agents_markdown(context: BuildContext) -> str:
     default_output="AGENTS.md",
 )
 def build_agents_md(context: BuildContext) -> Artifact:
-    return Artifact.single(agents_markdown(context), f"{len(context.spec.clauses)} clauses")
+    """AGENTS.md, and `FOLDER/AGENTS.md` beside it for each `scope=FOLDER` of the spec."""
+    spec = context.spec
+    files = {"": agents_markdown(context).encode("utf-8")}
+    by_scope: dict[str, list[Clause]] = {}
+    for clause in _own_clauses(spec):
+        scope = clause_scope(spec, clause)
+        if scope:
+            by_scope.setdefault(scope, []).append(clause)
+    for scope, clauses in sorted(by_scope.items()):
+        files[f"{scope}/AGENTS.md"] = nested_markdown(context, scope, clauses).encode("utf-8")
+    nested = f", {len(by_scope)} nested file(s)" if by_scope else ""
+    return Artifact(files, f"{len(spec.clauses)} clauses{nested}")

@@ -50,7 +50,9 @@ def _files(built: Built) -> dict[Path, bytes]:
     """Absolute path -> bytes of everything the output consists of."""
     base = built.spec.output
     if not built.spec.target.directory:
-        return {base: built.artifact.files[""]}
+        # a single-file target may add files beside its output (nested AGENTS.md files)
+        extra = {base.parent / rel: data for rel, data in built.artifact.files.items() if rel}
+        return {base: built.artifact.files[""], **extra}
     return {base / rel: content for rel, content in built.artifact.files.items()}
 
 
@@ -110,9 +112,15 @@ def stale(built: Built) -> str | None:
         if extra:
             return f"has {len(extra)} file(s) the build would not make ({extra[0].name})"
     for path, content in expected.items():
+        name = path.name if path == base else _shown_name(path, base)
         if not path.is_file():
-            return f"{path.relative_to(base) if path != base else path.name} is missing"
+            return f"{name} is missing"
         if path.read_bytes() != content:
-            name = path.relative_to(base).as_posix() if path != base else path.name
             return f"{name} differs from a fresh build"
     return None
+
+
+def _shown_name(path: Path, base: Path) -> str:
+    """A file of an output, relative to the output folder (or beside the output file)."""
+    folder = base if path.is_relative_to(base) else base.parent
+    return path.relative_to(folder).as_posix()

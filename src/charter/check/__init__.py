@@ -8,6 +8,7 @@ precedents, modules, conflicts, lint), so the library and the command line find 
     print(render(result, "text"))
 """
 
+from charter.agents import _checks as _agent_checks  # noqa: F401  (A rules)
 from charter.check import _front_matter as _front_matter
 from charter.check import _structure as _structure
 from charter.check._engine import CheckResult, check_path, check_spec

@@ -48,8 +48,16 @@ class CheckResult:
 OPT_IN_FAMILIES = ("L",)
 
 
-def default_selection() -> list[str]:
-    """Every registered rule family except the opt-in ones."""
+#: What a plain `charter check` runs on a repository's agent instruction files: the A rules and
+#: broken links (a spec's prompt-file and id rules do not apply to them).
+INSTRUCTION_FILE_SELECTION = ("A", "S105")
+
+
+def default_selection(spec: Spec | None = None) -> list[str]:
+    """Every registered rule family except the opt-in ones (the A rules and broken links for a
+    repository's instruction files)."""
+    if spec is not None and spec.instruction_files:
+        return list(INSTRUCTION_FILE_SELECTION)
     families = {rule.family for rule in all_rules()}
     return sorted(family for family in families if family not in OPT_IN_FAMILIES)
 
@@ -208,7 +216,7 @@ def check_spec(
     _validate_config_selection(config)
     sink = Diagnostics()
     sink.extend(read_findings)
-    chosen = select or _config_list(config, "select") or default_selection()
+    chosen = select or _config_list(config, "select") or default_selection(spec)
     skipped = [*(ignore or []), *_config_list(config, "ignore")]
     if not any(d.severity == Severity.FATAL for d in read_findings.items):
         for entry in registered():

@@ -18,7 +18,10 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from charter.trajectory import Trajectory
 
 
 class Result(StrEnum):
@@ -57,6 +60,8 @@ class Reply:
     input_tokens: int | None = None
     output_tokens: int | None = None
     model: str | None = None
+    trajectory: Trajectory | None = None
+    """What an agent did to reply, when it sent a trajectory (the trajectory checks read it)."""
 
 
 class CheckFormatError(ValueError):

@@ -89,8 +89,15 @@ def check(
     force: Annotated[
         bool, typer.Option("--force", help="Let -o replace a file of the spec project.")
     ] = False,
+    write_lock: Annotated[
+        bool,
+        typer.Option("--write-lock", help="Record instruction-file clause ids in the lock."),
+    ] = False,
 ) -> None:
     """Type-check a spec: ids, prompt files, cross references, authorities, examples.
+
+    On a repository's agent instruction files (AGENTS.md, CLAUDE.md, Cursor rules, Copilot
+    instructions) the A rules run; `--write-lock` keeps their clause ids in charter.agents.lock.
 
     Structural rules (S) and precedent rules (P) run by default. The linter's rules (L: vague
     words, loopholes, untestable clauses...) are opt-in: `--select L`, `--select ALL`, or
@@ -103,6 +110,10 @@ def check(
     if output_format not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not `{output_format}`")
     result = check_path(path, select=_split(select), ignore=_split(ignore))
+    if write_lock:
+        from charter.agents import update_lock
+
+        sys.stderr.write(f"Wrote {update_lock(Path(result.spec.root))}.\n")
     if output is not None:
         refuse_report_over_source(output, result.spec, force)
     if fix:

@@ -61,6 +61,7 @@ def reply_of(item: GradeInput) -> Reply:
         input_tokens=call.input_tokens if call else None,
         output_tokens=call.output_tokens if call else None,
         model=call.model if call else None,
+        trajectory=item.trajectory,
     )
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from charter.model._types import Message
+from charter.trajectory import Trajectory
 
 
 class Verdict(StrEnum):
@@ -71,6 +72,8 @@ class GradeInput:
     holdout: str | None = None
     """A conversation key whose precedents the judge must not be shown (calibration holdout)."""
     call: CallFacts | None = None
+    trajectory: Trajectory | None = None
+    """What an agent did to reply (tool calls, files, commands), when it sent a trajectory."""
 
 
 class Grader(Protocol):

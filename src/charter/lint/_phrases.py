@@ -30,7 +30,7 @@ class Hit:
     fix_end: int | None = None
 
 
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(phrases, key=len, reverse=True)
     parts = []
     for phrase in ordered:
@@ -46,10 +46,10 @@ class _Patterns:
     """
 
     def __init__(self) -> None:
-        self.quantifier = _phrase_pattern(words.QUANTIFIERS)
-        self.vague = _phrase_pattern(words.VAGUE_TERMS)
-        self.loophole = _phrase_pattern(words.LOOPHOLES)
-        self.open_list = _phrase_pattern(words.OPEN_LISTS)
+        self.quantifier = phrase_pattern(words.QUANTIFIERS)
+        self.vague = phrase_pattern(words.VAGUE_TERMS)
+        self.loophole = phrase_pattern(words.LOOPHOLES)
+        self.open_list = phrase_pattern(words.OPEN_LISTS)
         self.and_or = re.compile(r"\b(?:and\s*/\s*or|or\s*/\s*and)\b", re.IGNORECASE)
         self.comparative = re.compile(
             r"\b(?:(?P<word>" + "|".join(words.COMPARATIVES) + r")|"

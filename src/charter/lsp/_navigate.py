@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from charter.grade._checks import CHECK_KINDS
+from charter.checks import all_kinds
 from charter.lsp._positions import Lines, uri
 from charter.lsp._tokens import ANCHOR, TAG, Kind, Token, token_at
 from charter.lsp._workspace import Workspace
@@ -209,7 +209,7 @@ def completion(
     front_end = text.find("\n---", 3) if text.startswith("---") else -1
     in_front = front_end != -1 and lines.offset(position) <= front_end
     if in_front and re.fullmatch(r"\s*-\s*\w*", before):
-        kinds = dict.fromkeys(CHECK_KINDS, "check")
+        kinds = {kind.name: kind.summary for kind in all_kinds()}
         return _items(kinds, types.CompletionItemKind.Property, ": ")
     return []
 

@@ -30,7 +30,9 @@ class CommandProvider(Provider):
     """Runs the command once per call with `{"messages": [...], "config": {...}}` on stdin.
 
     Stdout is the reply: plain text, or a JSON object with `text` (and optionally
-    `input_tokens`, `output_tokens`, `finish_reason`, `model`). Option `cwd`: where it runs.
+    `input_tokens`, `output_tokens`, `finish_reason`, `model`), or a trajectory: JSON lines of
+    events (`message`, `tool_call`, `tool_result`, `file`, `command`, `final`; docs/agents.md).
+    Option `cwd`: where it runs.
     """
 
     name = "command"
@@ -102,6 +104,19 @@ class CommandProvider(Provider):
         return self._output(stdout.decode("utf-8", errors="replace"), latency)
 
     def _output(self, stdout: str, latency: float) -> ModelOutput:
+        from charter.trajectory import (
+            Trajectory,
+            TrajectoryError,
+            looks_like_trajectory,
+            trajectory_output,
+        )
+
+        if looks_like_trajectory(stdout):
+            try:
+                trajectory = Trajectory.from_jsonl(stdout)
+            except TrajectoryError as error:
+                raise ProviderError(f"{self.spec}: trajectory on stdout, {error}") from None
+            return trajectory_output(trajectory, self.model, latency)
         reply = _json_reply(stdout)
         if reply is None:
             return ModelOutput(text=stdout.rstrip("\n"), model=self.model, latency=latency)

@@ -24,7 +24,8 @@ from charter.model._types import (
 
 
 class PythonProvider(Provider):
-    """Calls `function(messages, config)`, sync or async, which returns `str` or `ModelOutput`.
+    """Calls `function(messages, config)`, sync or async, which returns `str`, `ModelOutput` or
+    a `charter.trajectory.Trajectory` (what an agent did).
 
     Option `path`: a directory put first on `sys.path` before importing the module.
     """
@@ -66,12 +67,17 @@ class PythonProvider(Provider):
         latency = time.perf_counter() - started
         if isinstance(result, str):
             return ModelOutput(text=result, model=self.model, latency=latency)
+        from charter.trajectory import Trajectory, trajectory_output
+
+        if isinstance(result, Trajectory):
+            return trajectory_output(result, self.model, latency)
         if isinstance(result, ModelOutput):
             if not result.latency:
                 result.latency = latency
             return result
         raise ProviderError(
-            f"{self.spec} returned {type(result).__name__}; it must return str or ModelOutput"
+            f"{self.spec} returned {type(result).__name__}; it must return str, ModelOutput "
+            "or a charter.trajectory.Trajectory"
         )
 
     async def _call(self, messages: list[Message], config: GenerateConfig) -> Any:

@@ -105,6 +105,8 @@ class SampleResult:
 
     sample: StoredSample
     challenge: Challenge | None
+    trajectory: list[dict[str, Any]] | None = None
+    """What the agent did (tool calls, files, commands), when it sent a trajectory."""
 
     @property
     def title(self) -> str:
@@ -132,6 +134,7 @@ class SampleResult:
             "cached": sample.cached_from is not None,
             "carried_from_run": sample.carried_run,
             "expected": self.expected,
+            "trajectory": self.trajectory,
         }
 
     @property
@@ -162,13 +165,14 @@ class RunReport:
         total = Tally()
         samples = []
         prompts: dict[tuple[str, int], list[StoredSample]] = {}
+        trajectories = store.trajectories(run_id)
         for sample in store.samples(run_id):
             challenge = by_key.get((sample.clause_id, sample.prompt_index))
             result = clauses.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
             result.tally.add(sample.verdict)
             result.carried += sample.carried_from is not None
             total.add(sample.verdict)
-            samples.append(SampleResult(sample, challenge))
+            samples.append(SampleResult(sample, challenge, trajectories.get(sample.id)))
             prompts.setdefault((sample.clause_id, sample.prompt_index), []).append(sample)
         counted_once = 0
         greedy = deterministic_settings(run.settings)

@@ -23,6 +23,8 @@ from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.model._types import GenerateConfig, Message, ModelOutput, Provider, ProviderError
 from charter.run._plan import Challenge, message_json
 from charter.run._store import RunStore, SampleRecord, StoreError
+from charter.trajectory import Trajectory
+from charter.trajectory._output import RAW_KEY as TRAJECTORY_KEY
 
 MODEL = "model"
 JUDGE = "judge"
@@ -195,6 +197,9 @@ class Call:
         )
         if sample_id is None:
             return
+        steps = _steps(engine.store, output, hit["id"] if hit is not None else None)
+        if steps is not None:
+            engine.store.add_trajectory(sample_id, steps)
         engine.outcome.new += hit is None
         engine.outcome.cached += hit is not None
         engine.outcome.errors_by_role[MODEL] += error is not None
@@ -206,7 +211,10 @@ class Call:
             if output is not None
             else None
         )
-        await engine.grade(sample_id, self.challenge, reply, error, hit is not None, call)
+        trajectory = Trajectory.from_json(steps) if steps is not None else None
+        await engine.grade(
+            sample_id, self.challenge, reply, error, hit is not None, call, trajectory
+        )
 
 
 class Executor(Protocol):
@@ -232,6 +240,16 @@ class LocalExecutor:
     async def _work(engine: Engine, queue: Iterator[tuple[Challenge, int]]) -> None:
         for challenge, epoch in queue:
             await Call(engine, challenge, epoch).run()
+
+
+def _steps(
+    store: RunStore, output: ModelOutput | None, cached_from: int | None
+) -> list[dict[str, Any]] | None:
+    """The trajectory of a reply: sent with it, or stored with the sample it was cached from."""
+    if cached_from is not None:
+        return store.trajectory(cached_from)
+    steps = output.raw.get(TRAJECTORY_KEY) if output is not None else None
+    return steps if isinstance(steps, list) else None
 
 
 class Engine:
@@ -287,6 +305,7 @@ class Engine:
         error: str | None,
         cached: bool,
         call: CallFacts | None = None,
+        trajectory: Trajectory | None = None,
     ) -> None:
         item = GradeInput(
             clause_id=challenge.clause_id,
@@ -297,6 +316,7 @@ class Engine:
             references=challenge.references,
             clause_ids=challenge.clause_ids,
             call=call,
+            trajectory=trajectory,
         )
         grade = await self.policy.grade(item, error)
         if error is None and grade.verdict is Verdict.ERROR:
@@ -309,7 +329,16 @@ class Engine:
         for sample in self.store.samples(self.run_id):
             challenge = plan.get((sample.clause_id, sample.prompt_index))
             if sample.verdict is None and challenge is not None:
-                await self.grade(sample.id, challenge, sample.reply or "", sample.error, True)
+                steps = self.store.trajectory(sample.id)
+                trajectory = Trajectory.from_json(steps) if steps is not None else None
+                await self.grade(
+                    sample.id,
+                    challenge,
+                    sample.reply or "",
+                    sample.error,
+                    True,
+                    trajectory=trajectory,
+                )
 
     def workers(self) -> int:
         """How many samples go through at once: enough to keep every model slot busy while

@@ -87,6 +87,13 @@ CREATE TABLE IF NOT EXISTS grades (
 """
 _OWNER_COLUMNS = (("owner_pid", "INTEGER"), ("owner_host", "TEXT"), ("heartbeat", "TEXT"))
 """Added within schema 1: which process runs a run, so a killed one shows as stale."""
+_TRAJECTORIES = """
+CREATE TABLE IF NOT EXISTS trajectories (
+    sample_id INTEGER PRIMARY KEY REFERENCES samples(id),
+    steps TEXT NOT NULL
+)
+"""
+"""Added within schema 1: what an agent did for a sample (charter.trajectory), as JSON."""
 _VOTES = """
 CREATE TABLE IF NOT EXISTS votes (
     id INTEGER PRIMARY KEY,
@@ -320,7 +327,7 @@ class RunStore:
                     f"{self.path}: holds no run database (the file is empty or damaged); it was "
                     "left as it is: move it aside, and the next `charter test` starts a new one"
                 )
-            for statement in f"{_SCHEMA}{_VOTES}".split(";"):
+            for statement in f"{_SCHEMA}{_VOTES};{_TRAJECTORIES}".split(";"):
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute(
@@ -341,6 +348,7 @@ class RunStore:
             )
         if "votes" not in tables:  # added within schema 1: each judge's own grade
             self.db.execute(_VOTES)
+        self.db.execute(_TRAJECTORIES)
         self._add_columns("samples", (("carried_from", "INTEGER"),))  # `--changed-since`
         self._add_columns("runs", _OWNER_COLUMNS)
 
@@ -515,6 +523,44 @@ class RunStore:
         except sqlite3.IntegrityError:
             return None
         return cursor.lastrowid
+
+    def add_trajectory(self, sample_id: int, steps: list[dict[str, Any]]) -> None:
+        """Keep what the agent did for a sample (secrets redacted, as replies are)."""
+        with self._errors():
+            self.db.execute(
+                "INSERT OR REPLACE INTO trajectories (sample_id, steps) VALUES (?, ?)",
+                (sample_id, redact(json.dumps(steps, ensure_ascii=False))),
+            )
+
+    def trajectory(self, sample_id: int) -> list[dict[str, Any]] | None:
+        """The steps stored for a sample, or for the sample it was cached or carried from."""
+        with self._errors():
+            row = self.db.execute(
+                "SELECT t.steps FROM samples s JOIN trajectories t ON t.sample_id IN"
+                " (s.id, s.cached_from, s.carried_from) WHERE s.id = ?"
+                " ORDER BY t.sample_id = s.id DESC LIMIT 1",
+                (sample_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        steps = json.loads(row[0])
+        return steps if isinstance(steps, list) else None
+
+    def trajectories(self, run_id: str) -> dict[int, list[dict[str, Any]]]:
+        """The trajectory of every sample of the run that has one, by sample id."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT s.id, t.steps FROM samples s JOIN trajectories t ON t.sample_id IN"
+                " (s.id, s.cached_from, s.carried_from) WHERE s.run_id = ?"
+                " ORDER BY t.sample_id = s.id",
+                (run_id,),
+            ).fetchall()
+        found: dict[int, list[dict[str, Any]]] = {}
+        for sample_id, steps in rows:  # a sample's own steps come last and win
+            loaded = json.loads(steps)
+            if isinstance(loaded, list):
+                found[sample_id] = loaded
+        return found
 
     def add_grade(self, sample_id: int, grade: Grade) -> None:
         with self._errors():

@@ -69,6 +69,7 @@ JUDGE_KEYS = _keys(
 CONFLICTS_KEYS = _keys("enabled", "semantic", "threshold", "similarity", "judge")
 RESOLUTION_KEYS = _keys("clauses", "decision", "by")
 PUBLISH_KEYS = _keys("require-run", "fail-under")
+AGENTS_KEYS = _keys("token-budget", "skip")
 
 SCHEMA: dict[str, Table] = {
     "spec": Table(SPEC_KEYS, what="the spec's files and metadata"),
@@ -81,6 +82,7 @@ SCHEMA: dict[str, Table] = {
     "conflicts": Table(CONFLICTS_KEYS, what="conflict search"),
     "resolutions": Table(RESOLUTION_KEYS, array=True, what="recorded conflict decisions"),
     "publish": Table(PUBLISH_KEYS, what="the publish gate"),
+    "agents": Table(AGENTS_KEYS, what="agent instruction files (`charter check REPO`)"),
     # Both readers check every key of their own tables (a typo is an error there, with its line).
     "build": Table(named=True, what="the outputs `charter build` writes, [build.NAME]"),
     "train": Table(named=True, what="`charter train` settings"),

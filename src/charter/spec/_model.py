@@ -204,6 +204,31 @@ class SpecFile:
 
 
 @dataclass(slots=True)
+class InstructionFile:
+    """An instruction file for coding agents (AGENTS.md, CLAUDE.md, a Cursor rule...)."""
+
+    path: str
+    format: str
+    """`agents-md`, `claude-md`, `gemini-md`, `cursor-rule`, `cursorrules`,
+    `copilot-instructions` or `copilot-scoped-instructions`."""
+    tool: str
+    """`generic` (every agent reads it) or the one tool that does (claude, cursor...)."""
+    scope: str
+    """The folder it governs, relative to the repository (`""` for the whole repository)."""
+    globs: list[str] = field(default_factory=list)
+    """File patterns it is limited to (`globs`, `applyTo`); empty means every file in scope."""
+    always: bool = True
+    """Whether the tool always loads it (Cursor `alwaysApply`; files without globs)."""
+    description: str | None = None
+    clauses: list[str] = field(default_factory=list)
+    """Ids of its clauses (`path#id`)."""
+    tokens: int = 0
+    """Its size in tokens (about four characters each)."""
+    same_as: str | None = None
+    """The instruction file it is a link to (`CLAUDE.md` -> `AGENTS.md`), if any."""
+
+
+@dataclass(slots=True)
 class Module:
     """A spec module in a composed spec: the project itself or one it imports."""
 
@@ -248,6 +273,9 @@ class Spec:
     commentary: list[Commentary] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
     """The project and every module it imports, when it imports any."""
+    instruction_files: list[InstructionFile] = field(default_factory=list)
+    """Agent instruction files, when the spec was read from a repository's AGENTS.md,
+    CLAUDE.md, Cursor rules... (their clauses are the normative sentences, `path#id`)."""
 
     def section(self, key: str) -> Section | None:
         """The section with this key (its id, or title slug)."""

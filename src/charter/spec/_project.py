@@ -333,6 +333,10 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     if not target.exists():
         raise SpecLoadError(f"{path}: no such file or directory", "check the path")
     sink = Diagnostics()
+    if target.is_file() and _instruction_format(target):
+        from charter.agents import load_instructions
+
+        return load_instructions(target.parent, only=[target.name])
     if target.is_file():
         root = target.parent
         config = load_config(root)
@@ -357,6 +361,8 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 )
             continue
         rel = _relative(candidate, root)
+        if not explicit and _instruction_format(candidate):
+            continue  # an AGENTS.md beside a spec is for agents working on it, not the spec
         if not target.is_file():
             _refuse_outside(root, candidate, candidate.relative_to(root).as_posix())
         skipped = not explicit and candidate.name in REPOSITORY_FILES
@@ -387,6 +393,11 @@ def _load_project(target: Path, *, compose: bool) -> Project:
             )
         document = reader.read(rel, text, sink, prompt_file=False)
         documents.append((document, spec_file(rel, reader, document, text)))
+    if not documents and target.is_dir() and not config.spec_files:
+        from charter.agents import has_instruction_files, load_instructions
+
+        if has_instruction_files(root):
+            return load_instructions(root)
     if not documents and not sink.items:
         raise SpecLoadError(
             f"{path}: no spec found (no markdown file with `{{#id}}` headings, `[^id]` clause tags"
@@ -394,7 +405,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
             f"point at a spec file, or list the files in {CONFIG_NAME} under [spec] files",
         )
 
-    spec = assemble_spec(config, documents, _load_prompt_files(config, sink), sink, compose=compose)
+    spec = assemble_spec(config, documents, load_prompt_files(config, sink), sink, compose=compose)
     return Project(spec, sink, config)
 
 
@@ -432,6 +443,13 @@ def assemble_spec(
     return spec
 
 
+def _instruction_format(path: Path) -> bool:
+    """Whether `path` is an agent instruction file (AGENTS.md, CLAUDE.md, a Cursor rule...)."""
+    from charter.agents import format_of
+
+    return format_of(path.as_posix()) is not None
+
+
 def _declares_anything(reader: Reader, rel: str, text: str) -> bool:
     """Whether a file read as a spec would add a clause or a section with an id."""
     document = reader.read(rel, text, Diagnostics(), prompt_file=False)
@@ -456,26 +474,35 @@ def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _load_prompt_files(config: ProjectConfig, sink: Diagnostics) -> list[PromptFile]:
+def load_prompt_files(
+    config: ProjectConfig, sink: Diagnostics, *, nested: bool = False
+) -> list[PromptFile]:
+    """The prompt files of the prompt folders. `nested`: files in subfolders too, their id the
+    path below the folder without `.md` (`AGENTS.md/run-tests-1a2b`)."""
     prompt_files: list[PromptFile] = []
     for folder in config.prompt_dirs:
         directory = config.root / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
+        paths = directory.rglob("*") if nested else directory.iterdir()
+        for path in sorted(paths):
             reader = reader_for(path)
-            if reader is None or not path.is_file():
-                continue
+            if reader is None or not path.is_file() or path.name in REPOSITORY_FILES:
+                continue  # `examples/README.md` describes the folder; it tests no clause
             _refuse_outside(config.root, path, path.relative_to(config.root).as_posix())
             rel = _relative(path, config.root)
             text = read_source(path, rel, config.max_file_bytes, sink)
             if text is not None:
-                prompt_files.append(read_prompt_file(reader, rel, text, sink))
+                prompt_id = path.relative_to(directory).with_suffix("").as_posix()
+                prompt_files.append(read_prompt_file(reader, rel, text, sink, prompt_id))
     return prompt_files
 
 
-def read_prompt_file(reader: Reader, rel: str, text: str, sink: Diagnostics) -> PromptFile:
-    """One prompt file's examples, named ids and front matter; its id is the file's stem."""
+def read_prompt_file(
+    reader: Reader, rel: str, text: str, sink: Diagnostics, prompt_id: str | None = None
+) -> PromptFile:
+    """One prompt file's examples, named ids and front matter; its id is `prompt_id`, by
+    default the file's stem."""
     already = len(sink.items)
     document = reader.read(rel, text, sink, prompt_file=True)
     unreadable = [
@@ -483,7 +510,7 @@ def read_prompt_file(reader: Reader, rel: str, text: str, sink: Diagnostics) -> 
         for found in sink.items[already:]
         if found.code == MALFORMED_FRONT_MATTER.code
     ]
-    stem = Path(rel).stem
+    stem = prompt_id or Path(rel).stem
     for example in document.examples:
         example.clause = stem
     return PromptFile(

@@ -178,6 +178,29 @@
   const entries = [];
   const groups = [];
 
+  function stepText(step) {
+    if (step.type === "tool_call") return step.name + "(" + JSON.stringify(step.arguments || {}) + ")";
+    if (step.type === "tool_result") return (step.name || step.id || "") + " → " + String(step.content ?? "");
+    if (step.type === "file") return (step.action || "write") + " " + step.path;
+    if (step.type === "command") return "$ " + step.command + (isNumber(step.exit_code) ? "  (exit " + step.exit_code + ")" : "");
+    if (step.type === "final") return String(step.text ?? "");
+    return (step.role ? step.role + ": " : "") + String(step.content ?? "");
+  }
+
+  function drawTrajectory(steps) {
+    const box = el("details", "trajectory");
+    box.open = true;
+    box.append(el("summary", "", "Trajectory (" + steps.length + " steps)"));
+    const list = el("ol", "steps");
+    for (const step of steps) {
+      const item = el("li", "step step-" + step.type);
+      item.append(el("span", "part-label", step.type.replace("_", " ")), el("pre", "", stepText(step)));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
   function drawTurn(turn) {
     const role = String(turn.role || "unknown");
     const box = el("div", "turn role-" + role.replace(/[^a-z]/gi, ""));
@@ -208,6 +231,7 @@
     conversation.append(el("summary", "", "Conversation (" + sample.conversation.length + " turns)"));
     for (const turn of sample.conversation) conversation.append(drawTurn(turn));
     article.append(conversation);
+    if (sample.trajectory) article.append(drawTrajectory(sample.trajectory));
     const reply = el("div", "reply");
     reply.append(el("span", "part-label", "reply"));
     reply.append(el("pre", "reply-text", sample.reply === null ? "(no reply)" : sample.reply));

@@ -1,0 +1,33 @@
+"""Agents tested on what they do: trajectories (messages, tool calls, files, commands) and the
+checks that grade them.
+
+from charter.trajectory import Trajectory
+trajectory = Trajectory.from_jsonl(open("run.jsonl").read())
+"""
+
+from charter.trajectory._checks import (
+    TRAJECTORY_CHECK_KINDS,
+    run_trajectory_check,
+    trajectory_check_problem,
+)
+from charter.trajectory._model import (
+    STEP_TYPES,
+    Step,
+    Trajectory,
+    TrajectoryError,
+    looks_like_trajectory,
+)
+from charter.trajectory._output import output_trajectory, trajectory_output
+
+__all__ = [
+    "STEP_TYPES",
+    "TRAJECTORY_CHECK_KINDS",
+    "Step",
+    "Trajectory",
+    "TrajectoryError",
+    "looks_like_trajectory",
+    "output_trajectory",
+    "run_trajectory_check",
+    "trajectory_check_problem",
+    "trajectory_output",
+]
