@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from charter.checks import Reply
 from charter.grade._checks import CheckFormatError, run_check, validate_checks
 from charter.model import GenerateConfig, Message, ProviderError, get_provider
 from charter.trajectory import Trajectory, TrajectoryError
@@ -86,19 +87,21 @@ def test_a_malformed_line_is_named(line: str, message: str) -> None:
 )
 def test_trajectory_checks(check: dict[str, object], passes: bool, reason: str) -> None:
     validate_checks({"checks": [check]})
-    ok, why = run_check(check, "Done.", _trajectory())
+    ok, why = run_check(check, Reply("Done.", trajectory=_trajectory()))
     assert ok is passes
     assert reason in why
 
 
 def test_changes_after_the_last_test_run_fail_tests_before_finish() -> None:
     steps = [STEPS[4], STEPS[3], STEPS[5]]  # tests, then a write, then the reply
-    ok, why = run_check({"tests_before_finish": True}, "Done.", _trajectory(steps))
+    ok, why = run_check(
+        {"tests_before_finish": True}, Reply("Done.", trajectory=_trajectory(steps))
+    )
     assert (ok, why) == (False, "changed files after the last test run")
 
 
 def test_a_reply_without_trajectory_fails_trajectory_checks() -> None:
-    ok, why = run_check({"tool_called": "read_file"}, "Done.", None)
+    ok, why = run_check({"tool_called": "read_file"}, Reply("Done."))
     assert not ok and "no trajectory" in why
 
 
