@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Template
 from typing import TypeVar
 
+from charter.errors import ModelError
 from charter.grade._types import Grade, GradeInput, Verdict
 from charter.model._calls import ModelCaller
 from charter.model._types import GenerateConfig, Message, Provider, ProviderError
@@ -27,7 +28,7 @@ _REPAIR = (
 )
 
 
-class VerdictFormatError(ValueError):
+class VerdictFormatError(ModelError, ValueError):
     """The judge's answer is not the JSON object the template asks for."""
 
 

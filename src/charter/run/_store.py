@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from charter._secrets import redact
+from charter.errors import StoreError as StoreError  # re-exported for the run package
 from charter.grade import Grade
 from charter.run._plan import Challenge
 
@@ -99,10 +100,6 @@ CREATE TABLE IF NOT EXISTS votes (
     created TEXT NOT NULL
 );
 """
-
-
-class StoreError(Exception):
-    """The run store cannot be used (locked, corrupt, newer schema) or has no such run."""
 
 
 def now() -> str:
