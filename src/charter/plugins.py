@@ -1,4 +1,5 @@
-"""Plugin hooks (pluggy): how third parties add readers, providers and build targets to Charter.
+"""Plugin hooks (pluggy): how third parties add readers, providers, build targets, rules and
+checkers to Charter.
 
 A plugin is a module or object with functions marked `@hookimpl`, registered through the
 `charter` entry-point group in its package metadata::
@@ -6,23 +7,47 @@ A plugin is a module or object with functions marked `@hookimpl`, registered thr
     [project.entry-points.charter]
     agents = "charter_agents.plugin"
 
-Built-in implementations are registered the same way, so they have no special path.
+Built-in implementations are registered the same way, so they have no special path: each kind
+names its built-in modules (`BUILTIN_PLUGINS`), imported by name when that kind is first asked
+for. This module imports nothing of Charter at run time, so any package may use it.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
-    from charter.build._registry import Target
-    from charter.model._types import Provider
-    from charter.spec._readers import Reader
+    from charter.build import Target
+    from charter.diagnostics import RegisteredChecker, Rule
+    from charter.model import Provider
+    from charter.spec import Reader
 
 hookspec = pluggy.HookspecMarker("charter")
 hookimpl = pluggy.HookimplMarker("charter")
+
+BUILTIN_PLUGINS: dict[str, tuple[str, ...]] = {
+    "readers": ("charter.spec._readers",),
+    "providers": ("charter.model._builtin",),
+    "build_targets": ("charter.build._builtin",),
+    # the stages' checkers and rules, in the order `charter check` runs them
+    "checkers": (
+        "charter.check._front_matter",
+        "charter.check._structure",
+        "charter.compose._checks",
+        "charter.conflict._checks",
+        "charter.grade._rules",
+        "charter.lint",
+        "charter.precedent._rules",
+    ),
+}
+"""Each extension kind's built-in modules. A module registers its rules and `@checker`s when it
+is imported, and its `@hookimpl`s when the plugin manager registers it."""
+
+_LOADED_AT_START = ("readers", "providers", "build_targets")
 
 
 class CharterHooks:
@@ -46,18 +71,62 @@ class CharterHooks:
         A plugin's target replaces a built-in one of the same name.
         """
 
+    @hookspec
+    def charter_rules(self) -> list[Rule]:  # type: ignore[empty-body]
+        """Return the `charter.diagnostics.Rule`s a plugin's checkers report (codes are unique).
+
+        They join the catalogue (`charter rules`) and `--select` / `--ignore`.
+        """
+
+    @hookspec
+    def charter_checkers(self) -> list[RegisteredChecker]:  # type: ignore[empty-body]
+        """Return `charter.diagnostics.RegisteredChecker`s: functions `(spec, sink)` adding
+        findings, each with the rule-code prefixes it reports. `charter check` runs them after
+        the built-in ones."""
+
+
+def _register_builtins(manager: pluggy.PluginManager, kind: str) -> None:
+    for name in BUILTIN_PLUGINS[kind]:
+        plugin_name = f"charter.builtin.{name}"
+        if manager.get_plugin(plugin_name) is None:
+            manager.register(importlib.import_module(name), name=plugin_name)
+
 
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
-    """The process-wide plugin manager, with built-ins and installed plugins registered."""
-    from charter.build import _builtin as builtin_targets
-    from charter.model import _builtin as builtin_providers
-    from charter.spec import _readers
+    """The process-wide plugin manager, with built-ins and installed plugins registered.
 
+    The built-in checkers are registered when they are first asked for (`load_checkers`), so
+    that reading a spec does not import every stage."""
     manager = pluggy.PluginManager("charter")
     manager.add_hookspecs(CharterHooks)
-    manager.register(_readers, name="charter.builtin.readers")
-    manager.register(builtin_providers, name="charter.builtin.providers")
-    manager.register(builtin_targets, name="charter.builtin.targets")
+    for kind in _LOADED_AT_START:
+        _register_builtins(manager, kind)
     manager.load_setuptools_entrypoints("charter")
     return manager
+
+
+@lru_cache(maxsize=1)
+def load_checkers() -> pluggy.PluginManager:
+    """The plugin manager with the built-in checkers and rules loaded, and the rules of the
+    plugins installed added to the catalogue."""
+    manager = plugin_manager()
+    _register_builtins(manager, "checkers")
+    _register_plugin_rules(manager)
+    return manager
+
+
+def _register_plugin_rules(manager: pluggy.PluginManager) -> None:
+    from charter.diagnostics import register_rule
+
+    for batch in manager.hook.charter_rules():
+        for found in batch:
+            register_rule(found)
+
+
+def plugin_checkers() -> list[RegisteredChecker]:
+    """The checkers plugins add (the built-in ones register themselves with `@checker`), with
+    their rules in the catalogue."""
+    manager = load_checkers()
+    _register_plugin_rules(manager)  # a plugin registered after the first check, too
+    return [found for batch in manager.hook.charter_checkers() for found in batch]

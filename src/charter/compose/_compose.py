@@ -15,9 +15,16 @@ from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
 from charter.compose._namespace import namespace
 from charter.compose._resolve import ImportNotFound, ImportOutside, Located, locate
 from charter.diagnostics import Diagnostics
-from charter.spec import Authority, Module, ProjectConfig, Spec
-from charter.spec._project import CONFIG_NAME, SpecLoadError, load_project
-from charter.spec._text import slugify
+from charter.spec import (
+    CONFIG_NAME,
+    Authority,
+    Module,
+    ProjectConfig,
+    Spec,
+    SpecLoadError,
+    load_project,
+)
+from charter.text import slugify
 
 PROJECT_LEVEL = Authority.ROOT
 MODULE_LEVEL = Authority.DEVELOPER

@@ -14,8 +14,7 @@ from typing import TypeVar
 
 from charter.errors import ModelError
 from charter.grade._types import Grade, GradeInput, Verdict
-from charter.model._calls import ModelCaller
-from charter.model._types import GenerateConfig, Message, Provider, ProviderError
+from charter.model import GenerateConfig, Message, ModelCaller, Provider, ProviderError
 
 T = TypeVar("T")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.errors import SpecError
-from charter.model._types import Message
+from charter.model import Message
 
 VERDICTS = ("comply", "violate", "not_applicable")
 PRECEDENT_DIR = "precedents"
@@ -190,7 +190,7 @@ def _checks(data: dict[str, Any], lines: dict[str, int], where: str) -> tuple[di
     """The precedent's `checks:`, validated as a prompt file's are."""
     if data.get("checks") is None:
         return ()
-    from charter.grade._checks import CheckFormatError, checks_for  # grade imports precedent
+    from charter.grade import CheckFormatError, checks_for  # grade imports precedent
 
     try:
         return tuple(checks_for({"checks": data["checks"]}, None))

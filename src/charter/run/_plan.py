@@ -16,7 +16,7 @@ from typing import Any
 
 from charter.errors import SpecError
 from charter.grade import Reference, checks_for, prompt_file_problem
-from charter.model._types import Message
+from charter.model import Message
 from charter.spec import Example, PromptFile, Spec
 
 

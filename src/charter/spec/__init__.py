@@ -5,8 +5,10 @@ spec, findings = load_spec("path/to/project")
 """
 
 from charter._source import Span
-from charter.spec._markdown import Document
+from charter.spec._config_schema import did_you_mean
+from charter.spec._markdown import MAX_NESTING, Document
 from charter.spec._model import (
+    LEGACY_AUTHORITIES,
     Authority,
     Clause,
     Commentary,
@@ -23,6 +25,7 @@ from charter.spec._model import (
     Turn,
 )
 from charter.spec._project import (
+    CONFIG_NAME,
     Project,
     ProjectConfig,
     SpecLoadError,
@@ -33,6 +36,9 @@ from charter.spec._project import (
 from charter.spec._readers import MarkdownSpecReader, Reader, readers
 
 __all__ = [
+    "CONFIG_NAME",
+    "LEGACY_AUTHORITIES",
+    "MAX_NESTING",
     "Authority",
     "Clause",
     "Commentary",
@@ -54,6 +60,7 @@ __all__ = [
     "SpecFile",
     "SpecLoadError",
     "Turn",
+    "did_you_mean",
     "load_config",
     "load_project",
     "load_spec",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from charter.errors import SpecError
-from charter.spec._text import CLAUSE_TAG, sentence_bounds
+from charter.text import CLAUSE_TAG, sentence_bounds
 
 _MARKER = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)")
 _HEADING = re.compile(r"^#{1,6}\s")

@@ -1,4 +1,7 @@
-"""Plain-text helpers: sentence boundaries, clause tags and modal words."""
+"""Text helpers every package shares: sentences, modal words, slugs, edit distance.
+
+A base module: it imports nothing of Charter.
+"""
 
 from __future__ import annotations
 
