@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: dict[str, tuple[str, ...]] = {
     "checkers": (
         "charter.check._front_matter",
         "charter.check._structure",
+        "charter.check._config",
         "charter.compose._checks",
         "charter.conflict._checks",
         "charter.grade._rules",

@@ -6,6 +6,7 @@
 from charter.cli import (
     _build_cmd,  # noqa: F401  (build)
     _compose_cmd,  # noqa: F401  (lock, modules, publish)
+    _config_cmd,  # noqa: F401  (config)
     _judge_cmd,  # noqa: F401  (precedent, calibrate)
     _lint_cmd,  # noqa: F401  (clarify)
     _test_cmd,  # noqa: F401  (test, runs, show-run)

@@ -5,7 +5,7 @@ spec, findings = load_spec("path/to/project")
 """
 
 from charter._source import Span
-from charter.spec._config_schema import did_you_mean
+from charter.spec._config_schema import SCHEMA, config_place, did_you_mean
 from charter.spec._markdown import MAX_NESTING, Document
 from charter.spec._model import (
     LEGACY_AUTHORITIES,
@@ -39,6 +39,7 @@ __all__ = [
     "CONFIG_NAME",
     "LEGACY_AUTHORITIES",
     "MAX_NESTING",
+    "SCHEMA",
     "Authority",
     "Clause",
     "Commentary",
@@ -60,6 +61,7 @@ __all__ = [
     "SpecFile",
     "SpecLoadError",
     "Turn",
+    "config_place",
     "did_you_mean",
     "load_config",
     "load_project",
