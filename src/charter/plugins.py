@@ -22,9 +22,9 @@ import pluggy
 
 if TYPE_CHECKING:
     from charter.build import Target
-    from charter.diagnostics import RegisteredChecker, Rule
+    from charter.diagnostics import Diagnostics, RegisteredChecker, Rule
     from charter.model import Provider
-    from charter.spec import Reader
+    from charter.spec import ProjectConfig, Reader, Spec
 
 hookspec = pluggy.HookspecMarker("charter")
 hookimpl = pluggy.HookimplMarker("charter")
@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: dict[str, tuple[str, ...]] = {
     "readers": ("charter.spec._readers",),
     "providers": ("charter.model._builtin",),
     "build_targets": ("charter.build._builtin",),
+    "composers": ("charter.compose._compose",),
     # the stages' checkers and rules, in the order `charter check` runs them
     "checkers": (
         "charter.check._front_matter",
@@ -85,6 +86,11 @@ class CharterHooks:
         findings, each with the rule-code prefixes it reports. `charter check` runs them after
         the built-in ones."""
 
+    @hookspec(firstresult=True)
+    def charter_compose(self, spec: Spec, config: ProjectConfig, sink: Diagnostics) -> bool | None:
+        """Add the modules `spec` imports to it, with findings in `sink`; return True when done
+        (the first plugin that does wins; the built-in composer, `charter.compose`, is last)."""
+
 
 def _register_builtins(manager: pluggy.PluginManager, kind: str) -> None:
     for name in BUILTIN_PLUGINS[kind]:
@@ -131,3 +137,12 @@ def plugin_checkers() -> list[RegisteredChecker]:
     manager = load_checkers()
     _register_plugin_rules(manager)  # a plugin registered after the first check, too
     return [found for batch in manager.hook.charter_checkers() for found in batch]
+
+
+def compose_imports(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> None:
+    """Compose the modules `spec` imports, through the first `charter_compose` that does (a
+    spec loaded with `compose=True` that imports modules); the built-in composer is registered
+    on first use, so reading a spec without imports does not load it."""
+    manager = plugin_manager()
+    _register_builtins(manager, "composers")
+    manager.hook.charter_compose(spec=spec, config=config, sink=sink)

@@ -6,7 +6,6 @@ import tomllib
 from pathlib import Path
 
 from charter._source import Span
-from charter.config import config_problems
 from charter.diagnostics import Diagnostics, Severity, checker, rule
 from charter.spec import CONFIG_NAME, Spec
 
@@ -29,10 +28,13 @@ WRONG_SETTING_TYPE = rule(
 
 @checker(rules=("S120",))
 def check_setting_types(spec: Spec, sink: Diagnostics) -> None:
-    """Every typed table's values against its model, at the line of each."""
+    """Every typed table's values against its model, at the line of each (pydantic is imported
+    here, for a project with a charter.toml, not when `charter.check` is)."""
     path = Path(spec.root) / CONFIG_NAME
     if not path.is_file():
         return
+    from charter.config import config_problems
+
     text = path.read_text(encoding="utf-8")
     for problem in config_problems(tomllib.loads(text), text, CONFIG_NAME):
         span = Span(CONFIG_NAME, problem.line, problem.column)

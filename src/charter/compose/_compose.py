@@ -15,6 +15,7 @@ from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
 from charter.compose._namespace import namespace
 from charter.compose._resolve import ImportNotFound, ImportOutside, Located, locate
 from charter.diagnostics import Diagnostics
+from charter.plugins import hookimpl
 from charter.spec import (
     CONFIG_NAME,
     Authority,
@@ -266,3 +267,10 @@ def compose_imports(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> Non
     spec.modules = [project]
     composer.by_root[root] = project
     composer.visit(spec, project, root, [project])
+
+
+@hookimpl
+def charter_compose(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> bool:
+    """The built-in composer, registered through the plugin hook (`charter.plugins`)."""
+    compose_imports(spec, config, sink)
+    return True

@@ -407,7 +407,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     resolve_title_links(spec.clauses, spec.anchor_titles())
     spec.prompt_files = _load_prompt_files(config, sink)
     if compose and spec.imports:
-        from charter.compose import compose_imports
+        from charter.plugins import compose_imports  # `charter.compose`, through its hook
 
         compose_imports(spec, config, sink)
     return Project(spec, sink, config)
