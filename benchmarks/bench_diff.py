@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from charter.spec import Spec, load_spec
-from charter.spec._text import sentence_bounds, strip_tags
+from charter.text import sentence_bounds, strip_tags
 from charter.version import Kind, diff_specs
 
 SUBJECTS = ["The assistant", "Replies", "The support agent", "Responses", "Every answer"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from charter.spec._text import (
+from charter.text import (
     edit_distance,
     github_slug,
     modal_words,

@@ -16,6 +16,8 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 
+from charter.errors import SpecError
+
 MAX_CHARS = 1_048_576
 """Longest YAML text read (1 MiB): front matter and precedents are far shorter."""
 MAX_ALIASES = 100
@@ -28,14 +30,17 @@ _REFUSED_TAGS = ("binary", "set", "omap", "pairs")
 reader expects: a file that tags a value with one is told to write plain YAML."""
 
 
-class YamlError(ValueError):
+class YamlError(SpecError, ValueError):
     """YAML that cannot be read: a 1-based line and column in the text, and what is wrong."""
 
+    line: int
+
     def __init__(self, line: int, column: int, message: str) -> None:
-        super().__init__(f"line {line}, column {column}: {message}")
-        self.line = line
+        super().__init__(message, line=line)
         self.column = column
-        self.message = message
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,19 +3,40 @@
 Each kind of finding is a `Rule`: a code (`S102`), a kebab-case name, a default severity and a doc
 paragraph with an example and the fix. Rules register themselves where their logic lives; the
 catalogue (`charter rules`, docs/rules.md) is generated from this registry.
+
+Checkers (`@checker`) and fixers (`@fixer("S104")`) register here too, so that a stage (compose,
+conflicts, lint, precedents...) adds its rules, checks and fixes without importing `charter.check`.
+This module is the base layer: it imports nothing of Charter at run time.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, overload
 
-from charter._source import Span
+if TYPE_CHECKING:
+    from charter.lint import Edit
+    from charter.spec import Spec
 
 #: The formats `charter check` writes findings in (`charter.check.render`). Defined here, not in
 #: `charter.check`, so that the command line can name them without importing every checker.
 FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in a source file: 1-based line and column, relative path from the project root."""
+
+    file: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
 
 
 class Severity(StrEnum):
@@ -64,11 +85,9 @@ def rule(
     preview: bool = False,
 ) -> Rule:
     """Define and register a rule. Codes and names must be unique."""
-    if code in _RULES and _RULES[code].name != name:
-        raise ValueError(f"rule code {code} is already {_RULES[code].name}")
-    found = Rule(code, name, severity, summary, textwrap.dedent(doc).strip(), fixable, preview)
-    _RULES[code] = found
-    return found
+    return register_rule(
+        Rule(code, name, severity, summary, textwrap.dedent(doc).strip(), fixable, preview)
+    )
 
 
 def all_rules() -> list[Rule]:
@@ -177,3 +196,85 @@ def rules_markdown() -> str:
             entry.doc,
         ]
     return "\n".join(lines) + "\n"
+
+
+Checker = Callable[["Spec", Diagnostics], None]
+"""A function that inspects a spec and adds findings to the sink."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredChecker:
+    """A checker and the rule-code prefixes it can report (empty: unknown, always run)."""
+
+    function: Checker
+    rules: tuple[str, ...] = ()
+
+
+_CHECKERS: list[RegisteredChecker] = []
+
+
+@overload
+def checker(function: Checker) -> Checker: ...
+@overload
+def checker(*, rules: tuple[str, ...]) -> Callable[[Checker], Checker]: ...
+def checker(
+    function: Checker | None = None, *, rules: tuple[str, ...] = ()
+) -> Checker | Callable[[Checker], Checker]:
+    """Register a function that inspects a spec and adds findings to the sink.
+
+    `@checker(rules=("L",))` declares which rule codes it reports, so that `charter check` can
+    skip it when none of them is selected (the linter costs as much as reading the spec).
+    """
+
+    def register(found: Checker) -> Checker:
+        _CHECKERS.append(RegisteredChecker(found, rules))
+        return found
+
+    return register(function) if function is not None else register
+
+
+def registered_checkers() -> list[RegisteredChecker]:
+    """The checkers registered so far, in the order they were (`charter.check` loads them all)."""
+    return list(_CHECKERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """Move the file `source` to `target` (both relative to the spec's root)."""
+
+    source: str
+    target: str
+
+
+Fixer = Callable[["Spec", list[Diagnostic]], "list[Edit | Rename]"]
+"""A function that returns the edits and renames fixing the given findings."""
+
+_FIXERS: dict[str, Fixer] = {}
+
+
+def fixer(*codes: str) -> Callable[[Fixer], Fixer]:
+    """Register a function that returns the edits and renames fixing the given findings (all of
+    them have one of `codes`)."""
+
+    def register(function: Fixer) -> Fixer:
+        for code in codes:
+            _FIXERS[code] = function
+        return function
+
+    return register
+
+
+def fixer_for(code: str) -> Fixer | None:
+    return _FIXERS.get(code)
+
+
+def fixable_codes() -> set[str]:
+    return set(_FIXERS)
+
+
+def register_rule(found: Rule) -> Rule:
+    """Add a rule defined elsewhere (a plugin's) to the catalogue. Codes and names are unique."""
+    if found.code in _RULES and _RULES[found.code].name != found.name:
+        raise ValueError(f"rule code {found.code} is already {_RULES[found.code].name}")
+    _RULES[found.code] = found
+    return found

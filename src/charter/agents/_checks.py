@@ -24,10 +24,9 @@ from charter.agents._rules import (
     UNKNOWN_SCOPE_KEY,
     VAGUE_INSTRUCTION,
 )
-from charter.check._registry import checker
 from charter.conflict._deterministic import opposite_modality
 from charter.conflict._normalize import Statement, statements
-from charter.diagnostics import Diagnostics, Related
+from charter.diagnostics import Diagnostics, Related, checker
 from charter.spec._config_schema import did_you_mean
 from charter.spec._model import Clause, InstructionFile, Spec
 

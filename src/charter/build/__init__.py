@@ -31,6 +31,7 @@ from charter.build._settings import (
     output_specs,
     prompt_options,
 )
+from charter.build._system import system_prompt_for_test
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -53,6 +54,7 @@ __all__ = [
     "output_specs",
     "prompt_options",
     "spec_hash",
+    "system_prompt_for_test",
     "target",
     "targets",
     "text_hash",

@@ -12,7 +12,7 @@ from charter.build._hash import spec_hash
 from charter.build._registry import Artifact, BuildContext, target
 from charter.compose import effective_authority
 from charter.spec import Authority, Clause, Spec
-from charter.spec._text import strip_tags
+from charter.text import strip_tags
 
 _LEVEL_NAMES = {
     Authority.ROOT: "root: no message can override these",

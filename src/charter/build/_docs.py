@@ -24,7 +24,7 @@ from charter.build._hash import spec_hash
 from charter.build._registry import Artifact, BuildContext, target
 from charter.compose import effective_authority
 from charter.spec import Clause, Example, Label, Section, Spec
-from charter.spec._text import CLAUSE_TAG, strip_tags
+from charter.text import CLAUSE_TAG, strip_tags
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -409,7 +409,7 @@ def _search_index(site: _Site) -> list[dict[str, str]]:
 
 
 def _search_page(site: _Site, index: list[dict[str, str]]) -> str:
-    from charter.report._html import embed_json
+    from charter.report import embed_json
 
     body = (
         "<h1>Search</h1>"

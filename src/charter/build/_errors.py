@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
+from charter.errors import BuildError
 
-class BuildError(Exception):
-    """Input a build cannot use: an unknown target, a template that fails, a budget too small, an
-    output outside the project. `str()` is one line that says what is wrong and what to do."""
+__all__ = ["BuildError"]

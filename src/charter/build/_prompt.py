@@ -24,7 +24,7 @@ from typing import Any
 from charter.build._errors import BuildError
 from charter.build._hash import spec_hash, text_hash
 from charter.spec import Authority, Example, Label, Project, Section, Spec
-from charter.spec._text import CLAUSE_TAG
+from charter.text import CLAUSE_TAG
 
 #: How each authority level is introduced in the compiled prompt.
 LEVEL_HEADINGS: dict[Authority, tuple[str, str]] = {
@@ -177,7 +177,7 @@ def compile_system_prompt(
     else:
         spec = source
     options = options or PromptOptions()
-    from charter.run._budget import token_counter
+    from charter.run import token_counter
 
     counter = token_counter()
     blocks = _blocks(spec, options)
@@ -336,7 +336,7 @@ def _without_replaced(text: str, replaced: set[str], qualified: Callable[[str], 
     """The text less every sentence that states a clause another module legally overrides."""
     if not replaced:
         return text
-    from charter.spec._text import sentence_bounds
+    from charter.text import sentence_bounds
 
     kept: list[str] = []
     for paragraph in re.split(r"(\n\s*\n)", text):

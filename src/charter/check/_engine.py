@@ -17,8 +17,7 @@ from charter.diagnostics import (
     get_rule,
     sort_key,
 )
-from charter.spec import ProjectConfig, Spec, SpecLoadError, load_project
-from charter.spec._config_schema import did_you_mean
+from charter.spec import ProjectConfig, Spec, SpecLoadError, did_you_mean, load_project
 
 _SUPPRESS = re.compile(r"<!--\s*charter:\s*ignore(?P<file>-file)?\s+(?P<codes>[\w\s,-]+?)\s*-->")
 
@@ -211,6 +210,7 @@ def check_spec(
     ignore: list[str] | None = None,
 ) -> CheckResult:
     """Run every registered checker and filter the findings."""
+    checkers = registered()  # first: the plugins' rules join the catalogue the selection names
     validate_selection(select or [], "--select")
     validate_selection(ignore or [], "--ignore")
     _validate_config_selection(config)
@@ -219,7 +219,7 @@ def check_spec(
     chosen = select or _config_list(config, "select") or default_selection(spec)
     skipped = [*(ignore or []), *_config_list(config, "ignore")]
     if not any(d.severity == Severity.FATAL for d in read_findings.items):
-        for entry in registered():
+        for entry in checkers:
             if _wanted(entry, chosen, skipped):
                 entry.function(spec, sink)
     overrides: dict[str, Any] = config.check.get("severity", {})

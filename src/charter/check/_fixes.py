@@ -1,7 +1,8 @@
 """`charter check --fix`: the mechanical fixes of the findings a check kept.
 
-Each fixable rule registers a fixer with `@fixer("S104")`; `charter rules` marks a rule fixable
-only when one is registered (tests/test_check_fixes.py holds the two lists equal). A fixer turns
+Each fixable rule registers a fixer with `@fixer("S104")` (from `charter.diagnostics`); `charter
+rules` marks a rule fixable only when one is registered (tests/test_check_fixes.py holds the two
+lists equal). A fixer turns
 findings into edits of file characters and file renames; every edit is verified against the text
 it replaces, so a file changed since the check is left alone.
 """
@@ -9,75 +10,26 @@ it replaces, so a file changed since the check is left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter._buffers import read_text
-from charter.diagnostics import Diagnostic
-from charter.spec import Spec
-from charter.spec._model import LEGACY_AUTHORITIES
+from charter.diagnostics import Diagnostic, Rename, fixable_codes, fixer
+from charter.spec import LEGACY_AUTHORITIES, Spec
 
 if TYPE_CHECKING:
     from charter.check._engine import CheckResult
     from charter.lint import Edit
 
-
-@dataclass(frozen=True, slots=True)
-class Rename:
-    """Move the file `source` to `target` (both relative to the spec's root)."""
-
-    source: str
-    target: str
-
-
-Fixer = Callable[[Spec, list[Diagnostic]], "list[Edit | Rename]"]
-
-_FIXERS: dict[str, Fixer] = {}
-
-
-def fixer(*codes: str) -> Callable[[Fixer], Fixer]:
-    """Register a function that returns the edits and renames fixing the given findings (all of
-    them have one of `codes`)."""
-
-    def register(function: Fixer) -> Fixer:
-        for code in codes:
-            _FIXERS[code] = function
-        return function
-
-    return register
-
-
-def fixable_codes() -> set[str]:
-    return set(_FIXERS)
-
-
-def fixer_for(code: str) -> Fixer | None:
-    """The registered fixer of findings with this code (the language server's quick fixes)."""
-    return _FIXERS.get(code)
+__all__ = ["Rename", "apply_fixes", "fixable_codes", "fixer"]
 
 
 def apply_fixes(result: CheckResult) -> int:
-    """Apply the fixes of every finding `result` kept; returns how many changes were made."""
-    from charter.lint import Edit, apply_edits
+    """Apply the fixes of every finding `result` kept; returns how many changes were made (the
+    edits are the linter's: `charter.lint.apply_fixes`, imported when a fix is asked for)."""
+    from charter.lint import apply_fixes as apply
 
-    by_fixer: dict[Fixer, list[Diagnostic]] = {}
-    for diagnostic in result.diagnostics:
-        found = _FIXERS.get(diagnostic.code)
-        if found is not None:
-            by_fixer.setdefault(found, []).append(diagnostic)
-    changes = [
-        change for function, found in by_fixer.items() for change in function(result.spec, found)
-    ]
-    root = Path(result.spec.root)
-    applied = apply_edits(root, [change for change in changes if isinstance(change, Edit)])
-    for rename in (change for change in changes if isinstance(change, Rename)):
-        target = root / rename.target
-        if not target.exists() and (root / rename.source).is_file():
-            (root / rename.source).rename(target)
-            applied += 1
-    return applied
+    return apply(result)
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")

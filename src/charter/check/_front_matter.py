@@ -10,8 +10,7 @@ from charter._buffers import read_text
 from charter._source import Span
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Severity, rule
-from charter.spec import PromptFile, Spec
-from charter.spec._config_schema import did_you_mean
+from charter.spec import PromptFile, Spec, did_you_mean
 
 #: The keys a prompt file's front matter may hold (docs/prompt-files.md).
 PROMPT_FILE_KEYS = ("checks", "examples")

@@ -1,51 +1,22 @@
-"""The list of checkers `charter check` runs; later stages add theirs with `@checker`."""
+"""The list of checkers `charter check` runs: kept in `charter.diagnostics` (the base layer), so
+that the stages register theirs with `@checker` without importing this package."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import overload
+from charter.diagnostics import _CHECKERS as _CHECKERS
+from charter.diagnostics import Checker, RegisteredChecker, checker, registered_checkers
 
-from charter.diagnostics import Diagnostics
-from charter.spec import Spec
+Registered = RegisteredChecker
 
-Checker = Callable[[Spec, Diagnostics], None]
+__all__ = ["Checker", "Registered", "checker", "checkers", "registered"]
 
 
-@dataclass(frozen=True, slots=True)
-class Registered:
-    """A checker and the rule-code prefixes it can report (empty: unknown, always run)."""
+def registered() -> list[RegisteredChecker]:
+    """Every checker: the built-in stages' and the plugins' (`charter.plugins`)."""
+    from charter.plugins import plugin_checkers
 
-    function: Checker
-    rules: tuple[str, ...] = ()
-
-
-_CHECKERS: list[Registered] = []
-
-
-@overload
-def checker(function: Checker) -> Checker: ...
-@overload
-def checker(*, rules: tuple[str, ...]) -> Callable[[Checker], Checker]: ...
-def checker(
-    function: Checker | None = None, *, rules: tuple[str, ...] = ()
-) -> Checker | Callable[[Checker], Checker]:
-    """Register a function that inspects a spec and adds findings to the sink.
-
-    `@checker(rules=("L",))` declares which rule codes it reports, so that `charter check` can
-    skip it when none of them is selected (the linter costs as much as reading the spec).
-    """
-
-    def register(found: Checker) -> Checker:
-        _CHECKERS.append(Registered(found, rules))
-        return found
-
-    return register(function) if function is not None else register
+    return [*registered_checkers(), *plugin_checkers()]
 
 
 def checkers() -> list[Checker]:
-    return [registered.function for registered in _CHECKERS]
-
-
-def registered() -> list[Registered]:
-    return list(_CHECKERS)
+    return [found.function for found in registered()]

@@ -8,7 +8,7 @@ from pathlib import Path
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Related, Severity, rule
 from charter.spec import Clause, Section, Spec
-from charter.spec._text import edit_distance
+from charter.text import edit_distance
 
 DUPLICATE_ID = rule(
     "S101",

@@ -9,9 +9,10 @@ from typing import Any
 from charter._yaml import YamlError, load_yaml
 from charter.clarify._options import Option
 from charter.clarify._questions import Question
+from charter.errors import SpecError
 
 
-class AnswersError(Exception):
+class AnswersError(SpecError):
     """An answers file that cannot be used: one line with file:line, what and what to do."""
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter.clarify._answers import Answer
-from charter.lint._prose import CLARIFICATIONS_TITLE
+from charter.lint import CLARIFICATIONS_TITLE
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^{}]*\})?\s*$")
 _DEFINITIONS = re.compile(r"^(definitions?|glossary|terminology)\b", re.IGNORECASE)

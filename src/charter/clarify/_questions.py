@@ -11,7 +11,7 @@ from charter._buffers import read_text
 from charter.clarify._options import TEMPLATES, Option, options_for
 from charter.lint import Finding, LintConfig, lint_spec
 from charter.spec import Spec
-from charter.spec._text import slugify
+from charter.text import slugify
 
 #: A later stage may propose extra options (e.g. from a grader model). It receives the question
 #: and returns options to add; without one, questions are fully deterministic.

@@ -7,6 +7,7 @@ from charter.cli import (
     _build_cmd,  # noqa: F401  (build)
     _checks_cmd,  # noqa: F401  (checks, checks suggest)
     _compose_cmd,  # noqa: F401  (lock, modules, publish)
+    _config_cmd,  # noqa: F401  (config)
     _judge_cmd,  # noqa: F401  (precedent, calibrate)
     _lint_cmd,  # noqa: F401  (clarify)
     _lsp_cmd,  # noqa: F401  (lsp)

@@ -1,4 +1,9 @@
-"""Turn every expected failure into one clear line and an exit code, never a traceback."""
+"""Turn every expected failure into one clear line and an exit code, never a traceback.
+
+This is the one place where errors become exit codes: a `CharterError` (any package's) exits
+with its class's `exit_code` and `str()` as the line; typer's usage errors and unreadable files
+exit 2; anything else is an internal error (exit 3).
+"""
 
 from __future__ import annotations
 
@@ -11,19 +16,26 @@ import typer
 from typer.exceptions import TyperException
 
 from charter._display import printable
-from charter.spec import SpecLoadError
+from charter.errors import EXIT_CALLS_FAILED, EXIT_UNUSABLE, CharterError, UsageError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
-EXIT_ALL_FAILED = 4
+EXIT_ALL_FAILED = EXIT_CALLS_FAILED
 """`charter test`: every sample of the run failed (the model's call or the judge's): no grade."""
 EXIT_INTERRUPTED = 130
 
-
-class UsageError(Exception):
-    """A bad option or argument value: reported in one line, exit 2."""
+__all__ = [
+    "EXIT_ALL_FAILED",
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_UNUSABLE",
+    "UsageError",
+    "one_line_errors",
+    "run_safely",
+]
 
 
 #: typer (0.29 and later) carries its own copy of click: its usage errors derive from
@@ -35,15 +47,26 @@ _INTERRUPTIONS: tuple[type[BaseException], ...] = (typer.Abort, KeyboardInterrup
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _unchanged(command: F) -> F:
+    return command
+
+
 def one_line_errors(*kinds: type[Exception]) -> Callable[[F], F]:
-    """A decorator turning a command's expected failures (`kinds`) into `UsageError`."""
+    """A decorator turning a command's expected failures (`kinds`) into `UsageError`.
+
+    Only `kinds` that are not `CharterError`s need it: `run_safely` reports those itself, with
+    their own exit code, so they pass through unchanged.
+    """
+    foreign = tuple(kind for kind in kinds if not issubclass(kind, CharterError))
+    if not foreign:
+        return _unchanged
 
     def decorate(command: F) -> F:
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return command(*args, **kwargs)
-            except kinds as error:
+            except foreign as error:
                 raise UsageError(str(error)) from None
 
         return wrapper  # type: ignore[return-value]
@@ -77,9 +100,9 @@ def run_safely(app: Any, *, debug: bool = False, args: list[str] | None = None) 
             return EXIT_UNUSABLE
         sys.stderr.write("charter: interrupted\n")
         return EXIT_INTERRUPTED
-    except (SpecLoadError, UsageError) as error:
+    except CharterError as error:
         _say(str(error))
-        return EXIT_UNUSABLE
+        return error.exit_code
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:

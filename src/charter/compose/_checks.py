@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter._source import Span
-from charter.check._registry import checker
 from charter.compose import _rules as rules
 from charter.compose._lock import LOCK_NAME, lock_problems
 from charter.compose._overrides import describe, evaluate_overrides, level_of
-from charter.diagnostics import Diagnostics, Related
+from charter.diagnostics import Diagnostics, Related, checker
 from charter.spec import Authority, Module, Spec
 
 

@@ -15,9 +15,17 @@ from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
 from charter.compose._namespace import namespace
 from charter.compose._resolve import ImportNotFound, ImportOutside, Located, locate
 from charter.diagnostics import Diagnostics
-from charter.spec import Authority, Module, ProjectConfig, Spec
-from charter.spec._project import CONFIG_NAME, SpecLoadError, load_project
-from charter.spec._text import slugify
+from charter.plugins import hookimpl
+from charter.spec import (
+    CONFIG_NAME,
+    Authority,
+    Module,
+    ProjectConfig,
+    Spec,
+    SpecLoadError,
+    load_project,
+)
+from charter.text import slugify
 
 PROJECT_LEVEL = Authority.ROOT
 MODULE_LEVEL = Authority.DEVELOPER
@@ -259,3 +267,10 @@ def compose_imports(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> Non
     spec.modules = [project]
     composer.by_root[root] = project
     composer.visit(spec, project, root, [project])
+
+
+@hookimpl
+def charter_compose(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> bool:
+    """The built-in composer, registered through the plugin hook (`charter.plugins`)."""
+    compose_imports(spec, config, sink)
+    return True

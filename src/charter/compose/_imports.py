@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from charter._shown import as_text
 from charter._shown import written as shown
+from charter.errors import SpecError
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -16,7 +17,7 @@ _ALIAS = re.compile(r"^[A-Za-z][\w-]*$")
 _REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)\s*(?P<spec>[<>=!~].*)?$")
 
 
-class ImportEntryError(ValueError):
+class ImportEntryError(SpecError, ValueError):
     """An import entry that cannot be read; the message says what is wrong."""
 
 

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from charter.errors import SpecError
 from charter.spec import Spec
 
 LOCK_NAME = "charter.lock"
@@ -14,7 +15,7 @@ LOCK_VERSION = 1
 _FIELDS = ("alias", "name", "version", "level", "source", "hash")
 
 
-class LockError(Exception):
+class LockError(SpecError):
     """The lock file cannot be read; the message names the file and the problem."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter.compose._imports import ImportEntry
+from charter.errors import SpecError
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -15,11 +16,11 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "charter.specs"
 
 
-class ImportNotFound(LookupError):
+class ImportNotFound(SpecError, LookupError):
     """The folder or package does not exist."""
 
 
-class ImportOutside(LookupError):
+class ImportOutside(SpecError, LookupError):
     """The import would reach outside the project or package."""
 
 

@@ -8,6 +8,7 @@ report = conflict_report(spec)   # report.conflicts, report.resolved
 from charter.conflict import _rules as rules
 from charter.conflict._checks import conflict_report
 from charter.conflict._config import (
+    SEMANTIC_THRESHOLD,
     ConflictSettings,
     Resolution,
     Resolutions,
@@ -23,13 +24,15 @@ from charter.conflict._detect import (
     clause_statements,
     find_conflicts,
 )
-from charter.conflict._deterministic import opposed, opposite_modality
+from charter.conflict._deterministic import CORE_SIMILARITY, opposed, opposite_modality
 from charter.conflict._normalize import Statement, statements, tokens
 
 __all__ = [
     "CONFLICT",
+    "CORE_SIMILARITY",
     "IMPLICIT",
     "POSSIBLE",
+    "SEMANTIC_THRESHOLD",
     "Conflict",
     "ConflictReport",
     "ConflictSettings",

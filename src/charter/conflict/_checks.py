@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter._source import Span
-from charter.check._registry import checker
-from charter.compose._overrides import describe
+from charter.compose import describe
 from charter.conflict import _rules as rules
 from charter.conflict._config import conflict_settings, load_resolutions
 from charter.conflict._detect import CONFLICT, IMPLICIT, ConflictReport, find_conflicts
-from charter.diagnostics import Diagnostics, Related
-from charter.spec import Spec, load_config
-from charter.spec._project import CONFIG_NAME
+from charter.diagnostics import Diagnostics, Related, checker
+from charter.spec import CONFIG_NAME, Spec, load_config
 
 _RULE = {CONFLICT: rules.CONFLICT, IMPLICIT: rules.IMPLICIT_OVERRIDE}
 

@@ -10,12 +10,12 @@ from typing import Any
 from charter.model import (
     GenerateConfig,
     Message,
+    ModelCaller,
     Provider,
     ProviderConfigError,
     ProviderError,
     get_provider,
 )
-from charter.model._calls import ModelCaller
 from charter.spec import SpecLoadError
 
 #: What the instruction shows in place of the reason; a judge that repeats it gave none.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from charter.spec._text import sentence_bounds, straight_apostrophes
+from charter.text import sentence_bounds, straight_apostrophes
 
 _MODAL = re.compile(
     r"\b(?P<neg>must not|mustn't|must never|should not|shouldn't|should never|shall not|"

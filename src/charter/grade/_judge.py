@@ -12,9 +12,9 @@ from pathlib import Path
 from string import Template
 from typing import TypeVar
 
+from charter.errors import ModelError
 from charter.grade._types import Grade, GradeInput, Verdict
-from charter.model._calls import ModelCaller
-from charter.model._types import GenerateConfig, Message, Provider, ProviderError
+from charter.model import GenerateConfig, Message, ModelCaller, Provider, ProviderError
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ _REPAIR = (
 )
 
 
-class VerdictFormatError(ValueError):
+class VerdictFormatError(ModelError, ValueError):
     """The judge's answer is not the JSON object the template asks for."""
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter._source import Span
-from charter.check._registry import checker
-from charter.diagnostics import Diagnostics, Severity, rule
+from charter.diagnostics import Diagnostics, Severity, checker, rule
 from charter.grade._prompt_checks import prompt_file_problem
 from charter.spec import Spec
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from charter._paths import outside, outside_message
 from charter._shown import written
+from charter.errors import ConfigError
 from charter.grade._calibrate import MIN_PRECEDENTS, spec_contexts
 from charter.grade._spec_judge import SpecJudge, Templates
 from charter.model import Provider, get_provider
@@ -24,7 +25,7 @@ JUDGE_KEYS = frozenset({*TEMPLATE_KEYS, "shots", "mode", "min-precedents"})
 """Every key `[judge]` may hold."""
 
 
-class JudgeSetupError(ValueError):
+class JudgeSetupError(ConfigError, ValueError):
     """charter.toml `[judge]` cannot be used (one line, exit 2)."""
 
 

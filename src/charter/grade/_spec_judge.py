@@ -24,8 +24,7 @@ from typing import Any, Protocol
 from charter.grade._context import ClauseContext
 from charter.grade._judge import ask_with_repair, parse_verdict
 from charter.grade._types import Grade, GradeInput, Verdict
-from charter.model._calls import ModelCaller
-from charter.model._types import GenerateConfig, Message, Provider, ProviderError
+from charter.model import GenerateConfig, Message, ModelCaller, Provider, ProviderError
 from charter.precedent import Precedent, relevant
 
 VERDICT_SCHEMA: dict[str, Any] = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from charter.model._types import Message
+from charter.model import Message
 from charter.trajectory import Trajectory
 
 

@@ -6,17 +6,22 @@ applies the mechanical fixes. Use `lint_spec(spec)` directly for the findings wi
 
 from __future__ import annotations
 
-from charter.check import CheckResult, checker
-from charter.check._fixes import Rename, apply_fixes, fixer
-from charter.diagnostics import Diagnostic, Diagnostics
+from typing import TYPE_CHECKING
+
+from charter.diagnostics import Diagnostic, Diagnostics, Rename, checker, fixer
 from charter.lint._config import MODAL_STYLES, LintConfig, lint_config, project_lint_config
 from charter.lint._engine import LintReport, lint_spec
 from charter.lint._finding import Edit, Finding
-from charter.lint._fix import apply_edits
+from charter.lint._fix import apply_edits, apply_fixes
+from charter.lint._prose import CLARIFICATIONS_TITLE
 from charter.lint._rules import LINT_RULES
 from charter.spec import Spec
 
+if TYPE_CHECKING:
+    from charter.check import CheckResult
+
 __all__ = [
+    "CLARIFICATIONS_TITLE",
     "LINT_RULES",
     "MODAL_STYLES",
     "Edit",
@@ -24,6 +29,7 @@ __all__ = [
     "LintConfig",
     "LintReport",
     "apply_edits",
+    "apply_fixes",
     "check_lint",
     "fix_check_result",
     "lint_config",

@@ -12,7 +12,7 @@ from charter.lint import _words as words
 from charter.lint._phrases import Hit
 from charter.lint._prose import _IMPERATIVE, Block
 from charter.spec import Spec
-from charter.spec._text import CLAUSE_TAG, modal_words
+from charter.text import CLAUSE_TAG, modal_words
 
 _OBLIGATION = re.compile(
     r"\b(?:must|should|shall|may)(?:\s+(?:not|never|always|only))?\b|"

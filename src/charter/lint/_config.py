@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter._shown import written
-from charter.spec import SpecLoadError
-from charter.spec._project import CONFIG_NAME, load_config
+from charter.spec import CONFIG_NAME, SpecLoadError, load_config
 
 MODAL_STYLES = ("model-spec", "rfc2119")
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from charter.diagnostics import Diagnostic, Fixer, Rename, fixer_for
 from charter.lint._finding import Edit
+
+if TYPE_CHECKING:
+    from charter.check import CheckResult
 
 
 def apply_edits(root: str | Path, edits: Iterable[Edit]) -> int:
@@ -36,4 +41,25 @@ def apply_edits(root: str | Path, edits: Iterable[Edit]) -> int:
         pieces.append(text[cursor:])
         path.write_bytes("".join(pieces).encode("utf-8"))
         applied += len(kept)
+    return applied
+
+
+def apply_fixes(result: CheckResult) -> int:
+    """Apply the fixes of every finding `result` kept (each by the fixer registered for its
+    code, `charter.diagnostics.fixer`); returns how many changes were made."""
+    by_fixer: dict[Fixer, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:
+        found = fixer_for(diagnostic.code)
+        if found is not None:
+            by_fixer.setdefault(found, []).append(diagnostic)
+    changes = [
+        change for function, found in by_fixer.items() for change in function(result.spec, found)
+    ]
+    root = Path(result.spec.root)
+    applied = apply_edits(root, [change for change in changes if isinstance(change, Edit)])
+    for rename in (change for change in changes if isinstance(change, Rename)):
+        target = root / rename.target
+        if not target.exists() and (root / rename.source).is_file():
+            (root / rename.source).rename(target)
+            applied += 1
     return applied

@@ -12,7 +12,7 @@ from charter.diagnostics import Rule
 from charter.lint import _rules as rules
 from charter.lint import _words as words
 from charter.lint._prose import Block, Sentence
-from charter.spec._text import APOSTROPHES
+from charter.text import APOSTROPHES
 
 
 @dataclass(frozen=True, slots=True)

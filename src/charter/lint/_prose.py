@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from charter.spec._markdown import MAX_NESTING
-from charter.spec._text import APOSTROPHES, CLAUSE_TAG, modal_words, sentence_bounds
+from charter.spec import MAX_NESTING
+from charter.text import APOSTROPHES, CLAUSE_TAG, modal_words, sentence_bounds
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

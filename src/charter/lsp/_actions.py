@@ -10,10 +10,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from charter.check._fixes import Rename, fixer_for
 from charter.clarify import Answer, Question, build_questions
 from charter.clarify._apply import answered_text
-from charter.diagnostics import Diagnostic
+from charter.diagnostics import Diagnostic, Rename, fixer_for
 from charter.lint import Edit, project_lint_config
 from charter.lsp._positions import Lines, uri
 from charter.lsp._tokens import TAG

@@ -31,6 +31,8 @@ and names that module in its package's `[project.entry-points.charter]` table. A
 provider replaces a built-in one of the same name.
 """
 
+from charter.model._calls import ModelCaller
+from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.model._registry import get_provider, list_providers, parse_spec, provider_classes
 from charter.model._types import (
     GenerateConfig,
@@ -43,8 +45,11 @@ from charter.model._types import (
 )
 
 __all__ = [
+    "AdaptiveLimiter",
+    "Backoff",
     "GenerateConfig",
     "Message",
+    "ModelCaller",
     "ModelOutput",
     "Provider",
     "ProviderConfigError",

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from charter._secrets import redact
+from charter.errors import EXIT_CALLS_FAILED, ConfigError, ModelError
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,12 @@ def token_count(value: Any) -> int | None:
     return None
 
 
-class ProviderError(Exception):
-    """A call failed. `retryable` says whether the run engine should try again."""
+class ProviderError(ModelError):
+    """A call failed. `retryable` says whether the run engine should try again.
+
+    Raised out of a command (no run engine to record it), it exits with code 4."""
+
+    exit_code = EXIT_CALLS_FAILED
 
     def __init__(
         self,
@@ -82,7 +87,7 @@ class RateLimited(ProviderError):
         super().__init__(message, retryable=True, status=429, retry_after=retry_after)
 
 
-class ProviderConfigError(Exception):
+class ProviderConfigError(ModelError, ConfigError):
     """The provider cannot be set up (unknown name, missing key, bad option): exit 2, one line."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from charter.model._types import Message
+from charter.model import Message
 from charter.precedent._model import Precedent, slug
 from charter.spec import Example, Label, Spec
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.model._types import Message
+from charter.errors import SpecError
+from charter.model import Message
 
 VERDICTS = ("comply", "violate", "not_applicable")
 PRECEDENT_DIR = "precedents"
@@ -122,14 +123,14 @@ def slug(text: str, limit: int = 48) -> str:
     return cleaned[:limit].rstrip("-") or "case"
 
 
-class PrecedentFormatError(ValueError):
+class PrecedentFormatError(SpecError, ValueError):
     """A precedent file cannot be read at all (not YAML, not a mapping)."""
 
+    line: int
+
     def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(message, file=path, line=line)
         self.path = path
-        self.line = line
-        self.message = message
 
 
 def read_precedent(path: Path, display: str | None = None) -> Precedent:
@@ -189,7 +190,7 @@ def _checks(data: dict[str, Any], lines: dict[str, int], where: str) -> tuple[di
     """The precedent's `checks:`, validated as a prompt file's are."""
     if data.get("checks") is None:
         return ()
-    from charter.grade._checks import CheckFormatError, checks_for  # grade imports precedent
+    from charter.grade import CheckFormatError, checks_for  # grade imports precedent
 
     try:
         return tuple(checks_for({"checks": data["checks"]}, None))

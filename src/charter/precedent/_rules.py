@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter._source import Span
-from charter.check._registry import checker
-from charter.diagnostics import Diagnostics, Related, Severity, rule
+from charter.diagnostics import Diagnostics, Related, Severity, checker, rule
 from charter.precedent._model import VERDICTS, Precedent, load_precedents
 from charter.spec import Spec
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from charter.model._types import Message
+from charter.model import Message
 from charter.precedent._model import Precedent
 
 _WORD = re.compile(r"[a-z0-9']{3,}")

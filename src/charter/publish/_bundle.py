@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from charter.build import BUNDLE_FORMAT, bundle, bundle_name, bundle_text
+from charter.errors import VersionError
 from charter.spec import ProjectConfig, Spec
 
 __all__ = ["BUNDLE_FORMAT", "bundle", "bundle_name", "write_bundle"]
 
 
-class BundleExists(Exception):
+class BundleExists(VersionError):
     """A bundle of this version is already published with other content."""
 
     def __init__(self, path: Path, version: str | None) -> None:

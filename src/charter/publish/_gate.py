@@ -97,8 +97,7 @@ def _untested(
 ) -> list[str]:
     """Clauses with a challenge prompt of the spec as it is now that the run did not send, with
     the system prompt the run chose (`system`, as recorded) compiled from the spec as it is now."""
-    from charter.build import BuildError
-    from charter.build._system import system_prompt_for_test
+    from charter.build import BuildError, system_prompt_for_test
     from charter.diagnostics import Diagnostics
     from charter.run import PlanError, Selection, plan, with_system_prompt
     from charter.spec import Project

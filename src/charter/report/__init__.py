@@ -1,7 +1,7 @@
 """Reports on a stored run: `RunReport.load(store, run_id)`, then a renderer, then the gate."""
 
 from charter.report._gate import Gate, GateResult, evaluate
-from charter.report._html import load_calibration, render_html
+from charter.report._html import embed_json, load_calibration, render_html
 from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
 from charter.report._render import (
     RENDERERS,
@@ -20,6 +20,7 @@ __all__ = [
     "SampleResult",
     "Tally",
     "clause_table",
+    "embed_json",
     "evaluate",
     "load_calibration",
     "print_terminal",

@@ -4,7 +4,7 @@ plan(spec, Selection(...)) -> challenges; RunStore.create_run(...) -> run id;
 Engine(store, run_id, provider, GradingPolicy(...), RunOptions(...)).run() -> RunOutcome.
 """
 
-from charter.model._limits import AdaptiveLimiter, Backoff
+from charter.model import AdaptiveLimiter, Backoff
 from charter.run._budget import (
     Budget,
     Price,
@@ -26,7 +26,15 @@ from charter.run._engine import (
     RunOutcome,
     cache_key,
 )
-from charter.run._plan import Challenge, PlanError, Selection, plan, select_clauses
+from charter.run._plan import (
+    Challenge,
+    PlanError,
+    Selection,
+    conversation_hash,
+    message_json,
+    plan,
+    select_clauses,
+)
 from charter.run._ray import ExecutorUnavailable, RayExecutor
 from charter.run._store import (
     SCHEMA_VERSION,
@@ -66,8 +74,10 @@ __all__ = [
     "cache_key",
     "carry_forward",
     "carry_sources",
+    "conversation_hash",
     "estimate",
     "load_prices",
+    "message_json",
     "parse_prices",
     "plan",
     "select_clauses",

@@ -16,13 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from charter.errors import ConfigError
 from charter.run._plan import Challenge
 
 CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 4
 
 
-class PriceTableError(ValueError):
+class PriceTableError(ConfigError, ValueError):
     """A price table is malformed; the message names the file and the entry."""
 
 

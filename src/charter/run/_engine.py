@@ -18,9 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from charter.grade import CallFacts, GradeInput, Grader, GradingPolicy, Panel, Verdict
-from charter.model._calls import ModelCaller
-from charter.model._limits import AdaptiveLimiter, Backoff
-from charter.model._types import GenerateConfig, Message, ModelOutput, Provider, ProviderError
+from charter.model import (
+    AdaptiveLimiter,
+    Backoff,
+    GenerateConfig,
+    Message,
+    ModelCaller,
+    ModelOutput,
+    Provider,
+    ProviderError,
+)
 from charter.run._plan import Challenge, message_json
 from charter.run._store import RunStore, SampleRecord, StoreError
 from charter.trajectory import Trajectory

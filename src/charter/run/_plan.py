@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from charter.errors import SpecError
 from charter.grade import Reference, checks_for, prompt_file_problem
-from charter.model._types import Message
+from charter.model import Message
 from charter.spec import Example, PromptFile, Spec
 
 
-class PlanError(ValueError):
+class PlanError(SpecError, ValueError):
     """The selection or a prompt file cannot be turned into challenges (one line, exit 2)."""
 
 

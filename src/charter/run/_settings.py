@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from charter._shown import written
+from charter.errors import ConfigError
 from charter.spec import Authority
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigError, ValueError):
     """A setting has the wrong type or range; the message names the flag or the toml key."""
 
 

@@ -27,89 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from charter._secrets import redact
+from charter.errors import StoreError as StoreError  # re-exported for the run package
 from charter.grade import Grade
+from charter.run._migrations import migrate
 from charter.run._plan import Challenge
 
 SCHEMA_VERSION = 1
 STORE_DIR = ".charter"
 STORE_NAME = "runs.db"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    created TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL,
-    project TEXT NOT NULL,
-    model TEXT NOT NULL,
-    grader TEXT,
-    settings TEXT NOT NULL,
-    plan TEXT NOT NULL,
-    planned INTEGER NOT NULL,
-    owner_pid INTEGER,
-    owner_host TEXT,
-    heartbeat TEXT
-);
-CREATE TABLE IF NOT EXISTS samples (
-    id INTEGER PRIMARY KEY,
-    run_id TEXT NOT NULL REFERENCES runs(id),
-    clause_id TEXT NOT NULL,
-    prompt_index INTEGER NOT NULL,
-    prompt_hash TEXT NOT NULL,
-    epoch INTEGER NOT NULL,
-    conversation TEXT NOT NULL,
-    model TEXT NOT NULL,
-    parameters TEXT NOT NULL,
-    reply TEXT,
-    latency REAL,
-    input_tokens INTEGER,
-    output_tokens INTEGER,
-    error TEXT,
-    cache_key TEXT NOT NULL,
-    cached_from INTEGER,
-    created TEXT NOT NULL,
-    carried_from INTEGER,
-    UNIQUE (run_id, clause_id, prompt_index, epoch)
-);
-CREATE INDEX IF NOT EXISTS samples_cache ON samples (cache_key);
-CREATE TABLE IF NOT EXISTS grades (
-    id INTEGER PRIMARY KEY,
-    sample_id INTEGER NOT NULL REFERENCES samples(id),
-    grader TEXT NOT NULL,
-    verdict TEXT NOT NULL,
-    confidence REAL,
-    rationale TEXT NOT NULL,
-    clause_ids TEXT NOT NULL,
-    created TEXT NOT NULL,
-    UNIQUE (sample_id, grader)
-);
-"""
-_OWNER_COLUMNS = (("owner_pid", "INTEGER"), ("owner_host", "TEXT"), ("heartbeat", "TEXT"))
-"""Added within schema 1: which process runs a run, so a killed one shows as stale."""
-_TRAJECTORIES = """
-CREATE TABLE IF NOT EXISTS trajectories (
-    sample_id INTEGER PRIMARY KEY REFERENCES samples(id),
-    steps TEXT NOT NULL
-)
-"""
-"""Added within schema 1: what an agent did for a sample (charter.trajectory), as JSON."""
-_VOTES = """
-CREATE TABLE IF NOT EXISTS votes (
-    id INTEGER PRIMARY KEY,
-    sample_id INTEGER NOT NULL REFERENCES samples(id),
-    grader TEXT NOT NULL,
-    verdict TEXT NOT NULL,
-    confidence REAL,
-    rationale TEXT NOT NULL,
-    clause_ids TEXT NOT NULL,
-    created TEXT NOT NULL
-);
-"""
-
-
-class StoreError(Exception):
-    """The run store cannot be used (locked, corrupt, newer schema) or has no such run."""
 
 
 def now() -> str:
@@ -304,8 +229,8 @@ class RunStore:
         return {row[0] for row in rows}
 
     def _migrate(self, create: bool) -> None:
-        """Create the schema or bring a schema-1 store up to date, in one write transaction
-        (`BEGIN IMMEDIATE`: a second process doing the same waits, then finds it done)."""
+        """Create the schema or apply the migrations the store lacks (`charter.run._migrations`),
+        in one write transaction (`BEGIN IMMEDIATE`: a second process waits, then finds it done)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self._migrate_in_transaction(create)
@@ -327,9 +252,7 @@ class RunStore:
                     f"{self.path}: holds no run database (the file is empty or damaged); it was "
                     "left as it is: move it aside, and the next `charter test` starts a new one"
                 )
-            for statement in f"{_SCHEMA}{_VOTES};{_TRAJECTORIES}".split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
+            migrate(self.db, self.path, existing=False)
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -346,18 +269,7 @@ class RunStore:
                 f"{self.path}: schema {version} has no migration to {SCHEMA_VERSION}; "
                 "move the file aside to start a new one"
             )
-        if "votes" not in tables:  # added within schema 1: each judge's own grade
-            self.db.execute(_VOTES)
-        self.db.execute(_TRAJECTORIES)
-        self._add_columns("samples", (("carried_from", "INTEGER"),))  # `--changed-since`
-        self._add_columns("runs", _OWNER_COLUMNS)
-
-    def _add_columns(self, table: str, columns: tuple[tuple[str, str], ...]) -> None:
-        """Add each (name, type) column `table` lacks (changes within schema 1)."""
-        present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
-        for name, kind in columns:
-            if name not in present:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        migrate(self.db, self.path, existing=True)
 
     # runs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from charter.model._types import Message
+from charter.model import Message
 from charter.run._plan import Challenge
 
 

@@ -5,8 +5,10 @@ spec, findings = load_spec("path/to/project")
 """
 
 from charter._source import Span
-from charter.spec._markdown import Document
+from charter.spec._config_schema import SCHEMA, config_place, did_you_mean
+from charter.spec._markdown import MAX_NESTING, Document
 from charter.spec._model import (
+    LEGACY_AUTHORITIES,
     Authority,
     Clause,
     Commentary,
@@ -24,6 +26,7 @@ from charter.spec._model import (
     Turn,
 )
 from charter.spec._project import (
+    CONFIG_NAME,
     Project,
     ProjectConfig,
     SpecLoadError,
@@ -34,6 +37,10 @@ from charter.spec._project import (
 from charter.spec._readers import MarkdownSpecReader, Reader, readers
 
 __all__ = [
+    "CONFIG_NAME",
+    "LEGACY_AUTHORITIES",
+    "MAX_NESTING",
+    "SCHEMA",
     "Authority",
     "Clause",
     "Commentary",
@@ -56,6 +63,8 @@ __all__ = [
     "SpecFile",
     "SpecLoadError",
     "Turn",
+    "config_place",
+    "did_you_mean",
     "load_config",
     "load_project",
     "load_spec",

@@ -142,6 +142,12 @@ class _Places:
         return self.keys.get((table, entry, key), (self.tables.get(table, 1), 1))
 
 
+def config_place(text: str, table: str, entry: int, key: str) -> tuple[int, int]:
+    """Line and column of `key` in `table` (its `entry`-th `[[table]]`, or 0) of a charter.toml
+    text; the table's header line when the key is not written there."""
+    return _Places(text).key(table, entry, key)
+
+
 def unknown_settings(data: dict[str, Any], text: str) -> list[UnknownSetting]:
     """Every table and key of `data` (the parsed file; `text` is its source) not in the schema."""
     places = _Places(text)

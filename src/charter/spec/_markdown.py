@@ -33,7 +33,7 @@ from charter.spec._rules import (
     UNCLOSED_EXAMPLE,
     UNKNOWN_AUTHORITY,
 )
-from charter.spec._text import (
+from charter.text import (
     CLAUSE_TAG,
     github_slug,
     modal_words,

@@ -23,6 +23,7 @@ from charter._paths import outside
 from charter._secrets import remember_config_secrets
 from charter._source import Span
 from charter.diagnostics import Diagnostics
+from charter.errors import SpecError
 from charter.spec._config_schema import unknown_settings
 from charter.spec._markdown import Document, resolve_title_links
 from charter.spec._model import PromptFile, Spec, SpecFile
@@ -47,19 +48,11 @@ REPOSITORY_FILES = frozenset(
 )
 
 
-class SpecLoadError(Exception):
+class SpecLoadError(SpecError):
     """The input cannot be used at all: a missing path, no spec, an invalid `charter.toml`.
 
     `str()` is one line that says what is wrong and what to do.
     """
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
 @dataclass(slots=True)
@@ -437,7 +430,7 @@ def assemble_spec(
     resolve_title_links(spec.clauses, spec.anchor_titles())
     spec.prompt_files = prompt_files
     if compose and spec.imports:
-        from charter.compose import compose_imports
+        from charter.plugins import compose_imports  # `charter.compose`, through its hook
 
         compose_imports(spec, config, sink)
     return spec

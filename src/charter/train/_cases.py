@@ -17,8 +17,7 @@ from pathlib import Path
 from charter.grade import CALIBRATION_DIR, is_reliable, load_figures
 from charter.model import Message
 from charter.precedent import OK_NOTE, Precedent, from_examples, load_precedents
-from charter.run import RunStore, StoreError, store_path
-from charter.run._plan import conversation_hash
+from charter.run import RunStore, StoreError, conversation_hash, store_path
 from charter.spec import Spec
 from charter.train._settings import TrainError
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.model import Message
-from charter.run._plan import message_json
+from charter.run import message_json
 from charter.spec import Project, Spec
 from charter.train._cases import Case, precedent_cases, run_cases, spec_cases
 from charter.train._settings import TrainError, project_settings

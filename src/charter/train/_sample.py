@@ -17,7 +17,7 @@ from typing import Any
 
 from charter.grade import run_check
 from charter.model import GenerateConfig, Message, Provider, ProviderError
-from charter.run._plan import message_json
+from charter.run import message_json
 from charter.train._split import SplitPrompt
 
 SAMPLES_FILE = "samples.jsonl"

@@ -7,13 +7,10 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from charter._shown import written
+from charter.errors import TrainError as TrainError  # re-exported: raised by every train module
 
 if TYPE_CHECKING:
     from charter.spec import Project
-
-
-class TrainError(ValueError):
-    """Unusable input for an export or a training run: one line, exit 2."""
 
 
 @dataclass(slots=True)

@@ -15,8 +15,7 @@ from typing import Any
 
 from charter._shown import written
 from charter.model import Message
-from charter.run import Challenge, Selection, plan
-from charter.run._plan import conversation_hash
+from charter.run import Challenge, Selection, conversation_hash, plan
 from charter.spec import Project, PromptFile, Spec
 from charter.train._settings import TrainError, project_settings
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from charter._yaml import YamlError, load_yaml
-from charter.spec._text import CLAUSE_TAG
+from charter.text import CLAUSE_TAG
 
 AMENDMENTS_DIR = "amendments"
 ARCHIVE_DIR = "archive"

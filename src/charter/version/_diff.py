@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from charter.spec import Authority, Clause, Example, PromptFile, Section, Spec
-from charter.spec._text import CLAUSE_TAG, sentence_bounds
+from charter.text import CLAUSE_TAG, sentence_bounds
 from charter.version._match import (
     CLAUSE_THRESHOLD,
     TITLE_THRESHOLD,

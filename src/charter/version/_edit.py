@@ -6,14 +6,15 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from charter.spec._text import CLAUSE_TAG, sentence_bounds
+from charter.errors import SpecError
+from charter.text import CLAUSE_TAG, sentence_bounds
 
 _MARKER = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|>[ \t]*)")
 _HEADING = re.compile(r"^#{1,6}\s")
 _END = re.compile(r"[.!?][\"”’')\]]*$")
 
 
-class EditError(Exception):
+class EditError(SpecError):
     """The source is not shaped the way an edit needs (message says what and where)."""
 
 

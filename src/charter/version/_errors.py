@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
+from charter.errors import VersionError
 
-class VersionError(Exception):
-    """Nothing can proceed: unknown revision, not a git repository, no version to bump...
-
-    `str()` is one line naming the place or option, what is wrong and what to do.
-    """
+__all__ = ["VersionError"]
