@@ -12,6 +12,7 @@ from charter.run._budget import (
     estimate,
     load_prices,
     parse_prices,
+    project_prices,
     shipped_prices,
     token_counter,
 )
@@ -25,6 +26,7 @@ from charter.run._store import (
     RunSummary,
     StoredSample,
     StoreError,
+    open_store,
     store_path,
 )
 from charter.run._system import with_system_prompt
@@ -54,8 +56,10 @@ __all__ = [
     "carry_sources",
     "estimate",
     "load_prices",
+    "open_store",
     "parse_prices",
     "plan",
+    "project_prices",
     "select_clauses",
     "shipped_prices",
     "store_path",

@@ -52,6 +52,12 @@ class Progress(Protocol):
 
     def start(self, total: int, done: int) -> None: ...
 
+    def started(self, challenge: Challenge, epoch: int) -> None:
+        """A sample's call is about to be made (or its reply taken from the cache)."""
+
+    def stored(self, challenge: Challenge, epoch: int, error: str | None, cached: bool) -> None:
+        """A sample's reply (or its failure) is stored; its grade follows."""
+
     def advance(self, verdict: Verdict, cached: bool) -> None: ...
 
     def stop(self) -> None: ...
@@ -61,6 +67,12 @@ class QuietProgress:
     """Says nothing."""
 
     def start(self, total: int, done: int) -> None:
+        pass
+
+    def started(self, challenge: Challenge, epoch: int) -> None:
+        pass
+
+    def stored(self, challenge: Challenge, epoch: int, error: str | None, cached: bool) -> None:
         pass
 
     def advance(self, verdict: Verdict, cached: bool) -> None:
@@ -139,6 +151,7 @@ class _Call:
 
     async def run(self) -> None:
         engine = self.engine
+        engine.progress.started(self.challenge, self.epoch)
         messages = list(self.challenge.messages)
         key = cache_key(engine.provider, engine.params, messages, self.epoch)
         hit = engine.store.cached(key) if engine.options.use_cache else None
@@ -180,6 +193,7 @@ class _Call:
         engine.outcome.new += hit is None
         engine.outcome.cached += hit is not None
         engine.outcome.errors_by_role[MODEL] += error is not None
+        engine.progress.stored(self.challenge, self.epoch, error, hit is not None)
         reply = output.text if output is not None else ""
         await engine.grade(sample_id, self.challenge, reply, error, cached=hit is not None)
 

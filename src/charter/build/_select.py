@@ -1,0 +1,106 @@
+"""Which outputs a build makes: every `[build]` output, or one `--target` with its options
+overridden; and where a single-file output goes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from charter.build._errors import BuildError
+from charter.build._registry import get_target
+from charter.build._run import Built, make
+from charter.build._settings import (
+    TEMPLATE,
+    OutputSpec,
+    check_option,
+    configured_names,
+    output_specs,
+)
+from charter.spec import Project
+
+Overrides = Mapping[str, tuple[str, Any]]
+"""Target settings given by the caller: key -> (the flag that gave it, its value)."""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """The outputs made (not yet written, see `charter.build.write_outputs`)."""
+
+    built: list[Built]
+    to_stdout: bool = False
+    """One single-file target with no output path: its text is for standard output."""
+
+    @property
+    def text(self) -> str:
+        """The single-file output's text (with `to_stdout`)."""
+        return self.built[0].artifact.files[""].decode("utf-8")
+
+
+def overrides(**given: tuple[str, Any]) -> dict[str, tuple[str, Any]]:
+    """The overrides actually given: (flag, value) pairs whose value is not None or empty."""
+    return {key: pair for key, pair in given.items() if pair[1] is not None and pair[1] != []}
+
+
+def one_target(project: Project, name: str, options: Overrides) -> OutputSpec:
+    """The configured output `name`, or the target `name` with its defaults; options applied."""
+    config = project.config
+    if name in configured_names(config):
+        spec = output_specs(config, [name])[0]
+    else:
+        if name == TEMPLATE:
+            raise BuildError(
+                "the template target builds a `[build.NAME] template = FILE` output: give "
+                "--target NAME"
+            )
+        try:
+            found = get_target(name)
+        except BuildError as error:
+            configured = configured_names(config)
+            more = f"; outputs in charter.toml: {', '.join(configured)}" if configured else ""
+            raise BuildError(f"{error}{more}") from None
+        spec = OutputSpec(name, found, (config.root / found.default_output).resolve())
+    chosen = dict(spec.options)
+    for key, (flag, value) in options.items():
+        option = spec.target.option(key)
+        if option is None:
+            raise BuildError(f"{flag} does not apply to the {spec.target.name} target")
+        chosen[key] = check_option(option, value, flag)
+    return dataclasses.replace(spec, options=chosen)
+
+
+def build_project(
+    project: Project,
+    target: str | None = None,
+    output: Path | None = None,
+    *,
+    check: bool = False,
+    force: bool = False,
+    options: Overrides | None = None,
+) -> BuildResult:
+    """Make every `[build]` output, or only `target` (to `output`; `-` is standard output);
+    `check` only compares, so a single-file target is never sent to standard output then."""
+    options = options or {}
+    to_stdout = False
+    if target is not None:
+        spec = one_target(project, target, options)
+        if output is not None and str(output) != "-":
+            spec = dataclasses.replace(spec, output=output.resolve())
+        to_stdout = not check and (
+            str(output) == "-" or (output is None and not spec.target.directory)
+        )
+        outputs = [spec]
+    else:
+        if options or output is not None:
+            first = next(iter(options.values()))[0] if options else "--output"
+            raise BuildError(f"{first} applies to one output: give --target NAME")
+        outputs = output_specs(project.config)
+        if not outputs:
+            where = project.config.config_file or Path(project.spec.root) / "charter.toml"
+            raise BuildError(
+                f"{where}: no outputs under [build]; add one (e.g. [build.system-prompt]) or "
+                "give --target"
+            )
+    return BuildResult(make(project, outputs, force=force or to_stdout), to_stdout)
