@@ -150,7 +150,7 @@ def show(
         raise UsageError(f"--format must be text or json, not `{output_format}`")
     from rich.console import Console
 
-    from charter.cli._show import print_clause_or_section, print_outline
+    from charter.compose._outline import print_clause_or_section, print_outline
 
     console = Console(highlight=False, soft_wrap=False)
     if item is not None:

@@ -23,6 +23,7 @@ from charter.session._events import (
     SampleGraded,
     SampleStarted,
 )
+from charter.session._grade import grade_reply
 from charter.session._test import DryRun, TestOptions, TestResult, TestRun
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "TestResult",
     "TestRun",
     "adjudicate",
+    "grade_reply",
     "import_examples",
 ]
