@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +41,21 @@ PathArg = Annotated[
     Path,
     typer.Argument(help="A spec project folder, or one spec markdown file.", show_default=False),
 ]
+
+
+def opt(key: str) -> Any:
+    """The option `key` (`command.option`): its flags and help from `charter._help`."""
+    from charter._help import OPTIONS
+
+    flags, text = OPTIONS[key]
+    return typer.Option(*flags, help=text)
+
+
+def arg(key: str) -> Any:
+    """The argument `key` (`command.argument`), its help from `charter._help`."""
+    from charter._help import OPTIONS
+
+    return typer.Argument(help=OPTIONS[key][1])
 
 
 def _version(value: bool) -> None:
@@ -73,22 +88,11 @@ def check(
         str,
         typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
     ] = "text",
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Only these rule codes, prefixes or names (repeat or comma-separate)."),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these rule codes, prefixes or names.")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
-    fix: Annotated[
-        bool, typer.Option("--fix", help="Apply the safe mechanical fixes, then report the rest.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Let -o replace a file of the spec project.")
-    ] = False,
+    select: Annotated[list[str] | None, opt("check.select")] = None,
+    ignore: Annotated[list[str] | None, opt("check.ignore")] = None,
+    output: Annotated[Path | None, opt("check.output")] = None,
+    fix: Annotated[bool, opt("check.fix")] = False,
+    force: Annotated[bool, opt("check.force")] = False,
 ) -> None:
     """Type-check a spec: ids, prompt files, cross references, authorities, examples.
 
@@ -124,12 +128,8 @@ def check(
 @app.command()
 def show(
     path: PathArg = Path(),
-    item: Annotated[
-        str | None, typer.Argument(help="A clause id or section id to show in full.")
-    ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text (outline and clause table) or json.")
-    ] = "text",
+    item: Annotated[str | None, arg("show.item")] = None,
+    output_format: Annotated[str, opt("show.output_format")] = "text",
     stats: Annotated[bool, typer.Option("--stats", help="Print only the counts, as JSON.")] = False,
 ) -> None:
     """Show a spec: its outline and clause table, one clause or section, the counts, or the whole
@@ -189,9 +189,7 @@ def schema() -> None:
 
 @app.command()
 def rules(
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, or markdown (the docs page).")
-    ] = "text",
+    output_format: Annotated[str, opt("rules.output_format")] = "text",
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     import charter.check  # noqa: F401  (registers the checkers' rules)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.build import BuildError
-from charter.cli._app import PathArg, app
+from charter.cli._app import PathArg, app, opt
 from charter.cli._errors import one_line_errors
 
 if TYPE_CHECKING:
@@ -20,44 +20,16 @@ if TYPE_CHECKING:
 @one_line_errors(BuildError)
 def build(
     path: PathArg = Path(),
-    target: Annotated[
-        str | None,
-        typer.Option(
-            "--target", "-t", help="Build only this target or [build] output (default: all)."
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Where to write --target's output (`-` for standard output)."
-        ),
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if an output on disk is stale.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Allow an output path outside the project.")
-    ] = False,
-    output_format: Annotated[
-        str | None, typer.Option("--format", help="system-prompt: text or json (line map).")
-    ] = None,
-    examples: Annotated[
-        int | None, typer.Option(help="system-prompt: include up to N spec examples a section.")
-    ] = None,
-    ids: Annotated[
-        bool | None, typer.Option("--ids/--no-ids", help="system-prompt: keep clause ids.")
-    ] = None,
-    max_tokens: Annotated[
-        int | None,
-        typer.Option(help="system-prompt: token budget; drops the lowest authority first."),
-    ] = None,
-    audience: Annotated[
-        list[str] | None, typer.Option(help="system-prompt: only sections for this audience.")
-    ] = None,
-    module: Annotated[
-        list[str] | None,
-        typer.Option(help="system-prompt: only this module's sections (`project`: its own)."),
-    ] = None,
+    target: Annotated[str | None, opt("build.target")] = None,
+    output: Annotated[Path | None, opt("build.output")] = None,
+    check: Annotated[bool, opt("build.check")] = False,
+    force: Annotated[bool, opt("build.force")] = False,
+    output_format: Annotated[str | None, opt("build.output_format")] = None,
+    examples: Annotated[int | None, opt("build.examples")] = None,
+    ids: Annotated[bool | None, opt("build.ids")] = None,
+    max_tokens: Annotated[int | None, opt("build.max_tokens")] = None,
+    audience: Annotated[list[str] | None, opt("build.audience")] = None,
+    module: Annotated[list[str] | None, opt("build.module")] = None,
 ) -> None:
     """Compile the spec into the outputs `[build]` in charter.toml names: the system prompt,
     AGENTS.md, a docs site, the JSON bundle, user templates (docs/build.md).

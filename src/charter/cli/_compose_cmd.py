@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli._app import PathArg, app
+from charter.cli._app import PathArg, app, opt
 from charter.cli._errors import UsageError
 
 
@@ -79,10 +79,7 @@ def modules(path: PathArg = Path()) -> None:
 @app.command()
 def publish(
     path: PathArg = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Folder for the bundle (default: PATH/dist)."),
-    ] = None,
+    output: Annotated[Path | None, opt("publish.output")] = None,
 ) -> None:
     """Write the composed spec as a versioned JSON bundle, only when it may be published.
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from charter.cli._app import app
+from charter.cli._app import app, opt
 from charter.cli._errors import UsageError
 
 # The stage modules (grade, precedent, run, spec) are imported inside the commands, so that
@@ -49,14 +49,9 @@ def add(
     sample_id: Annotated[int, typer.Argument(help="The sample's id (`charter show-run`).")],
     verdict: Annotated[str, typer.Option(help="comply, violate or not_applicable.")],
     why: Annotated[str, typer.Option("--why", help="The reason for the verdict.")],
-    path: Annotated[
-        Path, typer.Option("--project", "-p", "--path", help="The spec project folder.")
-    ] = Path(),
+    path: Annotated[Path, opt("add.path")] = Path(),
     by: Annotated[str | None, typer.Option("--by", help="Who decided (default: $USER).")] = None,
-    replace: Annotated[
-        bool,
-        typer.Option("--replace", help="Overwrite the precedent that already decides the sample."),
-    ] = False,
+    replace: Annotated[bool, opt("add.replace")] = False,
 ) -> None:
     """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""
     from charter.session import adjudicate
@@ -88,34 +83,14 @@ def import_examples(path: Project = Path()) -> None:
 @_one_line
 def calibrate_cmd(
     path: Project = Path(),
-    grader: Annotated[
-        list[str] | None, typer.Option("--grader", "-g", help="Judge PROVIDER:MODEL (repeatable).")
-    ] = None,
-    holdout: Annotated[
-        bool,
-        typer.Option(
-            "--holdout/--no-holdout",
-            help="Never show the judge the precedents about the case it is judging.",
-        ),
-    ] = True,
+    grader: Annotated[list[str] | None, opt("calibrate_cmd.grader")] = None,
+    holdout: Annotated[bool, opt("calibrate_cmd.holdout")] = True,
     limit: Annotated[int | None, typer.Option(help="Judge only the first N precedents.")] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option("--select", "-s", help="Clause ids, section ids or precedent ids."),
-    ] = None,
-    pairwise: Annotated[
-        bool, typer.Option("--pairwise/--no-pairwise", help="Also judge GOOD vs BAD pairs.")
-    ] = True,
-    with_ok: Annotated[
-        bool, typer.Option("--with-ok", help="Include the spec's OK replies (as comply).")
-    ] = False,
+    select: Annotated[list[str] | None, opt("calibrate_cmd.select")] = None,
+    pairwise: Annotated[bool, opt("calibrate_cmd.pairwise")] = True,
+    with_ok: Annotated[bool, opt("calibrate_cmd.with_ok")] = False,
     output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", help="Folder for <grader>.json (default PROJECT/.charter/calibration)."
-        ),
-    ] = None,
+    out: Annotated[Path | None, opt("calibrate_cmd.out")] = None,
 ) -> None:
     """Measure a judge against the precedents (and the spec's inline examples)."""
     import json

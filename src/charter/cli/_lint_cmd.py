@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from charter.cli._app import PathArg, app
+from charter.cli._app import PathArg, app, opt
 from charter.cli._errors import UsageError
 
 # clarify, lint and spec are imported inside the functions, so that start-up does not pay for
@@ -75,22 +75,12 @@ def _ask(console: Console, questions: list[Question]) -> list[Answer]:
 @app.command()
 def clarify(
     path: PathArg = Path(),
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            help="YAML list of {id (or clause + rule), answer[, definition]}; no prompts.",
-        ),
-    ] = None,
+    answers: Annotated[Path | None, opt("clarify.answers")] = None,
     limit: Annotated[
         int | None, typer.Option("--max", min=1, help="Ask at most this many questions.")
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the questions and change nothing.")
-    ] = False,
-    date: Annotated[
-        str | None, typer.Option(help="Date for the log, YYYY-MM-DD (default: today).")
-    ] = None,
+    dry_run: Annotated[bool, opt("clarify.dry_run")] = False,
+    date: Annotated[str | None, opt("clarify.date")] = None,
 ) -> None:
     """Turn lint findings into questions ranked by impact (authority, prompts that touch the
     clause) and uncertainty; write the answers back as edits of the flagged sentences plus a

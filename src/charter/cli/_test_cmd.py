@@ -6,7 +6,7 @@ import contextlib
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from charter.model import ProviderConfigError
 from charter.report import RENDERERS, RunReport, print_terminal
 from charter.run import PlanError, PriceTableError, StoreError
 from charter.run._settings import SettingsError
+from charter.session._help import TEST_OPTIONS
 from charter.train._settings import TrainError
 
 if TYPE_CHECKING:
@@ -47,97 +48,13 @@ _one_line_errors = one_line_errors(
 """This module's commands' expected failures, as one line and exit 2."""
 
 Project = Annotated[Path, typer.Argument(help="The spec project folder.")]
-Model = Annotated[
-    list[str] | None,
-    typer.Option("--model", "-m", help="Model under test, PROVIDER:MODEL (one per run)."),
-]
-Select = Annotated[
-    list[str] | None,
-    typer.Option("--select", "-s", help="Clause ids, section ids or tags (repeatable)."),
-]
-Grader = Annotated[
-    list[str] | None, typer.Option(help="Judge model, PROVIDER:MODEL (repeatable: majority vote).")
-]
-SelfJudge = Annotated[
-    bool | None, typer.Option("--allow-self-judge", help="Let the judge be the tested model.")
-]
-Authority = Annotated[
-    list[str] | None, typer.Option(help="Only clauses at this authority (repeatable).")
-]
-Examples = Annotated[
-    bool | None, typer.Option("--examples", help="Also run the spec's inline examples.")
-]
-Epochs = Annotated[int | None, typer.Option(help="Repeat every prompt N times.")]
-Concurrency = Annotated[int | None, typer.Option(help="Calls in flight (default: the provider's).")]
-Timeout = Annotated[float | None, typer.Option(help="Seconds per call attempt.")]
-Retries = Annotated[int | None, typer.Option(help="Retries of a failed call (default 4).")]
-Temperature = Annotated[float | None, typer.Option(help="Sampling temperature.")]
-MaxTokens = Annotated[int | None, typer.Option(help="Most tokens per reply.")]
-Seed = Annotated[int | None, typer.Option(help="Sampling seed.")]
-NoCache = Annotated[
-    bool, typer.Option("--no-cache", help="Call the model even for a stored identical call.")
-]
-Resume = Annotated[
-    str | None,
-    typer.Option(
-        help="Finish this interrupted run (its own settings apply); its failed samples and "
-        "grades are tried again."
-    ),
-]
-KeepErrors = Annotated[
-    bool, typer.Option("--keep-errors", help="With --resume: keep failed samples as they are.")
-]
-ReportOpt = Annotated[str, typer.Option("--report", help=f"Report: {', '.join(REPORT_FORMATS)}.")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Report file.")]
-Force = Annotated[bool, typer.Option("--force", help="Let -o replace a file of the spec project.")]
-FailUnder = Annotated[
-    float | None, typer.Option(help="Fail (exit 1) under this overall pass rate.")
-]
-ByAuthority = Annotated[
-    list[str] | None, typer.Option(help="AUTHORITY=RATE, e.g. root=0.95 (repeatable).")
-]
-Baseline = Annotated[
-    str | None, typer.Option(help="Fail when a clause drops below this run's 95% interval.")
-]
-MaxReview = Annotated[
-    str | None,
-    typer.Option(
-        help="Fail (exit 1) when more replies than this still need review: a count (5) "
-        "or a share of the replies (0.1 or 10%). Default: no limit."
-    ),
-]
-DryRun = Annotated[
-    bool, typer.Option("--dry-run", help="Print the calls, tokens and cost; send nothing.")
-]
-Prices = Annotated[Path | None, typer.Option("--prices", help="Price table TOML for --dry-run.")]
-Precedents = Annotated[
-    bool, typer.Option("--precedents", help="Replay every precedent's conversation (regression).")
-]
-System = Annotated[
-    str | None,
-    typer.Option(
-        "--system",
-        help="System prompt for the model under test: compiled (the spec's, from "
-        "[build.system-prompt]), none, or a FILE (default: compiled when the project "
-        "builds one, else none).",
-    ),
-]
-Split = Annotated[
-    str | None,
-    typer.Option(
-        "--split",
-        help="Only the prompts of this split: train, or eval (the eval split and eval-only "
-        "prompts; see docs/training.md).",
-    ),
-]
-ChangedSince = Annotated[
-    str | None,
-    typer.Option(
-        "--changed-since",
-        help="Re-run only clauses changed since this git revision; carry the rest forward "
-        "from the last complete run of the same model and grader.",
-    ),
-]
+REPORT_HELP = f"Report: {', '.join(REPORT_FORMATS)}."
+
+
+def _o(name: str, help: str | None = None) -> Any:
+    """The typer option for `TestOptions` field `name` (or one of the command's own)."""
+    flags, text = TEST_OPTIONS[name]
+    return typer.Option(*flags, help=help or text)
 
 
 @app.command(
@@ -146,35 +63,35 @@ ChangedSince = Annotated[
 @_one_line_errors
 def test(
     path: Project = Path(),
-    model: Model = None,
-    grader: Grader = None,
-    allow_self_judge: SelfJudge = None,
-    select: Select = None,
-    authority: Authority = None,
-    examples: Examples = None,
-    epochs: Epochs = None,
-    concurrency: Concurrency = None,
-    timeout: Timeout = None,
-    max_retries: Retries = None,
-    temperature: Temperature = None,
-    max_tokens: MaxTokens = None,
-    seed: Seed = None,
-    no_cache: NoCache = False,
-    resume: Resume = None,
-    keep_errors: KeepErrors = False,
-    report_format: ReportOpt = "terminal",
-    output: Output = None,
-    force: Force = False,
-    fail_under: FailUnder = None,
-    fail_under_authority: ByAuthority = None,
-    baseline: Baseline = None,
-    max_review: MaxReview = None,
-    dry_run: DryRun = False,
-    prices_file: Prices = None,
-    precedents: Precedents = False,
-    system: System = None,
-    split: Split = None,
-    changed_since: ChangedSince = None,
+    model: Annotated[list[str] | None, _o("model")] = None,
+    grader: Annotated[list[str] | None, _o("grader")] = None,
+    allow_self_judge: Annotated[bool | None, _o("allow_self_judge")] = None,
+    select: Annotated[list[str] | None, _o("select")] = None,
+    authority: Annotated[list[str] | None, _o("authority")] = None,
+    examples: Annotated[bool | None, _o("examples")] = None,
+    epochs: Annotated[int | None, _o("epochs")] = None,
+    concurrency: Annotated[int | None, _o("concurrency")] = None,
+    timeout: Annotated[float | None, _o("timeout")] = None,
+    max_retries: Annotated[int | None, _o("max_retries")] = None,
+    temperature: Annotated[float | None, _o("temperature")] = None,
+    max_tokens: Annotated[int | None, _o("max_tokens")] = None,
+    seed: Annotated[int | None, _o("seed")] = None,
+    no_cache: Annotated[bool, _o("no_cache")] = False,
+    resume: Annotated[str | None, _o("resume")] = None,
+    keep_errors: Annotated[bool, _o("keep_errors")] = False,
+    report_format: Annotated[str, _o("report_format", REPORT_HELP)] = "terminal",
+    output: Annotated[Path | None, _o("output")] = None,
+    force: Annotated[bool, _o("force")] = False,
+    fail_under: Annotated[float | None, _o("fail_under")] = None,
+    fail_under_authority: Annotated[list[str] | None, _o("fail_under_authority")] = None,
+    baseline: Annotated[str | None, _o("baseline")] = None,
+    max_review: Annotated[str | None, _o("max_review")] = None,
+    dry_run: Annotated[bool, _o("dry_run")] = False,
+    prices_file: Annotated[Path | None, _o("prices_file")] = None,
+    precedents: Annotated[bool, _o("precedents")] = False,
+    system: Annotated[str | None, _o("system")] = None,
+    split: Annotated[str | None, _o("split")] = None,
+    changed_since: Annotated[str | None, _o("changed_since")] = None,
 ) -> None:
     from charter.session import TestOptions, TestRun
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli._app import app
+from charter.cli._app import app, opt
 from charter.cli._errors import one_line_errors
 from charter.model import ProviderConfigError
 from charter.run import StoreError
@@ -21,19 +21,9 @@ _one_line = one_line_errors(TrainError, ProviderConfigError, StoreError)
 def export(
     kind: Annotated[str, typer.Argument(help="sft, dpo or reward.")],
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="File (openai, reward) or folder (hf) to write; default: none."
-        ),
-    ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="openai (JSONL) or hf (dataset folder).")
-    ] = "hf",
-    run: Annotated[
-        list[str] | None,
-        typer.Option("--run", help="Also read this run's graded samples (repeatable)."),
-    ] = None,
+    output: Annotated[Path | None, opt("export.output")] = None,
+    output_format: Annotated[str, opt("export.output_format")] = "hf",
+    run: Annotated[list[str] | None, opt("export.run")] = None,
 ) -> None:
     """Export training data from the spec: `sft` rows (conversation, reasoning citing the clauses
     applied, reply), `dpo` preference pairs, or a `reward` table of the train prompts' checks.
@@ -65,25 +55,13 @@ def export(
 @_one_line
 def train_command(
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Output folder (default: PROJECT/.charter/train)."),
-    ] = None,
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Time budget, sampling included.")
-    ] = None,
+    output: Annotated[Path | None, opt("train_command.output")] = None,
+    max_minutes: Annotated[float | None, opt("train_command.max_minutes")] = None,
     samples: Annotated[int | None, typer.Option(help="Replies sampled per train prompt.")] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed for sampling, data order and LoRA.")
-    ] = None,
+    seed: Annotated[int | None, opt("train_command.seed")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the kept replies.")] = None,
-    max_steps: Annotated[
-        int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")
-    ] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option("--limit", help="Use only the first N train prompts of each clause."),
-    ] = None,
+    max_steps: Annotated[int | None, opt("train_command.max_steps")] = None,
+    limit: Annotated[int | None, opt("train_command.limit")] = None,
 ) -> None:
     """Fine-tune the packaged SmolLM2-135M on the spec (LoRA; needs the `train` extra).
 

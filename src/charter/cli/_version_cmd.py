@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from charter._display import printable
-from charter.cli._app import app
+from charter.cli._app import app, opt
 from charter.cli._errors import UsageError
 
 # charter.version and charter.spec are imported inside the functions, so that start-up does not
@@ -69,14 +69,7 @@ def diff_command(
     new: NewArg,
     path: InRepoArg = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    prompt: Annotated[
-        bool | None,
-        typer.Option(
-            "--prompt/--no-prompt",
-            help="Show how the compiled system prompt changes (default: when charter.toml has "
-            "[build.system-prompt]).",
-        ),
-    ] = None,
+    prompt: Annotated[bool | None, opt("diff_command.prompt")] = None,
 ) -> None:
     """Compare two versions of a spec clause by clause: added, removed, reworded, moved,
     authority and modality changes, prompt-file edits; with the implied semver bump, and a
@@ -110,9 +103,7 @@ def changelog_command(
     old: OldArg,
     new: NewArg,
     path: InRepoArg = None,
-    heading: Annotated[
-        str | None, typer.Option(help="Entry heading (default: the newer version and today).")
-    ] = None,
+    heading: Annotated[str | None, opt("changelog_command.heading")] = None,
 ) -> None:
     """Write a markdown changelog entry for the changes from A to B."""
     import datetime as dt
@@ -128,22 +119,11 @@ def changelog_command(
 @_one_line
 def version_command(
     path: Annotated[Path, typer.Argument(help="The spec project folder or file.")] = Path(),
-    check: Annotated[
-        bool, typer.Option("--check", help="Fail (exit 1) if the version is not bumped enough.")
-    ] = False,
-    bump: Annotated[
-        bool, typer.Option("--bump", help="Rewrite the front-matter version to the implied one.")
-    ] = False,
-    since: Annotated[
-        str | None, typer.Option(help="Compare with this git revision (default: the last tag).")
-    ] = None,
-    level: Annotated[
-        str | None, typer.Option(help="With --bump: bump by major, minor or patch instead.")
-    ] = None,
-    date: Annotated[
-        str | None,
-        typer.Option(help="With --bump on a date version: the new date (default: today)."),
-    ] = None,
+    check: Annotated[bool, opt("version_command.check")] = False,
+    bump: Annotated[bool, opt("version_command.bump")] = False,
+    since: Annotated[str | None, opt("version_command.since")] = None,
+    level: Annotated[str | None, opt("version_command.level")] = None,
+    date: Annotated[str | None, opt("version_command.date")] = None,
 ) -> None:
     """Show the spec's version, its content hash and the bump implied by the changes since the
     last git tag (or --since REV); --check gates it, --bump writes it.
