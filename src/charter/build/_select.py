@@ -104,3 +104,39 @@ def build_project(
                 "give --target"
             )
     return BuildResult(make(project, outputs, force=force or to_stdout), to_stdout)
+
+
+def shown(path: Path) -> str:
+    """A path as the build prints it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def stale_lines(built: list[Built]) -> tuple[list[str], bool]:
+    """Which outputs on disk differ from a fresh build (`charter build --check`): one line
+    each, and whether any is stale."""
+    from charter.build._run import stale
+
+    lines, any_stale = [], False
+    for item in built:
+        reason = stale(item)
+        where = shown(item.spec.output)
+        if reason is None:
+            lines.append(f"up to date: {item.spec.name} ({where})")
+        else:
+            lines.append(f"stale: {item.spec.name} ({where}): {reason}")
+            any_stale = True
+    if any_stale:
+        lines.append("run `charter build` and commit the outputs")
+    return lines, any_stale
+
+
+def built_lines(built: list[Built]) -> list[str]:
+    """`built NAME -> PATH (note)` for each output written."""
+    lines = []
+    for item in built:
+        note = f" ({item.artifact.note})" if item.artifact.note else ""
+        lines.append(f"built {item.spec.name} -> {shown(item.spec.output)}{note}")
+    return lines

@@ -7,17 +7,19 @@ when it builds the commands, so those stay plain types.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 import charter
-from charter.cli._errors import UsageError
-from charter.diagnostics import FORMATS, Severity, all_rules, get_rule, rules_markdown
+from charter.cli._errors import UsageError, one_line_errors
+from charter.diagnostics import FORMATS, get_rule
 
 if TYPE_CHECKING:
     from charter.diagnostics import Diagnostics
@@ -56,6 +58,21 @@ def arg(key: str) -> Any:
     from charter._help import OPTIONS
 
     return typer.Argument(help=OPTIONS[key][1])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line(kinds: Callable[[], tuple[type[Exception], ...]]) -> Callable[[F], F]:
+    """A command's expected failures (`kinds()`, imported when it runs): one line, exit 2."""
+
+    def decorate(command: F) -> F:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return one_line_errors(*kinds())(command)(*args, **kwargs)
+
+        return functools.wraps(command)(wrapper)  # type: ignore[return-value]
+
+    return decorate
 
 
 def _version(value: bool) -> None:
@@ -160,6 +177,13 @@ def show(
     print_outline(console, spec)
 
 
+def project_root(path: Path) -> Path:
+    """The project folder of `path` (a folder, or a file in it); a missing path is exit 2."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory (give the spec project folder)")
+    return (path if path.is_dir() else path.parent).resolve()
+
+
 def refuse_report_over_source(output: Path, spec: Spec, force: bool) -> None:
     """`-o` must not replace a spec, prompt or settings file with a report, unless --force."""
     from charter._paths import report_target_problem
@@ -171,12 +195,10 @@ def refuse_report_over_source(output: Path, spec: Spec, force: bool) -> None:
 
 def _stop_on_fatal(spec: Spec, findings: Diagnostics) -> None:
     """Unusable input (an unreadable file, broken front matter) ends `show` with exit 2."""
-    fatal = [found for found in findings.items if found.severity is Severity.FATAL]
-    if fatal:
-        first = fatal[0]
-        where = f"{Path(spec.root) / first.span.file}:{first.span.line}:{first.span.column}"
-        more = f"; {len(fatal) - 1} more, see `charter check`" if len(fatal) > 1 else ""
-        raise UsageError(f"{where}: {first.code} {first.message}{more}")
+    from charter.spec._fatal import fatal_line
+
+    if (line := fatal_line(spec, findings)) is not None:
+        raise UsageError(line)
 
 
 @app.command()
@@ -193,30 +215,9 @@ def rules(
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     import charter.check  # noqa: F401  (registers the checkers' rules)
+    from charter.check._listing import rules_listing
 
-    found = all_rules()
-    if output_format == "markdown":
-        typer.echo(rules_markdown(), nl=False)
-        return
-    if output_format == "json":
-        payload = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "severity": r.severity.value,
-                "summary": r.summary,
-                "fixable": r.fixable,
-                "preview": r.preview,
-                "doc": r.doc,
-            }
-            for r in found
-        ]
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    width = max(len(r.name) for r in found)
-    for r in found:
-        tag = " (preview)" if r.preview else ""
-        typer.echo(f"{r.code:<6}{r.name:<{width + 2}}{r.severity.value:<9}{r.summary}{tag}")
+    typer.echo(rules_listing(output_format), nl=False)
 
 
 @app.command()

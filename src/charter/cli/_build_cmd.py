@@ -13,7 +13,7 @@ from charter.cli._app import PathArg, app, opt
 from charter.cli._errors import one_line_errors
 
 if TYPE_CHECKING:
-    from charter.build import Built
+    pass
 
 
 @app.command()
@@ -40,6 +40,7 @@ def build(
     output outside the project without `--force`; nothing is written then.
     """
     from charter.build import build_project, overrides, write_outputs
+    from charter.build._select import built_lines, stale_lines
     from charter.cli._app import _stop_on_fatal
     from charter.spec import load_project
 
@@ -58,34 +59,11 @@ def build(
         for warning in item.artifact.warnings:
             typer.echo(f"{item.spec.name}: {warning}", err=True)
     if check:
-        _check(result.built)
-    elif result.to_stdout:
+        lines, any_stale = stale_lines(result.built)
+        typer.echo("\n".join(lines))
+        raise typer.Exit(1 if any_stale else 0)
+    if result.to_stdout:
         sys.stdout.write(result.text)
-    else:
-        write_outputs(project, result.built)
-        for item in result.built:
-            note = f" ({item.artifact.note})" if item.artifact.note else ""
-            typer.echo(f"built {item.spec.name} -> {_shown(item.spec.output)}{note}")
-
-
-def _check(built: list[Built]) -> None:
-    """Say which outputs on disk differ from a fresh build; exit 1 when any does."""
-    from charter.build import stale
-
-    reasons = [(item, stale(item)) for item in built]
-    for item, reason in reasons:
-        where = _shown(item.spec.output)
-        if reason is None:
-            typer.echo(f"up to date: {item.spec.name} ({where})")
-        else:
-            typer.echo(f"stale: {item.spec.name} ({where}): {reason}")
-    if any(reason is not None for _, reason in reasons):
-        typer.echo("run `charter build` and commit the outputs")
-        raise typer.Exit(1)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+        return
+    write_outputs(project, result.built)
+    typer.echo("\n".join(built_lines(result.built)))

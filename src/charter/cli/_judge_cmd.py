@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from charter.cli._app import app, opt
+from charter.cli._app import app, one_line, opt, project_root
 from charter.cli._errors import UsageError
 
 # The stage modules (grade, precedent, run, spec) are imported inside the commands, so that
 # start-up does not pay for them; typer only evaluates the parameter annotations.
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 precedent_app = typer.Typer(
     help="Decided cases: adjudicate stored samples, import the spec's inline examples.",
@@ -26,20 +23,16 @@ app.add_typer(precedent_app, name="precedent")
 Project = Annotated[Path, typer.Argument(help="The spec project folder.")]
 
 
-def _one_line(command: F) -> F:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from charter.grade import JudgeSetupError
-        from charter.model import ProviderConfigError
-        from charter.run import StoreError
-        from charter.session import AdjudicationError
+def _kinds() -> tuple[type[Exception], ...]:
+    from charter.grade import JudgeSetupError
+    from charter.model import ProviderConfigError
+    from charter.run import StoreError
+    from charter.session import AdjudicationError
 
-        try:
-            return command(*args, **kwargs)
-        except (StoreError, JudgeSetupError, ProviderConfigError, AdjudicationError) as error:
-            raise UsageError(str(error)) from None
+    return (StoreError, JudgeSetupError, ProviderConfigError, AdjudicationError)
 
-    return wrapper  # type: ignore[return-value]
+
+_one_line = one_line(_kinds)
 
 
 @precedent_app.command("add")
@@ -56,9 +49,7 @@ def add(
     """Adjudicate a stored sample: its conversation, reply and your verdict become a precedent."""
     from charter.session import adjudicate
 
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory (give the spec project folder)")
-    root = (path if path.is_dir() else path.parent).resolve()
+    root = project_root(path)
     done = adjudicate(root, run_id, sample_id, verdict, why, by=by, replace=replace)
     action = "replaced" if done.replaced else "written to"
     typer.echo(f"precedent {action} {done.path.relative_to(root)}")
@@ -113,13 +104,7 @@ def calibrate_cmd(
         raise UsageError(f"{path}: no precedents to calibrate on (check --select)")
     folder = out if out is not None else Path(project.spec.root) / grade.CALIBRATION_DIR
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    every = max(1, len(cases) // 20)
-
-    def progress(done: int, total: int) -> None:
-        if done % every == 0 or done == total:
-            sys.stderr.write(f"judged {done}/{total}\n")
-            sys.stderr.flush()
-
+    progress = grade.calibration_progress(len(cases))
     reports = []
     for name in grader:
         result, data = grade.measure_judge(
@@ -129,14 +114,6 @@ def calibrate_cmd(
         reports.append(data)
         if output_format == "table":
             grade.print_calibration(result, console)
-            typer.echo(grade.figures_line(name, data, result.min_precedents))
-            typer.echo(
-                f"{len(cases)} precedents in {result.seconds:.0f} s; saved to {data['file']}"
-            )
-            if result.selection is not None:
-                typer.echo(
-                    "a calibration of the selection only: the full calibration of the judge "
-                    "is kept in its own file"
-                )
+            typer.echo("\n".join(grade.calibration_lines(name, result, data, len(cases))))
     if output_format == "json":
         sys.stdout.write(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n")

@@ -10,16 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from charter.build import BuildError
-from charter.cli._app import app, refuse_report_over_source
+from charter.cli._app import app, project_root, refuse_report_over_source
 from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError, one_line_errors
-from charter.grade import CheckFormatError, JudgeSetupError
-from charter.model import ProviderConfigError
 from charter.report import RENDERERS, RunReport, print_terminal
-from charter.run import PlanError, PriceTableError, StoreError
-from charter.run._settings import SettingsError
 from charter.session._help import TEST_OPTIONS
-from charter.train._settings import TrainError
+from charter.session._test import SETUP_ERRORS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,17 +29,7 @@ EXIT_HELP = (
     "(Ctrl-C): the samples stored so far are kept and the command to resume is printed."
 )
 REPORT_FORMATS = ("terminal", *RENDERERS)
-_one_line_errors = one_line_errors(
-    StoreError,
-    PlanError,
-    SettingsError,
-    ProviderConfigError,
-    PriceTableError,
-    CheckFormatError,
-    JudgeSetupError,
-    BuildError,
-    TrainError,
-)
+_one_line_errors = one_line_errors(*SETUP_ERRORS)
 """This module's commands' expected failures, as one line and exit 2."""
 
 Project = Annotated[Path, typer.Argument(help="The spec project folder.")]
@@ -93,13 +78,13 @@ def test(
     split: Annotated[str | None, _o("split")] = None,
     changed_since: Annotated[str | None, _o("changed_since")] = None,
 ) -> None:
-    from charter.session import TestOptions, TestRun
+    from charter.session import TestOptions, TestRun, one_model
 
     if report_format not in REPORT_FORMATS:
         raise UsageError(f"--report must be one of {', '.join(REPORT_FORMATS)}")
     values = locals()
     given = {f.name: values[f.name] for f in fields(TestOptions) if f.name in values}
-    given.update(model=_one_model(model), cache=False if no_cache else None)
+    given.update(model=one_model(model), cache=False if no_cache else None)
     run = TestRun(path, TestOptions(**given))
     if output is not None:
         refuse_report_over_source(output, run.project.spec, force)
@@ -112,33 +97,23 @@ def test(
         raise typer.Exit(EXIT_INTERRUPTED)
     if report_format == "terminal" or output is not None:
         print_terminal(result.report, _stdout())
-        for line in (result.summary_line(), result.changed_line(), result.review_hint()):
-            if line is not None:
-                typer.echo(line)
+        shown = (result.summary_line(), result.changed_line(), result.review_hint())
+        typer.echo("\n".join(line for line in shown if line is not None))
     _write_report(result.report, report_format, output)
     _exit(result)
-
-
-def _one_model(given: list[str] | None) -> str | None:
-    """The single `--model`: a run tests one model, so a second one is refused, not dropped."""
-    if given and len(given) > 1:
-        raise UsageError(
-            f"--model was given {len(given)} times ({', '.join(given)}); a run tests one model: "
-            "run `charter test` once per model"
-        )
-    return given[0] if given else None
 
 
 def _run(run: TestRun) -> TestResult:
     """Run it with a progress bar on a terminal's stderr; Ctrl-C cancels it cleanly."""
     from rich.console import Console
 
+    from charter.session import Notice
+    from charter.session._bar import RunBar
+
     console = Console(stderr=True)
-    bar = _Bar(console) if console.is_terminal else None
+    bar = RunBar(console) if console.is_terminal else None
 
     def show(event: RunEvent) -> None:
-        from charter.session import Notice
-
         if isinstance(event, Notice):
             typer.echo(event.text, err=True)
         elif bar is not None:
@@ -148,44 +123,7 @@ def _run(run: TestRun) -> TestResult:
         return run.run(show, handle_signals=True)
     finally:
         if bar is not None:
-            bar.bar.stop()
-
-
-class _Bar:
-    """A rich progress bar with rate and time remaining."""
-
-    def __init__(self, console: Console) -> None:
-        from rich import progress as rp
-
-        self.bar = rp.Progress(
-            rp.TextColumn("[bold]running"),
-            rp.BarColumn(),
-            rp.MofNCompleteColumn(),
-            rp.TaskProgressColumn(),
-            rp.TextColumn("{task.fields[rate]}"),
-            rp.TimeRemainingColumn(),
-            rp.TextColumn("{task.fields[cached]} cached, {task.fields[errors]} errors"),
-            console=console,
-            transient=True,
-        )
-        self.task = self.bar.add_task("run", total=0, rate="", cached=0, errors=0)
-        self.cached = self.errors = 0
-
-    def show(self, event: RunEvent) -> None:
-        from charter.grade import Verdict
-        from charter.session import Done, Planned, SampleGraded
-
-        if isinstance(event, Planned):
-            self.bar.update(self.task, total=event.total, completed=event.done)
-            self.bar.start()
-        elif isinstance(event, SampleGraded):
-            self.cached += event.cached
-            self.errors += event.verdict is Verdict.ERROR
-            speed = self.bar.tasks[0].speed
-            rate = f"{speed:.1f}/s" if speed else ""
-            self.bar.update(self.task, advance=1, rate=rate, cached=self.cached, errors=self.errors)
-        elif isinstance(event, Done):
-            self.bar.stop()
+            bar.stop()
 
 
 def _exit(result: TestResult) -> None:
@@ -193,11 +131,8 @@ def _exit(result: TestResult) -> None:
     for line in result.failures.lines:
         typer.echo(line, err=True)
     if result.failures.all_failed:
-        typer.echo(
-            f"run {result.run_id}: every sample failed, nothing was graded "
-            f"(exit {EXIT_ALL_FAILED})",
-            err=True,
-        )
+        failed = f"run {result.run_id}: every sample failed, nothing was graded"
+        typer.echo(f"{failed} (exit {EXIT_ALL_FAILED})", err=True)
         raise typer.Exit(EXIT_ALL_FAILED)
     for line in result.gate.lines:
         typer.echo(line)
@@ -223,12 +158,6 @@ def _write_report(report: RunReport, report_format: str, output: Path | None) ->
         typer.echo(f"{report_format} report written to {output}")
 
 
-def _project_root(path: Path) -> Path:
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory (give the spec project folder)")
-    return (path if path.is_dir() else path.parent).resolve()
-
-
 @app.command()
 @_one_line_errors
 def runs(path: Project = Path()) -> None:
@@ -236,7 +165,7 @@ def runs(path: Project = Path()) -> None:
     from charter.report import runs_table
     from charter.run import open_store, store_path
 
-    root = _project_root(path)
+    root = project_root(path)
     if not store_path(root).is_file():
         typer.echo(f"no runs recorded in {store_path(root)}")
         return
@@ -255,7 +184,7 @@ def show_run(
     from charter.report import samples_table
     from charter.run import open_store
 
-    with contextlib.closing(open_store(_project_root(path), must_exist=True)) as store:
+    with contextlib.closing(open_store(project_root(path), must_exist=True)) as store:
         report = RunReport.load(store, run_id)
     console = _stdout()
     print_terminal(report, console)

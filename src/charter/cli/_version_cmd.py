@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from charter._display import printable
-from charter.cli._app import app, opt
+from charter.cli._app import app, one_line, opt
 from charter.cli._errors import UsageError
 
 # charter.version and charter.spec are imported inside the functions, so that start-up does not
 # pay for them; typer only evaluates the parameter annotations.
 if TYPE_CHECKING:
-    from charter.version import SpecDiff
+    pass
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 amend_app = typer.Typer(
     help="Amendment proposals: amendments/<name>.md with clause deltas (docs/versioning.md).",
@@ -41,25 +37,14 @@ ProjectOpt = Annotated[
 ]
 
 
-def _one_line(command: F) -> F:
-    """`VersionError` (a bad revision, version, date or amendment) as one line and exit 2."""
+def _kinds() -> tuple[type[Exception], ...]:
+    from charter.version import VersionError
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from charter.version import VersionError
-
-        try:
-            return command(*args, **kwargs)
-        except VersionError as error:
-            raise UsageError(str(error)) from None
-
-    return wrapper  # type: ignore[return-value]
+    return (VersionError,)
 
 
-def _diff(old: str, new: str, path: Path | None) -> SpecDiff:
-    from charter.version import diff_sides
-
-    return diff_sides(old, new, path)
+_one_line = one_line(_kinds)
+"""`VersionError` (a bad revision, version, date or amendment) as one line and exit 2."""
 
 
 @app.command("diff")
@@ -78,23 +63,12 @@ def diff_command(
     A and B are folders or files; or git revisions of PATH (`charter diff v1.0.0 HEAD spec/`).
     Without PATH, an argument that exists on disk is a path and any other is a revision of `.`.
     """
-    from charter.build._prompt_diff import diff_config_root, diff_section
-    from charter.version import render_json, render_text
+    from charter.build._prompt_diff import diff_output
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not `{output_format}`")
-    diff, old_label, new_label = _diff(old, new, path), old, new
-    where = diff_config_root(new, None if path is None else str(path))
-    changes = diff_section(diff.old, diff.new, old_label, new_label, where, prompt)
-    if output_format == "json":
-        data = json.loads(render_json(diff, old_label, new_label))
-        if changes is not None:
-            data["system_prompt"] = changes.to_json()
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        return
-    sys.stdout.write(printable(render_text(diff, old_label, new_label)))
-    if changes is not None:
-        sys.stdout.write(printable(changes.text()))
+    text = diff_output(old, new, None if path is None else str(path), output_format, prompt)
+    sys.stdout.write(text if output_format == "json" else printable(text))
 
 
 @app.command("changelog")
@@ -108,10 +82,10 @@ def changelog_command(
     """Write a markdown changelog entry for the changes from A to B."""
     import datetime as dt
 
-    from charter.version import changelog_entry
+    from charter.version import changelog_entry, diff_sides
 
-    diff, new_label = _diff(old, new, path), new
-    title = heading or f"{diff.new.version or new_label} ({dt.date.today().isoformat()})"
+    diff = diff_sides(old, new, path)
+    title = heading or f"{diff.new.version or new} ({dt.date.today().isoformat()})"
     sys.stdout.write(printable(changelog_entry(diff, title)))
 
 

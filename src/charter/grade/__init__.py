@@ -22,6 +22,8 @@ from charter.grade._calibrate import save as save_calibration
 from charter.grade._calibration_run import (
     CalibrationCases,
     calibration_cases,
+    calibration_lines,
+    calibration_progress,
     measure_judge,
     print_calibration,
 )
@@ -76,6 +78,8 @@ __all__ = [
     "calibrate",
     "calibration_cases",
     "calibration_for",
+    "calibration_lines",
+    "calibration_progress",
     "checks_for",
     "choose_judge",
     "clause_context",

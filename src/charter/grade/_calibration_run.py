@@ -148,3 +148,36 @@ def print_calibration(result: Calibration, console: Console) -> None:
         console.print(
             f"  … and {len(disagreements) - SHOWN_DISAGREEMENTS} more (see --format json)"
         )
+
+
+def calibration_progress(total: int) -> Progress:
+    """`judged N/TOTAL` on stderr, about twenty times in a calibration."""
+    import sys
+
+    every = max(1, total // 20)
+
+    def progress(done: int, total: int) -> None:
+        if done % every == 0 or done == total:
+            sys.stderr.write(f"judged {done}/{total}\n")
+            sys.stderr.flush()
+
+    return progress
+
+
+def calibration_lines(
+    grader: str, result: Calibration, data: dict[str, Any], cases: int
+) -> list[str]:
+    """Under the table: the judge's figures line, the time and file, and whether this is a
+    calibration of a selection only."""
+    from charter.grade._calibrate import figures_line
+
+    lines = [
+        figures_line(grader, data, result.min_precedents),
+        f"{cases} precedents in {result.seconds:.0f} s; saved to {data['file']}",
+    ]
+    if result.selection is not None:
+        lines.append(
+            "a calibration of the selection only: the full calibration of the judge is kept in "
+            "its own file"
+        )
+    return lines

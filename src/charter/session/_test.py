@@ -12,7 +12,7 @@ import contextlib
 import queue
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -49,6 +49,31 @@ from charter.run._settings import (
 )
 from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
 from charter.spec import Project, load_project
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    from charter.build import BuildError
+    from charter.grade import CheckFormatError, JudgeSetupError
+    from charter.model import ProviderConfigError
+    from charter.run import PlanError, PriceTableError, StoreError
+    from charter.train._settings import TrainError
+
+    return (
+        StoreError,
+        PlanError,
+        SettingsError,
+        ProviderConfigError,
+        PriceTableError,
+        CheckFormatError,
+        JudgeSetupError,
+        BuildError,
+        TrainError,
+    )
+
+
+SETUP_ERRORS = _setup_errors()
+"""What a `TestRun` raises for unusable input (a setting, the plan, the store, a provider's or
+a judge's set-up, a price table, a prompt file's checks, the system prompt): one line each."""
 
 
 @dataclass(slots=True)
@@ -442,6 +467,17 @@ class TestRun:
                 loop.remove_signal_handler(signum)
             await engine.provider.aclose()
             await close_grader(engine.policy.judge)
+
+
+def one_model(given: Sequence[str] | None) -> str | None:
+    """The single model of a run among the `--model`s given: a second one is refused (a run
+    tests one model), not dropped."""
+    if given and len(given) > 1:
+        raise SettingsError(
+            f"--model was given {len(given)} times ({', '.join(given)}); a run tests one model: "
+            "run `charter test` once per model"
+        )
+    return given[0] if given else None
 
 
 def _check_combination(options: TestOptions) -> None:
