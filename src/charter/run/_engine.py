@@ -141,6 +141,19 @@ def judge_callers(judge: Grader | None) -> list[ModelCaller]:
     return [caller for caller in callers if isinstance(caller, ModelCaller)]
 
 
+def grade_input(challenge: Challenge, reply: str) -> GradeInput:
+    """What a grader needs to judge `reply` to `challenge`."""
+    return GradeInput(
+        clause_id=challenge.clause_id,
+        clause_text=challenge.clause_text,
+        conversation=challenge.messages,
+        reply=reply,
+        checks=challenge.checks,
+        references=challenge.references,
+        clause_ids=challenge.clause_ids,
+    )
+
+
 class _Call:
     """One challenge and epoch on its way through the model, the store and the grader."""
 
@@ -244,16 +257,7 @@ class Engine:
     async def grade(
         self, sample_id: int, challenge: Challenge, reply: str, error: str | None, cached: bool
     ) -> None:
-        item = GradeInput(
-            clause_id=challenge.clause_id,
-            clause_text=challenge.clause_text,
-            conversation=challenge.messages,
-            reply=reply,
-            checks=challenge.checks,
-            references=challenge.references,
-            clause_ids=challenge.clause_ids,
-        )
-        grade = await self.policy.grade(item, error)
+        grade = await self.policy.grade(grade_input(challenge, reply), error)
         if error is None and grade.verdict is Verdict.ERROR:
             self.outcome.errors_by_role[JUDGE] += 1
         self.store.add_grade(sample_id, grade)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from charter.grade import Grade, GradeInput, GradingPolicy, choose_judge, close_grader
+from charter.grade import Grade, GradingPolicy, choose_judge, close_grader
 from charter.run import PlanError, Selection, plan
+from charter.run._engine import grade_input
 from charter.spec import Project
 
 
@@ -28,17 +29,8 @@ def grade_reply(
     ]
     if not challenges:
         raise PlanError(f"{clause_id}: no challenge prompt {prompt_index} (see `charter show`)")
-    challenge = challenges[0]
     judge = choose_judge(project, graders, model="")
-    item = GradeInput(
-        clause_id=challenge.clause_id,
-        clause_text=challenge.clause_text,
-        conversation=challenge.messages,
-        reply=reply,
-        checks=challenge.checks,
-        references=challenge.references,
-        clause_ids=challenge.clause_ids,
-    )
+    item = grade_input(challenges[0], reply)
 
     async def grade() -> Grade:
         try:
