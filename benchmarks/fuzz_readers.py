@@ -32,7 +32,7 @@ from rich.console import Console
 
 from charter.check import check_spec, render
 from charter.clarify._answers import AnswersError, load_answers
-from charter.cli._show import print_outline
+from charter.compose._outline import print_outline
 from charter.diagnostics import FORMATS
 from charter.precedent import PrecedentFormatError, read_precedent
 from charter.spec import SpecLoadError, load_project

@@ -25,6 +25,9 @@ from charter.build._registry import (
     target,
     targets,
 )
+from charter.build._run import Built, stale
+from charter.build._run import write as write_outputs
+from charter.build._select import BuildResult, build_project, overrides
 from charter.build._settings import (
     OutputSpec,
     has_system_prompt,
@@ -38,6 +41,8 @@ __all__ = [
     "Artifact",
     "BuildContext",
     "BuildError",
+    "BuildResult",
+    "Built",
     "CompiledPrompt",
     "DroppedSection",
     "Option",
@@ -45,6 +50,7 @@ __all__ = [
     "PromptLine",
     "PromptOptions",
     "Target",
+    "build_project",
     "bundle",
     "bundle_name",
     "bundle_text",
@@ -52,10 +58,13 @@ __all__ = [
     "get_target",
     "has_system_prompt",
     "output_specs",
+    "overrides",
     "prompt_options",
     "spec_hash",
+    "stale",
     "system_prompt_for_test",
     "target",
     "targets",
     "text_hash",
+    "write_outputs",
 ]

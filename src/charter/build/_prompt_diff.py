@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 
 from charter.build._prompt import PromptOptions, compile_system_prompt
 from charter.spec import Spec
@@ -95,3 +96,23 @@ def diff_section(
     if not wanted:
         return None
     return prompt_diff(old, new, prompt_options(config), old_label, new_label)
+
+
+def diff_output(
+    old: str, new: str, path: str | None, output_format: str, prompt: bool | None
+) -> str:
+    """`charter diff`: the clause-by-clause diff of two sides (folders, files or git revisions
+    of `path`) as text or JSON, with the compiled system prompt's changes (`prompt` None: when
+    the newer side's charter.toml builds one)."""
+    import json
+
+    from charter.version import diff_sides, render_json, render_text
+
+    diff = diff_sides(old, new, None if path is None else Path(path))
+    changes = diff_section(diff.old, diff.new, old, new, diff_config_root(new, path), prompt)
+    if output_format == "json":
+        data = json.loads(render_json(diff, old, new))
+        if changes is not None:
+            data["system_prompt"] = changes.to_json()
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render_text(diff, old, new) + (changes.text() if changes is not None else "")

@@ -7,17 +7,19 @@ when it builds the commands, so those stay plain types.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 import charter
-from charter.cli._errors import UsageError
-from charter.diagnostics import FORMATS, Severity, all_rules, get_rule, rules_markdown
+from charter.cli._errors import UsageError, one_line_errors
+from charter.diagnostics import FORMATS, get_rule
 
 if TYPE_CHECKING:
     from charter.diagnostics import Diagnostics
@@ -41,6 +43,36 @@ PathArg = Annotated[
     Path,
     typer.Argument(help="A spec project folder, or one spec markdown file.", show_default=False),
 ]
+
+
+def opt(key: str) -> Any:
+    """The option `key` (`command.option`): its flags and help from `charter._help`."""
+    from charter._help import OPTIONS
+
+    flags, text = OPTIONS[key]
+    return typer.Option(*flags, help=text)
+
+
+def arg(key: str) -> Any:
+    """The argument `key` (`command.argument`), its help from `charter._help`."""
+    from charter._help import OPTIONS
+
+    return typer.Argument(help=OPTIONS[key][1])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line(kinds: Callable[[], tuple[type[Exception], ...]]) -> Callable[[F], F]:
+    """A command's expected failures (`kinds()`, imported when it runs): one line, exit 2."""
+
+    def decorate(command: F) -> F:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return one_line_errors(*kinds())(command)(*args, **kwargs)
+
+        return functools.wraps(command)(wrapper)  # type: ignore[return-value]
+
+    return decorate
 
 
 def _version(value: bool) -> None:
@@ -73,26 +105,12 @@ def check(
         str,
         typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
     ] = "text",
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Only these rule codes, prefixes or names (repeat or comma-separate)."),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these rule codes, prefixes or names.")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
-    fix: Annotated[
-        bool, typer.Option("--fix", help="Apply the safe mechanical fixes, then report the rest.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Let -o replace a file of the spec project.")
-    ] = False,
-    write_lock: Annotated[
-        bool,
-        typer.Option("--write-lock", help="Record instruction-file clause ids in the lock."),
-    ] = False,
+    select: Annotated[list[str] | None, opt("check.select")] = None,
+    ignore: Annotated[list[str] | None, opt("check.ignore")] = None,
+    output: Annotated[Path | None, opt("check.output")] = None,
+    fix: Annotated[bool, opt("check.fix")] = False,
+    force: Annotated[bool, opt("check.force")] = False,
+    write_lock: Annotated[bool, opt("check.write_lock")] = False,
 ) -> None:
     """Type-check a spec: ids, prompt files, cross references, authorities, examples.
 
@@ -135,12 +153,8 @@ def check(
 @app.command()
 def show(
     path: PathArg = Path(),
-    item: Annotated[
-        str | None, typer.Argument(help="A clause id or section id to show in full.")
-    ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text (outline and clause table) or json.")
-    ] = "text",
+    item: Annotated[str | None, arg("show.item")] = None,
+    output_format: Annotated[str, opt("show.output_format")] = "text",
     stats: Annotated[bool, typer.Option("--stats", help="Print only the counts, as JSON.")] = False,
 ) -> None:
     """Show a spec: its outline and clause table, one clause or section, the counts, or the whole
@@ -161,7 +175,7 @@ def show(
         raise UsageError(f"--format must be text or json, not `{output_format}`")
     from rich.console import Console
 
-    from charter.cli._show import print_clause_or_section, print_outline
+    from charter.compose._outline import print_clause_or_section, print_outline
 
     console = Console(highlight=False, soft_wrap=False)
     if item is not None:
@@ -169,6 +183,13 @@ def show(
             raise UsageError(f"`{item}` is neither a clause id nor a section id in {path}")
         return
     print_outline(console, spec)
+
+
+def project_root(path: Path) -> Path:
+    """The project folder of `path` (a folder, or a file in it); a missing path is exit 2."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory (give the spec project folder)")
+    return (path if path.is_dir() else path.parent).resolve()
 
 
 def refuse_report_over_source(output: Path, spec: Spec, force: bool) -> None:
@@ -182,12 +203,10 @@ def refuse_report_over_source(output: Path, spec: Spec, force: bool) -> None:
 
 def _stop_on_fatal(spec: Spec, findings: Diagnostics) -> None:
     """Unusable input (an unreadable file, broken front matter) ends `show` with exit 2."""
-    fatal = [found for found in findings.items if found.severity is Severity.FATAL]
-    if fatal:
-        first = fatal[0]
-        where = f"{Path(spec.root) / first.span.file}:{first.span.line}:{first.span.column}"
-        more = f"; {len(fatal) - 1} more, see `charter check`" if len(fatal) > 1 else ""
-        raise UsageError(f"{where}: {first.code} {first.message}{more}")
+    from charter.spec._fatal import fatal_line
+
+    if (line := fatal_line(spec, findings)) is not None:
+        raise UsageError(line)
 
 
 @app.command()
@@ -200,36 +219,13 @@ def schema() -> None:
 
 @app.command()
 def rules(
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, or markdown (the docs page).")
-    ] = "text",
+    output_format: Annotated[str, opt("rules.output_format")] = "text",
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     import charter.check  # noqa: F401  (registers the checkers' rules)
+    from charter.check._listing import rules_listing
 
-    found = all_rules()
-    if output_format == "markdown":
-        typer.echo(rules_markdown(), nl=False)
-        return
-    if output_format == "json":
-        payload = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "severity": r.severity.value,
-                "summary": r.summary,
-                "fixable": r.fixable,
-                "preview": r.preview,
-                "doc": r.doc,
-            }
-            for r in found
-        ]
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    width = max(len(r.name) for r in found)
-    for r in found:
-        tag = " (preview)" if r.preview else ""
-        typer.echo(f"{r.code:<6}{r.name:<{width + 2}}{r.severity.value:<9}{r.summary}{tag}")
+    typer.echo(rules_listing(output_format), nl=False)
 
 
 @app.command()

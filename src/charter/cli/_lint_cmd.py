@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from charter.cli._app import PathArg, app
+from charter.cli._app import PathArg, app, opt
 from charter.cli._errors import UsageError
 
 # clarify, lint and spec are imported inside the functions, so that start-up does not pay for
@@ -18,45 +18,14 @@ if TYPE_CHECKING:
     from charter.clarify import Answer, Question
 
 
-def _open_questions(path: Path) -> tuple[str, list[Question]]:
-    from charter.clarify import answered_ids, build_questions
-    from charter.lint import project_lint_config
-    from charter.spec import load_project
-
-    project = load_project(path)
-    spec = project.spec
-    questions = build_questions(spec, project_lint_config(spec.root))
-    done: set[str] = set()
-    for spec_file in spec.files:
-        text = (Path(spec.root) / spec_file.path).read_bytes().decode("utf-8", errors="replace")
-        done |= answered_ids(text)
-    return spec.root, [q for q in questions if q.id not in done]
-
-
-def _show(console: Console, number: int, question: Question) -> None:
-    from charter._display import markup_safe as escape
-
-    finding = question.finding
-    console.print(
-        f"[bold]{number}. {escape(question.id)}[/bold]  "
-        f"({finding.rule.code} {finding.rule.name}, {escape(str(finding.span))}, "
-        f"score {question.score:.1f})"
-    )
-    console.print(f"   {escape(' '.join(finding.sentence.split()))}", style="dim")
-    console.print(f"   {escape(question.text)}")
-    for index, option in enumerate(question.options, 1):
-        console.print(f"     {index}) {escape(option.label)}")
-    console.print(f"     or type {escape(question.free_text_prompt)}")
-
-
 def _ask(console: Console, questions: list[Question]) -> list[Answer]:
     from rich.prompt import Prompt
 
-    from charter.clarify import choose
+    from charter.clarify import choose, print_question
 
     answers: list[Answer] = []
     for number, question in enumerate(questions, 1):
-        _show(console, number, question)
+        print_question(console, number, question)
         reply = Prompt.ask("   answer (empty to skip, q to stop)", default="", console=console)
         if reply.strip().lower() == "q":
             break
@@ -75,22 +44,12 @@ def _ask(console: Console, questions: list[Question]) -> list[Answer]:
 @app.command()
 def clarify(
     path: PathArg = Path(),
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            help="YAML list of {id (or clause + rule), answer[, definition]}; no prompts.",
-        ),
-    ] = None,
+    answers: Annotated[Path | None, opt("clarify.answers")] = None,
     limit: Annotated[
         int | None, typer.Option("--max", min=1, help="Ask at most this many questions.")
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the questions and change nothing.")
-    ] = False,
-    date: Annotated[
-        str | None, typer.Option(help="Date for the log, YYYY-MM-DD (default: today).")
-    ] = None,
+    dry_run: Annotated[bool, opt("clarify.dry_run")] = False,
+    date: Annotated[str | None, opt("clarify.date")] = None,
 ) -> None:
     """Turn lint findings into questions ranked by impact (authority, prompts that touch the
     clause) and uncertainty; write the answers back as edits of the flagged sentences plus a
@@ -99,19 +58,19 @@ def clarify(
 
     from rich.console import Console
 
+    from charter import clarify
     from charter._display import markup_safe as escape
-    from charter.clarify import AnswersError, apply_answers, load_answers
 
     try:
         today = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise UsageError(f"--date must be YYYY-MM-DD, not `{date}`") from None
-    root, questions = _open_questions(path)
+    root, questions = clarify.open_questions(path)
     console = Console(highlight=False, soft_wrap=True)
     if answers is not None:
         try:
-            chosen = load_answers(answers, questions)
-        except AnswersError as error:
+            chosen = clarify.load_answers(answers, questions)
+        except clarify.AnswersError as error:
             raise UsageError(str(error)) from None
         if limit is not None:
             chosen = chosen[:limit]
@@ -119,7 +78,7 @@ def clarify(
         shown = questions[:limit] if limit is not None else questions
         if dry_run:
             for number, question in enumerate(shown, 1):
-                _show(console, number, question)
+                clarify.print_question(console, number, question)
             console.print(f"{len(shown)} of {len(questions)} open questions.")
             return
         chosen = _ask(console, shown)
@@ -130,10 +89,4 @@ def clarify(
     if not chosen:
         console.print("No answers; the spec is unchanged.")
         return
-    applied = apply_answers(root, chosen, today)
-    changed = sum(1 for item in applied if item.before != item.after and not item.skipped)
-    skipped = [item for item in applied if item.skipped]
-    console.print(
-        f"Recorded {len(applied)} answers ({changed} edits) in the Clarifications log."
-        + (f" {len(skipped)} not applied: they overlap an earlier answer." if skipped else "")
-    )
+    console.print(clarify.applied_line(clarify.apply_answers(root, chosen, today)))

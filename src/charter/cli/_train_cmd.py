@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from charter.cli._app import app
+from charter.cli._app import app, opt
 from charter.cli._errors import one_line_errors
 from charter.model import ProviderConfigError
 from charter.run import StoreError
@@ -21,19 +21,9 @@ _one_line = one_line_errors(TrainError, ProviderConfigError, StoreError)
 def export(
     kind: Annotated[str, typer.Argument(help="sft, dpo or reward.")],
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="File (openai, reward) or folder (hf) to write; default: none."
-        ),
-    ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="openai (JSONL) or hf (dataset folder).")
-    ] = "hf",
-    run: Annotated[
-        list[str] | None,
-        typer.Option("--run", help="Also read this run's graded samples (repeatable)."),
-    ] = None,
+    output: Annotated[Path | None, opt("export.output")] = None,
+    output_format: Annotated[str, opt("export.output_format")] = "hf",
+    run: Annotated[list[str] | None, opt("export.run")] = None,
 ) -> None:
     """Export training data from the spec: `sft` rows (conversation, reasoning citing the clauses
     applied, reply), `dpo` preference pairs, or a `reward` table of the train prompts' checks.
@@ -61,75 +51,17 @@ def export(
             typer.echo(f"wrote {written}")
 
 
-class _Bar:
-    """A rich progress bar on stderr for the sampling and training phases."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.console = Console(stderr=True)
-        self.bar = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[extra]}"),
-            console=self.console,
-            disable=not self.console.is_terminal,
-        )
-        self.task: Any = None
-
-    def phase(self, name: str, total: int, done: int) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, visible=False)
-        self.bar.start()
-        self.task = self.bar.add_task(name, total=total, completed=done, extra="")
-        if not self.console.is_terminal:
-            typer.echo(f"{name}: {done}/{total}", err=True)
-
-    def advance(self, fields: dict[str, Any]) -> None:
-        extra = " ".join(f"{key} {value}" for key, value in fields.items())
-        self.bar.update(self.task, advance=1, extra=extra)
-
-    def note(self, text: str) -> None:
-        self.bar.console.print(text)
-
-    def stop(self) -> None:
-        self.bar.stop()
-
-
 @app.command("train")
 @_one_line
 def train_command(
     path: Annotated[Path, typer.Argument(help="The spec project folder.")] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Output folder (default: PROJECT/.charter/train)."),
-    ] = None,
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Time budget, sampling included.")
-    ] = None,
+    output: Annotated[Path | None, opt("train_command.output")] = None,
+    max_minutes: Annotated[float | None, opt("train_command.max_minutes")] = None,
     samples: Annotated[int | None, typer.Option(help="Replies sampled per train prompt.")] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed for sampling, data order and LoRA.")
-    ] = None,
+    seed: Annotated[int | None, opt("train_command.seed")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the kept replies.")] = None,
-    max_steps: Annotated[
-        int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")
-    ] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option("--limit", help="Use only the first N train prompts of each clause."),
-    ] = None,
+    max_steps: Annotated[int | None, opt("train_command.max_steps")] = None,
+    limit: Annotated[int | None, opt("train_command.limit")] = None,
 ) -> None:
     """Fine-tune the packaged SmolLM2-135M on the spec (LoRA; needs the `train` extra).
 
@@ -142,46 +74,23 @@ def train_command(
     import signal
 
     from charter.spec import load_project
-    from charter.train import system_prompt, train_prompts, train_settings
-    from charter.train._settings import settings_table
-    from charter.train._tune import Progress, require_extra, train
-    from charter.version import content_hash
+    from charter.train import train_folder, train_project
+    from charter.train._bar import PhaseBar
+    from charter.train._tune import Progress
 
-    require_extra()
     project = load_project(path)
-    table = settings_table(project)
+    folder = train_folder(project.spec.root, output)
     flags = {"max-minutes": max_minutes, "samples": samples, "seed": seed, "epochs": epochs}
-    table.update({key: value for key, value in flags.items() if value is not None})
-    settings = train_settings(table, "charter train (flags over charter.toml [train])")
-    if max_steps is not None and max_steps < 1:
-        raise TrainError("--max-steps must be at least 1")
-    prompts = train_prompts(project)
-    if limit is not None:
-        per_clause: dict[str, int] = {}
-        chosen = []
-        for item in prompts:
-            seen = per_clause.get(item.challenge.clause_id, 0)
-            if seen < limit:
-                chosen.append(item)
-                per_clause[item.challenge.clause_id] = seen + 1
-        prompts = chosen
-    if not prompts:
-        raise TrainError(f"{path}: no train-split challenge prompts to sample (add prompt files)")
-    root = Path(project.spec.root)
-    folder = output or root / ".charter" / "train"
-    spec = project.spec
-    info = {"name": spec.name, "version": spec.version, "content_hash": content_hash(spec)}
-    bar = _Bar()
+    bar = PhaseBar()
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        result = train(
-            prompts,
-            system_prompt(project),
-            settings,
+        result = train_project(
+            project,
             folder,
-            spec_info=info,
-            progress=Progress(bar.phase, bar.advance, bar.note),
+            overrides=flags,
             max_steps=max_steps,
+            limit=limit,
+            progress=Progress(bar.phase, bar.advance, bar.note),
         )
     except KeyboardInterrupt:
         bar.stop()

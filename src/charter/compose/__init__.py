@@ -10,6 +10,7 @@ from charter.compose import write_lock, lock_problems, evaluate_overrides
 from charter.compose import _rules as rules
 from charter.compose._compose import compose_imports, module_hash
 from charter.compose._imports import ImportEntry, ImportEntryError, parse_import
+from charter.compose._listing import lock_lines, module_lines
 from charter.compose._lock import LOCK_NAME, LockError, lock_entries, lock_problems, write_lock
 from charter.compose._namespace import qualified
 from charter.compose._overrides import (
@@ -37,8 +38,10 @@ __all__ = [
     "effective_authority",
     "evaluate_overrides",
     "lock_entries",
+    "lock_lines",
     "lock_problems",
     "module_hash",
+    "module_lines",
     "module_of",
     "parse_import",
     "qualified",

@@ -19,6 +19,14 @@ from charter.grade._calibrate import (
     spec_contexts,
 )
 from charter.grade._calibrate import save as save_calibration
+from charter.grade._calibration_run import (
+    CalibrationCases,
+    calibration_cases,
+    calibration_lines,
+    calibration_progress,
+    measure_judge,
+    print_calibration,
+)
 from charter.grade._checks import (
     CheckFormatError,
     ChecksGrader,
@@ -27,6 +35,7 @@ from charter.grade._checks import (
     run_check,
     validate_checks,
 )
+from charter.grade._choose import JudgeFigures, choose_judge, close_grader, judge_figures
 from charter.grade._context import ClauseContext, clause_context
 from charter.grade._judge import ModelJudge, VerdictFormatError, load_template, parse_verdict
 from charter.grade._metrics import Agreement, agreement, cohen_kappa
@@ -44,6 +53,7 @@ __all__ = [
     "VERDICT_SCHEMA",
     "Agreement",
     "Calibration",
+    "CalibrationCases",
     "CallFacts",
     "CheckFormatError",
     "ChecksGrader",
@@ -52,6 +62,7 @@ __all__ = [
     "GradeInput",
     "Grader",
     "GradingPolicy",
+    "JudgeFigures",
     "JudgeSetupError",
     "ModelJudge",
     "Panel",
@@ -64,20 +75,28 @@ __all__ = [
     "agreement",
     "build_judge",
     "calibrate",
+    "calibration_cases",
     "calibration_for",
+    "calibration_lines",
+    "calibration_progress",
     "checks_for",
+    "choose_judge",
     "clause_context",
+    "close_grader",
     "cohen_kappa",
     "figures_line",
     "is_reliable",
+    "judge_figures",
     "kappa_of",
     "load_figures",
     "load_template",
     "looks_like_refusal",
     "majority",
+    "measure_judge",
     "measured",
     "min_precedents",
     "parse_verdict",
+    "print_calibration",
     "prompt_file_problem",
     "run_check",
     "save_calibration",

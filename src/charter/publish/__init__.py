@@ -12,16 +12,19 @@ from charter.publish._bundle import (
     write_bundle,
 )
 from charter.publish._gate import GateOutcome, PublishSettings, evaluate_gate, publish_settings
+from charter.publish._project import Published, publish_project
 
 __all__ = [
     "BUNDLE_FORMAT",
     "BundleExists",
     "GateOutcome",
     "PublishSettings",
+    "Published",
     "bundle",
     "bundle_name",
     "evaluate_gate",
     "place_bundle",
+    "publish_project",
     "publish_settings",
     "write_bundle",
 ]

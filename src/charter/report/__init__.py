@@ -10,6 +10,7 @@ from charter.report._render import (
     render_json,
     render_junit,
 )
+from charter.report._tables import runs_table, samples_table
 
 __all__ = [
     "RENDERERS",
@@ -27,5 +28,7 @@ __all__ = [
     "render_html",
     "render_json",
     "render_junit",
+    "runs_table",
+    "samples_table",
     "wilson_interval",
 ]

@@ -12,6 +12,7 @@ from charter.run._budget import (
     estimate,
     load_prices,
     parse_prices,
+    project_prices,
     shipped_prices,
     token_counter,
 )
@@ -43,6 +44,7 @@ from charter.run._store import (
     RunSummary,
     StoredSample,
     StoreError,
+    open_store,
     store_path,
 )
 from charter.run._system import with_system_prompt
@@ -78,8 +80,10 @@ __all__ = [
     "estimate",
     "load_prices",
     "message_json",
+    "open_store",
     "parse_prices",
     "plan",
+    "project_prices",
     "select_clauses",
     "shipped_prices",
     "store_path",

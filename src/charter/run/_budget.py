@@ -18,6 +18,7 @@ from typing import Any
 
 from charter.errors import ConfigError
 from charter.run._plan import Challenge
+from charter.spec import ProjectConfig
 
 CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 4
@@ -158,3 +159,22 @@ def estimate(
             )
             calls.append(CallEstimate(challenge, epoch, tokens, out))
     return Budget(model, calls, counter.method, counter.exact, price_for(model, prices), max_tokens)
+
+
+def project_prices(config: ProjectConfig, prices_file: Path | None = None) -> dict[str, Price]:
+    """The price table a dry run uses: `prices_file`'s entries, then charter.toml `[prices]`,
+    then the shipped table (an earlier table's entry wins; patterns match in order)."""
+    prices = shipped_prices()
+    table = config.raw.get("prices")
+    if table is not None:
+        if not isinstance(table, dict):
+            raise PriceTableError("charter.toml [prices] must be a table of PROVIDER:MODEL entries")
+        prices = _overlay(parse_prices(table, f"{config.config_file} [prices]"), prices)
+    if prices_file is not None:
+        prices = _overlay(load_prices(prices_file), prices)
+    return prices
+
+
+def _overlay(first: dict[str, Price], rest: dict[str, Price]) -> dict[str, Price]:
+    """`first`'s entries, then `rest`'s that `first` does not name."""
+    return {**first, **{key: value for key, value in rest.items() if key not in first}}

@@ -62,6 +62,12 @@ class Progress(Protocol):
 
     def start(self, total: int, done: int) -> None: ...
 
+    def started(self, challenge: Challenge, epoch: int) -> None:
+        """A sample's call is about to be made (or its reply taken from the cache)."""
+
+    def stored(self, challenge: Challenge, epoch: int, error: str | None, cached: bool) -> None:
+        """A sample's reply (or its failure) is stored; its grade follows."""
+
     def advance(self, verdict: Verdict, cached: bool) -> None: ...
 
     def stop(self) -> None: ...
@@ -71,6 +77,12 @@ class QuietProgress:
     """Says nothing."""
 
     def start(self, total: int, done: int) -> None:
+        pass
+
+    def started(self, challenge: Challenge, epoch: int) -> None:
+        pass
+
+    def stored(self, challenge: Challenge, epoch: int, error: str | None, cached: bool) -> None:
         pass
 
     def advance(self, verdict: Verdict, cached: bool) -> None:
@@ -141,6 +153,27 @@ def judge_callers(judge: Grader | None) -> list[ModelCaller]:
     return [caller for caller in callers if isinstance(caller, ModelCaller)]
 
 
+def grade_input(
+    challenge: Challenge,
+    reply: str,
+    call: CallFacts | None = None,
+    trajectory: Trajectory | None = None,
+) -> GradeInput:
+    """What a grader needs to judge `reply` to `challenge` (with the call's figures and the
+    agent's trajectory when there are)."""
+    return GradeInput(
+        clause_id=challenge.clause_id,
+        clause_text=challenge.clause_text,
+        conversation=challenge.messages,
+        reply=reply,
+        checks=challenge.checks,
+        references=challenge.references,
+        clause_ids=challenge.clause_ids,
+        call=call,
+        trajectory=trajectory,
+    )
+
+
 class Call:
     """One challenge and epoch on its way through the model, the store and the grader."""
 
@@ -160,6 +193,7 @@ class Call:
     def cached(self) -> tuple[sqlite3.Row | None, str]:
         """The stored reply this call can reuse (or None), and the key it is cached under."""
         engine = self.engine
+        engine.progress.started(self.challenge, self.epoch)
         key = cache_key(engine.provider, engine.params, self.challenge.messages, self.epoch)
         return (engine.store.cached(key) if engine.options.use_cache else None), key
 
@@ -210,6 +244,7 @@ class Call:
         engine.outcome.new += hit is None
         engine.outcome.cached += hit is not None
         engine.outcome.errors_by_role[MODEL] += error is not None
+        engine.progress.stored(self.challenge, self.epoch, error, hit is not None)
         reply = output.text if output is not None else ""
         call = (
             CallFacts(
@@ -314,18 +349,7 @@ class Engine:
         call: CallFacts | None = None,
         trajectory: Trajectory | None = None,
     ) -> None:
-        item = GradeInput(
-            clause_id=challenge.clause_id,
-            clause_text=challenge.clause_text,
-            conversation=challenge.messages,
-            reply=reply,
-            checks=challenge.checks,
-            references=challenge.references,
-            clause_ids=challenge.clause_ids,
-            call=call,
-            trajectory=trajectory,
-        )
-        grade = await self.policy.grade(item, error)
+        grade = await self.policy.grade(grade_input(challenge, reply, call, trajectory), error)
         if error is None and grade.verdict is Verdict.ERROR:
             self.outcome.errors_by_role[JUDGE] += 1
         self.store.add_grade(sample_id, grade)

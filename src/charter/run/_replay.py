@@ -10,6 +10,7 @@ from charter.grade import checks_for
 from charter.precedent import Precedent
 from charter.run._plan import (
     Challenge,
+    PlanError,
     _conversations,
     conversation_hash,
     require_usable_checks,
@@ -78,4 +79,20 @@ def _checks(spec: Spec, case: Precedent) -> list[dict[str, Any]]:
             None,
         )
         found.extend(checks_for(prompt_file.front_matter, title))
+    return found
+
+
+def replay_challenges(spec: Spec) -> list[Challenge]:
+    """Every precedent's conversation on disk, replayed to the model under test (`--precedents`);
+    a precedent file that cannot be read is a `PlanError`."""
+    from pathlib import Path
+
+    from charter.precedent import load_precedents
+
+    cases, errors = load_precedents(Path(spec.root))
+    if errors:
+        raise PlanError(f"{errors[0]} (run `charter check` for every precedent problem)")
+    found = precedent_challenges(spec, cases)
+    if not found:
+        raise PlanError(f"{Path(spec.root) / 'precedents'}: no precedents to replay")
     return found

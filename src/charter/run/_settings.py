@@ -195,3 +195,48 @@ def _authority_rates(value: Any, where: str) -> dict[str, float]:
     else:
         raise SettingsError(f"{where} must map authorities to pass rates, e.g. root = 0.95")
     return {_authority(level, where): _rate(rate, f"{where} {level}") for level, rate in pairs}
+
+
+_STORED = ("epochs", "temperature", "max_tokens", "seed", "timeout", "max_retries", "cache")
+_STORED_AS_GIVEN = (
+    "concurrency",
+    "select",
+    "authority",
+    "examples",
+    "grader",
+    "allow_self_judge",
+    "judge_template",
+    "system",
+)
+
+
+def stored_settings(settings: TestSettings) -> dict[str, Any]:
+    """What a run records of its settings, for `--resume` to run it the same way."""
+    return {key: getattr(settings, key) for key in (*_STORED, *_STORED_AS_GIVEN)}
+
+
+def resumed_settings(model: str, stored: Mapping[str, Any], given: TestSettings) -> TestSettings:
+    """An interrupted run's own model and sampling settings (`stored`, as `stored_settings`
+    wrote them); the gate and report settings `given` now still apply."""
+    panel = stored.get("grader")
+    return TestSettings(
+        model=model,
+        grader=[panel] if isinstance(panel, str) else list(panel or []),
+        epochs=int(stored.get("epochs", 1)),
+        concurrency=given.concurrency or stored.get("concurrency"),
+        timeout=float(stored.get("timeout", given.timeout)),
+        max_retries=int(stored.get("max_retries", given.max_retries)),
+        temperature=stored.get("temperature"),
+        max_tokens=stored.get("max_tokens"),
+        seed=stored.get("seed"),
+        fail_under=given.fail_under,
+        fail_under_authority=given.fail_under_authority,
+        max_review=given.max_review,
+        judge_template=stored.get("judge_template"),
+        select=list(stored.get("select", [])),
+        authority=list(stored.get("authority", [])),
+        examples=bool(stored.get("examples", False)),
+        allow_self_judge=bool(stored.get("allow_self_judge", False)),
+        cache=bool(stored.get("cache", True)),
+        system=stored.get("system"),
+    )

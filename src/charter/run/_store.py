@@ -45,6 +45,15 @@ def store_path(project_root: Path) -> Path:
     return project_root / STORE_DIR / STORE_NAME
 
 
+def open_store(project_root: Path, *, must_exist: bool) -> RunStore:
+    """The project's run store (close it, or use `contextlib.closing`); `must_exist` for
+    reading: a missing file is a `StoreError` and nothing is created."""
+    db = store_path(project_root)
+    if must_exist and not db.is_file():
+        raise StoreError(f"no runs recorded in {db} (run `charter test {project_root}` first)")
+    return RunStore(db, create=not must_exist)
+
+
 @dataclass(frozen=True, slots=True)
 class RunRecord:
     id: str

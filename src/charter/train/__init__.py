@@ -23,6 +23,7 @@ from charter.train._export import (
     train_prompts,
     write_export,
 )
+from charter.train._project import first_per_clause, train_folder, train_project
 from charter.train._prompt import system_prompt
 from charter.train._reward import Reward, reward
 from charter.train._settings import TrainError, TrainSettings, project_settings, train_settings
@@ -52,12 +53,15 @@ __all__ = [
     "build_export",
     "citation_problem",
     "dataset_card",
+    "first_per_clause",
     "only_split",
     "project_settings",
     "require_rows",
     "reward",
     "split_prompts",
     "system_prompt",
+    "train_folder",
+    "train_project",
     "train_prompts",
     "train_settings",
     "write_export",

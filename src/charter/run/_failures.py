@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from charter.run import StoredSample
+from charter.run._store import StoredSample
 
 SHOWN_GROUPS = 5
 """Kinds of failure printed one per line; the rest are counted."""

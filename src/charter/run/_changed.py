@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.cli._errors import UsageError
-from charter.report import RunReport
-from charter.run import Challenge, RunStore, carry_forward
+from charter.run._carry import carry_forward
+from charter.run._plan import Challenge, PlanError
+from charter.run._store import RunStore, StoredSample
 from charter.spec import Spec
 
 #: Most clause ids the summary line names before it says how many more there are.
@@ -41,14 +42,14 @@ def changed_since(root: Path, spec: Spec, revision: str) -> ChangedSince:
     try:
         repository_root(root)
     except VersionError:
-        raise UsageError(
+        raise PlanError(
             f"--changed-since: {root} is not inside a git repository (commit the project to "
             "git, or run `charter test` without --changed-since)"
         ) from None
     try:
         old = load_spec_at(root, revision)
     except VersionError as error:
-        raise UsageError(f"--changed-since: {error}") from None
+        raise PlanError(f"--changed-since: {error}") from None
     diff = diff_specs(old, spec)
     sections = {f"#{key}" for key in affected_sections(diff)}
     return ChangedSince(revision, affected_clauses(diff) | sections)
@@ -101,13 +102,9 @@ def stored_settings(changed: ChangedSince) -> dict[str, Any]:
     return {"changed_since": changed.revision, "carried_from_run": changed.base_run}
 
 
-def summary_line(changed: ChangedSince, report: RunReport) -> str:
+def summary_line(changed: ChangedSince, samples: Sequence[StoredSample], carried: int) -> str:
     """`changed since REV: N clauses re-run (ids), M samples carried from run R`."""
-    rerun = list(
-        dict.fromkeys(
-            item.sample.clause_id for item in report.samples if item.sample.carried_from is None
-        )
-    )
+    rerun = list(dict.fromkeys(s.clause_id for s in samples if s.carried_from is None))
     shown = ", ".join(rerun[:SHOWN_IDS])
     if len(rerun) > SHOWN_IDS:
         shown += f", and {len(rerun) - SHOWN_IDS} more"
@@ -116,5 +113,5 @@ def summary_line(changed: ChangedSince, report: RunReport) -> str:
     source = f"run {changed.base_run}" if changed.base_run else "no earlier run"
     return (
         f"changed since {changed.revision}: {len(rerun)} {noun} re-run{ids}, "
-        f"{report.carried} samples carried from {source}"
+        f"{carried} samples carried from {source}"
     )

@@ -1,4 +1,5 @@
-"""`charter show`: the outline, the clause table, and one clause or section in full."""
+"""A composed spec as `charter show` prints it: the outline, the clause table, and one clause or
+section in full (effective authorities, the modules they come from)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from charter._display import markup_safe as safe
-from charter.compose import DEFAULT_AUTHORITY, effective_authority
+from charter.compose._overrides import DEFAULT_AUTHORITY, effective_authority
 from charter.spec import Authority, Section, Spec
 
 

@@ -1,0 +1,496 @@
+"""A test run from start to end: settings, plan, judges, store, engine, report and gate.
+
+`TestRun(path, TestOptions(...))` loads the project and plans the run (nothing is sent yet);
+`estimate()` prices it; `run(listener)` or `events()` runs it, with `cancel()` to stop it
+cleanly (the samples stored so far are kept, and `TestOptions(resume=run_id)` finishes it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from charter.grade import GradingPolicy, Panel, SpecJudge, choose_judge, close_grader
+from charter.grade import judge_figures as figures_of
+from charter.grade._setup import provider_for
+from charter.model import GenerateConfig
+from charter.report import Gate, GateResult, RunReport, evaluate
+from charter.run import (
+    Backoff,
+    Budget,
+    Challenge,
+    Engine,
+    RunOptions,
+    RunOutcome,
+    Selection,
+    estimate,
+    open_store,
+    plan,
+    project_prices,
+    with_system_prompt,
+)
+from charter.run._changed import ChangedSince, base_run, carry, changed_since, only_affected
+from charter.run._changed import stored_settings as changed_settings
+from charter.run._changed import summary_line as changed_line
+from charter.run._failures import Failures, failures
+from charter.run._settings import (
+    SettingsError,
+    TestSettings,
+    resolve,
+    resumed_settings,
+    stored_settings,
+)
+from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
+from charter.spec import Project, load_project
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    from charter.build import BuildError
+    from charter.grade import CheckFormatError, JudgeSetupError
+    from charter.model import ProviderConfigError
+    from charter.run import PlanError, PriceTableError, StoreError
+    from charter.train._settings import TrainError
+
+    return (
+        StoreError,
+        PlanError,
+        SettingsError,
+        ProviderConfigError,
+        PriceTableError,
+        CheckFormatError,
+        JudgeSetupError,
+        BuildError,
+        TrainError,
+    )
+
+
+SETUP_ERRORS = _setup_errors()
+"""What a `TestRun` raises for unusable input (a setting, the plan, the store, a provider's or
+a judge's set-up, a price table, a prompt file's checks, the system prompt): one line each."""
+
+
+@dataclass(slots=True)
+class TestOptions:
+    """What to test and how; None leaves a setting to charter.toml `[test]`, then the default
+    (the fields match `charter test`'s options)."""
+
+    __test__: ClassVar[bool] = False
+
+    model: str | None = None
+    """The model under test, PROVIDER:MODEL."""
+    grader: list[str] | None = None
+    """Judge models; several vote as a panel."""
+    allow_self_judge: bool | None = None
+    select: list[str] | None = None
+    """Clause ids, section ids or tags."""
+    authority: list[str] | None = None
+    examples: bool | None = None
+    epochs: int | None = None
+    concurrency: int | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    seed: int | None = None
+    cache: bool | None = None
+    system: str | None = None
+    """`compiled`, `none` or a prompt file."""
+    fail_under: float | None = None
+    fail_under_authority: list[str] | None = None
+    """AUTHORITY=RATE entries."""
+    max_review: str | None = None
+    """A count (`5`) or a share (`0.1`, `10%`)."""
+    resume: str | None = None
+    """Finish this interrupted run with its own settings."""
+    keep_errors: bool = False
+    """With `resume`: keep the failed samples as they are instead of trying them again."""
+    baseline: str | None = None
+    precedents: bool = False
+    """Replay every precedent's conversation instead of the prompt files."""
+    split: str | None = None
+    """Only the `train` or `eval` prompts."""
+    changed_since: str | None = None
+    """Re-run only the clauses changed since this git revision; carry the rest forward."""
+
+    def flags(self) -> dict[str, Any]:
+        """The settings `resolve` merges over `[test]` (None: not given)."""
+        return {name: getattr(self, name) for name in _SETTINGS}
+
+
+_SETTINGS = tuple(
+    n for n in TestSettings.__dataclass_fields__ if n in TestOptions.__dataclass_fields__
+)
+"""The options that are `[test]` settings too; the others say what to run (resume, baseline...)."""
+
+
+@dataclass(slots=True)
+class DryRun:
+    """What a run would send, and what it would cost at most."""
+
+    model: str
+    graders: list[str]
+    budget: Budget
+    changed: ChangedSince | None = None
+
+    def lines(self) -> list[str]:
+        """The calls one per line, then the totals."""
+        budget = self.budget
+        shown = []
+        if self.changed is not None:
+            shown.append(
+                f"changed since {self.changed.revision}: {len(budget.calls)} challenges of "
+                "changed clauses; the others are carried from the last complete run when it "
+                "has them, else run too"
+            )
+        for call in budget.calls:
+            item = call.challenge
+            shown.append(
+                f"{item.clause_id}  prompt {item.prompt_index}  epoch {call.epoch}  "
+                f"~{call.input_tokens} in / <= {call.output_tokens} out  ({item.location})"
+            )
+        label = "counted with" if budget.exact else "an"
+        shown.append(
+            f"{len(budget.calls)} calls to {self.model}: {budget.input_tokens} input tokens "
+            f"({label} {budget.method}), at most {budget.output_tokens} output tokens"
+        )
+        if budget.cost is None:
+            shown.append(
+                f"cost: unknown, {self.model} has no entry in the price table (add one to [prices])"
+            )
+        else:
+            shown.append(f"cost: at most ${budget.cost:.4f} (price table; check current prices)")
+        shown.extend(f"plus up to {len(budget.calls)} judge calls to {g}" for g in self.graders)
+        return shown
+
+
+@dataclass(slots=True)
+class TestResult:
+    """A finished (or interrupted) run: its outcome, its report and the gate's verdict."""
+
+    __test__: ClassVar[bool] = False
+
+    root: Path
+    outcome: RunOutcome
+    report: RunReport
+    gate: GateResult
+    failures: Failures
+    has_judge: bool
+    changed: ChangedSince | None = None
+
+    @property
+    def run_id(self) -> str:
+        return self.outcome.run_id
+
+    @property
+    def interrupted(self) -> bool:
+        return self.outcome.status == "interrupted"
+
+    @property
+    def passed(self) -> bool:
+        """The run finished, something was graded, and the gate (if any) passed."""
+        return not self.interrupted and not self.failures.all_failed and self.gate.passed
+
+    def summary_line(self) -> str:
+        """New, cached, and the errors and retries of this invocation by role."""
+        outcome = self.outcome
+
+        def by_role(counts: dict[str, int]) -> str:
+            return ", ".join(f"{counts[role]} {role}" for role in counts)
+
+        line = (
+            f"run {outcome.run_id}: {outcome.new} new, {outcome.cached} cached, "
+            f"{outcome.errors} errors ({by_role(outcome.errors_by_role)}), "
+            f"{outcome.retries} retries ({by_role(outcome.retries_by_role)}), "
+            f"{outcome.slowdowns} rate-limit slow-downs"
+        )
+        if outcome.retried_errors:
+            line += f"; {outcome.retried_errors} earlier failures tried again"
+        return line
+
+    def changed_line(self) -> str | None:
+        """With `changed_since`: the clauses re-run and the samples carried forward."""
+        if self.changed is None:
+            return None
+        samples = [item.sample for item in self.report.samples]
+        return changed_line(self.changed, samples, self.report.carried)
+
+    def review_hint(self) -> str | None:
+        """What to do about replies that no check or reliable judge could grade."""
+        waiting = self.report.total.needs_review
+        if not waiting:
+            return None
+        replies = "reply needs" if waiting == 1 else "replies need"
+        how = [
+            f"read them with `charter show-run {self.run_id} {self.root}`",
+            f"decide each with `charter precedent add {self.run_id} SAMPLE_ID --project "
+            f'{self.root} --verdict comply|violate --why "..."`',
+        ]
+        if not self.has_judge:
+            how.append("or grade them with a judge: --grader PROVIDER:MODEL")
+        return f"{waiting} {replies} review: " + "; ".join(how) + "."
+
+    def resume_hint(self) -> str:
+        return (
+            f"interrupted: run {self.run_id} has {self.outcome.stored} of "
+            f"{self.outcome.planned} samples stored; resume with: charter test {self.root} "
+            f"--resume {self.run_id}"
+        )
+
+
+class TestRun:
+    """One `charter test`: planned on construction, run by `run()` or `events()`."""
+
+    __test__: ClassVar[bool] = False
+
+    def __init__(self, path: Path | str, options: TestOptions | None = None) -> None:
+        self.options = options = options or TestOptions()
+        _check_combination(options)
+        self.project: Project = load_project(Path(path))
+        self.root = Path(self.project.spec.root)
+        raw_test = self.project.config.raw.get("test", {})
+        if not isinstance(raw_test, dict):
+            raise SettingsError("charter.toml [test] must be a table")
+        settings = resolve(raw_test, options.flags())
+        if options.resume is not None:
+            with contextlib.closing(open_store(self.root, must_exist=True)) as store:
+                record = store.run(options.resume)
+            settings = resumed_settings(record.model, record.settings, settings)
+        if settings.model is None:
+            raise SettingsError("no model to test: give --model PROVIDER:MODEL or [test] model")
+        self.settings: TestSettings = settings
+        self.model: str = settings.model
+        self.system_prompt_sha: str | None = None
+        self.challenges: list[Challenge] = self._challenges(Path(path))
+        self.changed: ChangedSince | None = None
+        if options.changed_since is not None:
+            self.changed = changed_since(self.root, self.project.spec, options.changed_since)
+        self.result: TestResult | None = None
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cancelled = False
+
+    def _challenges(self, path: Path) -> list[Challenge]:
+        options, settings = self.options, self.settings
+        if options.resume is not None:
+            with contextlib.closing(open_store(self.root, must_exist=True)) as store:
+                return store.plan(options.resume)
+        if options.precedents:
+            from charter.run._replay import replay_challenges
+
+            challenges = replay_challenges(self.project.spec)
+        else:
+            selection = Selection(settings.select, settings.authority, settings.examples)
+            challenges = plan(self.project.spec, selection)
+            if options.split is not None:
+                from charter.train._split import only_split
+
+                challenges = only_split(self.project, challenges, options.split)
+            if not challenges:
+                from charter.run import PlanError
+
+                raise PlanError(
+                    f"{path}: no challenge prompts for the selected clauses (add "
+                    "examples/<id>.md prompt files, or use --examples to run the spec's inline "
+                    "examples)"
+                )
+        from charter.build._system import system_prompt_for_test
+
+        system_prompt = system_prompt_for_test(self.project, settings.system)
+        settings.system = system_prompt.mode
+        self.system_prompt_sha = system_prompt.sha256
+        return with_system_prompt(challenges, system_prompt.text)
+
+    def estimate(self, prices_file: Path | None = None) -> DryRun:
+        """The calls the run would make (with `changed_since`, only the changed clauses'), their
+        tokens and their cost at most; nothing is sent."""
+        challenges = self.challenges
+        if self.changed is not None:
+            challenges = only_affected(challenges, self.changed)
+        budget = estimate(
+            challenges,
+            epochs=self.settings.epochs,
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            prices=project_prices(self.project.config, prices_file),
+        )
+        return DryRun(self.model, list(self.settings.grader), budget, self.changed)
+
+    def cancel(self) -> None:
+        """Stop the run cleanly from any thread: the calls in flight are dropped, the samples
+        stored so far are kept, and the run is left `interrupted` (resume it by its id)."""
+        self._cancelled = True
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            loop.call_soon_threadsafe(stop.set)
+
+    def run(self, listener: Listener | None = None, *, handle_signals: bool = False) -> TestResult:
+        """Run every pending sample, grade it, and report; `listener` gets each event as it
+        happens. `handle_signals`: Ctrl-C and SIGTERM cancel the run (main thread only)."""
+        tell: Listener = listener or (lambda event: None)
+        settings, options, config = self.settings, self.options, self.project.config
+        gate = Gate(
+            settings.fail_under, settings.fail_under_authority, max_review=settings.max_review
+        )
+        provider = provider_for(self.model, config)
+        judge = choose_judge(
+            self.project,
+            settings.grader,
+            provider.spec,
+            allow_self_judge=settings.allow_self_judge,
+            judge_template=settings.judge_template,
+        )
+        unreliable = None
+        if isinstance(judge, SpecJudge | Panel):
+            ids = {cid for c in self.challenges for cid in (c.clause_ids or (c.clause_id,))}
+            figures = figures_of(self.project, list(settings.grader), ids)
+            for line in figures.lines:
+                tell(Notice(line))
+            unreliable = figures.unreliable
+        grader_name = judge.name if judge else None
+        with contextlib.closing(
+            open_store(self.root, must_exist=options.resume is not None)
+        ) as store:
+            if options.baseline is not None:
+                gate.baseline = RunReport.load(store, options.baseline)
+            stored = stored_settings(settings)
+            if self.system_prompt_sha is not None:
+                stored["system_prompt"] = self.system_prompt_sha
+            if self.changed is not None:
+                base_run(store, self.changed, provider.spec, grader_name)
+                for note in self.changed.notes:
+                    tell(Notice(note))
+                stored.update(changed_settings(self.changed))
+            run_id = options.resume or store.create_run(
+                project=str(self.root),
+                model=provider.spec,
+                grader=grader_name,
+                settings=stored,
+                plan=self.challenges,
+                epochs=settings.epochs,
+            )
+            engine = Engine(
+                store,
+                run_id,
+                provider,
+                GradingPolicy(judge, unreliable),
+                self._run_options(),
+                EventProgress(run_id, tell),
+            )
+            if self.changed is not None:
+                carry(
+                    store,
+                    run_id,
+                    self.changed,
+                    self.challenges,
+                    epochs=settings.epochs,
+                    parameters=engine.params,
+                )
+            outcome = asyncio.run(self._drive(engine, handle_signals))
+            report = RunReport.load(store, run_id)
+        found = failures(item.sample for item in report.samples)
+        self.result = TestResult(
+            self.root,
+            outcome,
+            report,
+            evaluate(report, gate),
+            found,
+            judge is not None,
+            self.changed,
+        )
+        tell(Done(outcome))
+        return self.result
+
+    def events(self) -> Iterator[RunEvent]:
+        """Run in a worker thread and yield its events as they happen, ending with `Done`;
+        `result` is then set. A failure of the run is raised here."""
+        found: queue.Queue[RunEvent | BaseException | None] = queue.Queue()
+
+        def work() -> None:
+            try:
+                self.run(found.put)
+            except BaseException as error:  # handed to the consumer, raised there
+                found.put(error)
+            finally:
+                found.put(None)
+
+        worker = threading.Thread(target=work, name="charter-test-run", daemon=True)
+        worker.start()
+        try:
+            while (item := found.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            if worker.is_alive():
+                self.cancel()
+            worker.join()
+
+    def _run_options(self) -> RunOptions:
+        settings = self.settings
+        return RunOptions(
+            config=GenerateConfig(
+                temperature=settings.temperature,
+                max_tokens=settings.max_tokens,
+                seed=settings.seed,
+                timeout=settings.timeout,
+            ),
+            epochs=settings.epochs,
+            concurrency=settings.concurrency,
+            max_retries=settings.max_retries,
+            backoff=Backoff(),
+            use_cache=settings.cache,
+            retry_errors=self.options.resume is not None and not self.options.keep_errors,
+        )
+
+    async def _drive(self, engine: Engine, handle_signals: bool) -> RunOutcome:
+        self._stop = stop = asyncio.Event()
+        self._loop = loop = asyncio.get_running_loop()
+        if self._cancelled:
+            stop.set()
+        handled = []
+        for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+                handled.append(signum)
+        try:
+            return await engine.run(stop)
+        finally:
+            self._loop = None
+            for signum in handled:
+                loop.remove_signal_handler(signum)
+            await engine.provider.aclose()
+            await close_grader(engine.policy.judge)
+
+
+def one_model(given: Sequence[str] | None) -> str | None:
+    """The single model of a run among the `--model`s given: a second one is refused (a run
+    tests one model), not dropped."""
+    if given and len(given) > 1:
+        raise SettingsError(
+            f"--model was given {len(given)} times ({', '.join(given)}); a run tests one model: "
+            "run `charter test` once per model"
+        )
+    return given[0] if given else None
+
+
+def _check_combination(options: TestOptions) -> None:
+    """`changed_since` plans a new run of the spec's prompts: not a resume, not precedents."""
+    if options.changed_since is None:
+        return
+    if options.resume is not None:
+        raise SettingsError(
+            "--changed-since cannot be used with --resume (a resumed run keeps its own plan); "
+            "drop one of them"
+        )
+    if options.precedents:
+        raise SettingsError(
+            "--changed-since cannot be used with --precedents (precedents are not spec "
+            "clauses a diff can select); drop one of them"
+        )
