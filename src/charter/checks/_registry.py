@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from charter.errors import SpecError
+
 if TYPE_CHECKING:
     from charter.trajectory import Trajectory
 
@@ -64,7 +66,7 @@ class Reply:
     """What an agent did to reply, when it sent a trajectory (the trajectory checks read it)."""
 
 
-class CheckFormatError(ValueError):
+class CheckFormatError(SpecError, ValueError):
     """A check in front matter is malformed; the message says which and how to fix it.
 
     `keys` is where, in the front matter: `("checks", 2)`, `("examples", "asks", "checks", 0)`.

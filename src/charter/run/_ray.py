@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from charter.errors import ConfigError
 from charter.model._calls import ModelCaller
 from charter.model._limits import Backoff
 from charter.model._types import GenerateConfig, Message, ModelOutput, ProviderError
@@ -40,14 +41,8 @@ SHARDS_PER_CPU = 4
 """Shards made for each CPU of the cluster: small enough that a lost worker costs little."""
 
 
-class ExecutorUnavailable(Exception):
+class ExecutorUnavailable(ConfigError):
     """The executor cannot start: its extra is missing or the cluster does not answer."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def require_ray() -> Any:

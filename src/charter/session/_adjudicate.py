@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from charter.errors import UsageError
 from charter.precedent import (
     VERDICTS,
     Precedent,
@@ -24,7 +25,7 @@ from charter.run import open_store
 from charter.spec import Project
 
 
-class AdjudicationError(ValueError):
+class AdjudicationError(UsageError, ValueError):
     """The verdict cannot be recorded: a bad verdict or reason, no such sample, or a case a
     precedent decides already (the message says what to do)."""
 

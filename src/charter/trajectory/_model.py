@@ -17,13 +17,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from charter.errors import ModelError
+
 STEP_TYPES = ("message", "tool_call", "tool_result", "file", "command", "final")
 FILE_ACTIONS = ("read", "write", "create", "delete", "rename")
 #: File actions that change the working tree.
 CHANGES = ("write", "create", "delete", "rename")
 
 
-class TrajectoryError(ValueError):
+class TrajectoryError(ModelError, ValueError):
     """A line of the protocol is malformed; the message names the line and the problem."""
 
 
