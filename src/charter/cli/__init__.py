@@ -8,6 +8,8 @@ from charter.cli import (
     _compose_cmd,  # noqa: F401  (lock, modules, publish)
     _judge_cmd,  # noqa: F401  (precedent, calibrate)
     _lint_cmd,  # noqa: F401  (clarify)
+    _report_cmd,  # noqa: F401  (report)
+    _review_cmd,  # noqa: F401  (review)
     _test_cmd,  # noqa: F401  (test, runs, show-run)
     _train_cmd,  # noqa: F401  (export, train)
     _version_cmd,  # noqa: F401  (diff, changelog, version, amend)
