@@ -10,6 +10,7 @@ from charter.cli import (
     _lint_cmd,  # noqa: F401  (clarify)
     _report_cmd,  # noqa: F401  (report)
     _review_cmd,  # noqa: F401  (review)
+    _studio_cmd,  # noqa: F401  (studio)
     _test_cmd,  # noqa: F401  (test, runs, show-run)
     _train_cmd,  # noqa: F401  (export, train)
     _version_cmd,  # noqa: F401  (diff, changelog, version, amend)
