@@ -35,6 +35,7 @@ from test_report_html import CHROMIUM, CHROMIUM_ARGS
 from test_run_helpers import charter, environment
 
 SHOTS = os.environ.get("CHARTER_STUDIO_SHOTS")
+expect.set_options(timeout=20_000)  # two shared cores: a page may take seconds under load
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,14 +169,15 @@ def test_editing_the_spec_saves_and_refuses_a_file_changed_on_disk(
     view = page.page
     spec = studio.root / "spec.md"
     view.goto(f"{studio.base}/spec")
-    view.locator("details.editor summary").click()
+    view.get_by_role("link", name="Edit spec.md").click()
     editor = view.locator("textarea.source-editor")
     editor.fill(editor.input_value().replace("30 day window", "30-day window"))
     view.get_by_role("button", name="Save spec.md").click()
     assert "saved" in _flash(view)
     assert "30-day window" in spec.read_text(encoding="utf-8")
     assert "\r" not in spec.read_text(encoding="utf-8")
-    view.locator("details.editor summary").click()
+    view.get_by_role("link", name="Edit spec.md").click()
+    _shot(view, "edit")
     spec.write_text(spec.read_text(encoding="utf-8") + "\nWritten elsewhere.\n", "utf-8")
     editor.fill(editor.input_value() + "\nMine.\n")
     view.get_by_role("button", name="Save spec.md").click()
@@ -357,7 +359,7 @@ def test_writes_without_the_csrf_token_are_refused(studio: Studio) -> None:
     body = "first=dd01&second=dd02&decision=x&by=y"
     assert _post(f"{studio.base}/conflicts/resolve", body, Cookie=cookie) == 403
     assert _post(f"{studio.base}/conflicts/resolve", body + "&csrf=wrong", Cookie=cookie) == 403
-    _, _, page = _get(studio.url)
+    _, _, page = _get(studio.url.replace("/spec?", "/spec/edit?file=spec.md&"))
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf is not None
     assert _post(f"{studio.base}/conflicts/resolve", body + f"&csrf={csrf[1]}") == 403  # no token
@@ -368,7 +370,7 @@ def test_writes_without_the_csrf_token_are_refused(studio: Studio) -> None:
 
 def test_the_editor_writes_only_spec_files_inside_the_project(studio: Studio) -> None:
     cookie = f"charter_studio={studio.token}"
-    _, _, page = _get(studio.url)
+    _, _, page = _get(studio.url.replace("/spec?", "/spec/edit?file=spec.md&"))
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf is not None
     outside = studio.root.parent / "outside.md"

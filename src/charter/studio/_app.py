@@ -24,7 +24,7 @@ from charter.studio._conflicts_view import conflicts, resolve
 from charter.studio._runs_view import comparison, queue_view, run_view, runs_view
 from charter.studio._security import CSRF_FIELD, Guard, Secrets
 from charter.studio._spec_view import open_store, spec_view
-from charter.studio._workspace import EditConflict, StudioError, Workspace
+from charter.studio._workspace import EditConflict, StudioError, Workspace, digest
 
 STATIC = Path(__file__).parent / "static"
 SCREENS: tuple[tuple[str, str], ...] = (
@@ -86,6 +86,11 @@ class Studio:
 
     async def spec(self, request: Request) -> Response:
         return self.page(request, "spec", view=spec_view(self.workspace))
+
+    async def edit(self, request: Request) -> Response:
+        path = request.query_params.get("file", "")
+        text = self.workspace.read(path)
+        return self.page(request, "edit", path=path, text=text, digest=digest(text))
 
     async def save(self, request: Request) -> Response:
         form = await _form(request)
@@ -237,12 +242,16 @@ def _guarded(studio: Studio, handler: Handler) -> Handler:
 
 
 def create_app(root: Path, keys: Secrets, hosts: set[str]) -> Guard:
-    """The studio for the project at `root`, behind its token and CSRF checks."""
-    studio = Studio(Workspace(root), keys)
+    """The studio for the project at `root`, behind its token and CSRF checks. The project is
+    read (and checked) here, before the server listens: the first page only renders it."""
+    workspace = Workspace(root)
+    workspace.loaded()
+    studio = Studio(workspace, keys)
     pages: list[tuple[str, Handler, list[str]]] = [
         ("/", lambda request: _to_spec(), ["GET"]),
         ("/favicon.ico", lambda request: _no_icon(), ["GET"]),
         ("/spec", studio.spec, ["GET"]),
+        ("/spec/edit", studio.edit, ["GET"]),
         ("/spec/save", studio.save, ["POST"]),
         ("/clarify", studio.clarify, ["GET"]),
         ("/clarify/preview", studio.clarify_preview, ["POST"]),

@@ -13,7 +13,7 @@ from charter.diagnostics import Diagnostic
 from charter.precedent import load_precedents
 from charter.report import HistoryPoint, clause_history
 from charter.run import RunStore, store_path
-from charter.studio._workspace import Workspace, digest
+from charter.studio._workspace import Workspace
 
 
 @contextmanager
@@ -58,8 +58,6 @@ class SourceLine:
 @dataclass(slots=True)
 class SourceView:
     path: str
-    text: str
-    digest: str
     lines: list[SourceLine]
 
 
@@ -123,7 +121,7 @@ def spec_view(workspace: Workspace) -> SpecView:
             SourceLine(number, line, by_line.get((spec_file.path, number), []))
             for number, line in enumerate(text.split("\n"), 1)
         ]
-        sources.append(SourceView(spec_file.path, text, digest(text), lines))
+        sources.append(SourceView(spec_file.path, lines))
     outline = [
         OutlineItem(
             s.title,
