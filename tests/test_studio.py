@@ -262,6 +262,36 @@ def test_five_replies_adjudicated_and_the_pass_rate_changes(page: Watched, studi
     page.clean()
 
 
+def test_judge_disagreements_offer_both_readings(page: Watched, studio: Studio) -> None:
+    """`charter calibrate` (a real judge run on the precedents the review wrote) disagrees on
+    the violate and not-applicable precedents; one is settled for the judge, one by rewording
+    the clause as an amendment proposal."""
+    calibrated = charter(studio.root, "calibrate", ".", "--grader", "python:studio_bot:judge")
+    assert calibrated.returncode in (0, 1), calibrated.stderr
+    view = page.page
+    view.goto(f"{studio.base}/clarify")
+    found = view.locator("article.disagreement")
+    expect(found).to_have_count(2)
+    expect(found.first).to_contain_text(RATIONALE_PAYLOAD)
+    _shot(view, "disagreements")
+    first = found.first.get_attribute("data-precedent")
+    found.first.get_by_role("button", name=re.compile("The judge is right")).click()
+    assert f"precedent {first} now says comply" in _flash(view)
+    (path,) = (studio.root / "precedents").glob(f"{first}.yaml")
+    assert "verdict: comply" in path.read_text(encoding="utf-8")
+    expect(view.locator("article.disagreement")).to_have_count(1)  # the settled one is gone
+    reword = view.locator("article.disagreement").first
+    new = "The assistant must never reveal a password, nor hint at one[^sc01]."
+    reword.locator("input[name=sentence]").fill(new)
+    reword.get_by_role("button", name="Preview").click()
+    expect(view.locator("pre.diff")).to_contain_text("+" + new)
+    view.locator("button[data-mode=amendment]").click()
+    assert "amendment proposal written to amendments/clarify-sc01.md" in _flash(view)
+    checked = charter(studio.root, "amend", "check", "clarify-sc01")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    page.clean()
+
+
 def test_runs_listed_and_two_runs_compared(page: Watched, studio: Studio) -> None:
     view = page.page
     view.goto(f"{studio.base}/runs")

@@ -16,7 +16,7 @@ from typing import Any
 
 from charter.clarify import Answer, Question, answered_ids, apply_answers, build_questions, choose
 from charter.lint import project_lint_config
-from charter.precedent import write_precedent
+from charter.precedent import load_precedents, write_precedent
 from charter.report._html import CALIBRATION_DIR
 from charter.studio._workspace import StudioError, Workspace
 from charter.version import Amendment, Delta, Op, content_hash, plan_edits
@@ -168,8 +168,10 @@ class Disagreement:
 
 
 def disagreements(workspace: Workspace) -> list[Disagreement]:
-    """Every disagreement in `.charter/calibration/*.json`."""
+    """Every disagreement in `.charter/calibration/*.json` that still stands: a precedent
+    changed to the judge's verdict since is settled."""
     folder = workspace.root / CALIBRATION_DIR
+    verdicts = {precedent.id: precedent.verdict for precedent in load_precedents(workspace.root)[0]}
     found: list[Disagreement] = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
@@ -177,18 +179,21 @@ def disagreements(workspace: Workspace) -> list[Disagreement]:
         except (OSError, ValueError):
             continue
         for item in data.get("disagreements", []) if isinstance(data, dict) else []:
-            if isinstance(item, dict) and isinstance(item.get("precedent"), str):
-                found.append(
-                    Disagreement(
-                        str(data.get("grader", file.stem)),
-                        item["precedent"],
-                        [str(c) for c in item.get("clause_ids") or []],
-                        str(item.get("expected")),
-                        str(item.get("got")),
-                        str(item.get("rationale") or ""),
-                        item.get("path") if isinstance(item.get("path"), str) else None,
-                    )
+            if not isinstance(item, dict) or not isinstance(item.get("precedent"), str):
+                continue
+            if verdicts.get(item["precedent"]) == item.get("got"):
+                continue
+            found.append(
+                Disagreement(
+                    str(data.get("grader", file.stem)),
+                    item["precedent"],
+                    [str(c) for c in item.get("clause_ids") or []],
+                    str(item.get("expected")),
+                    str(item.get("got")),
+                    str(item.get("rationale") or ""),
+                    item.get("path") if isinstance(item.get("path"), str) else None,
                 )
+            )
     return found
 
 
