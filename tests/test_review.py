@@ -158,6 +158,9 @@ def test_report_is_rebuilt_from_the_store(project: tuple[Path, str]) -> None:
     page = charter(root, "report", run_id, ".", "-o", "old.html")
     assert page.returncode == 0
     assert run_id in (root / "old.html").read_text(encoding="utf-8")
+    over = charter(root, "report", run_id, ".", "-o", "spec.md")
+    assert over.returncode == 2 and "--force" in over.stderr
+    assert (root / "spec.md").read_text(encoding="utf-8").startswith("# Helpdesk")
     bad = charter(root, "report", run_id, ".", "-f", "pdf")
     assert bad.returncode == 2 and "--format must be one of json, junit, html" in bad.stderr
 

@@ -22,6 +22,7 @@ def report(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = (
         None
     ),
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace a project file.")] = False,
     compare: Annotated[
         str | None,
         typer.Option("--compare", help="Another run id: print both clause by clause instead."),
@@ -51,5 +52,9 @@ def report(
     if output is None:
         sys.stdout.write(text)
         return
+    from charter.cli._app import refuse_report_over_source
+    from charter.spec import load_spec
+
+    refuse_report_over_source(output, load_spec(path)[0], force)
     output.write_text(text, encoding="utf-8")
     typer.echo(f"{output_format} report written to {output}")
