@@ -434,3 +434,34 @@ def test_missing_extra_names_it_and_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "the studio needs the `studio` extra: pip install 'charter-spec[studio]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["helpdesk", "concierge", "multiteam"])
+def test_the_example_projects_render_on_every_read_only_screen(name: str) -> None:
+    """The screens' data and templates over the shipped examples (imports and modules
+    included), without a server: every clause appears, nothing on disk changes."""
+    from charter.studio import Workspace
+    from charter.studio._app import SCREENS, Studio
+    from charter.studio._clarify_view import disagreements, open_questions
+    from charter.studio._conflicts_view import conflicts
+    from charter.studio._security import Secrets
+    from charter.studio._spec_view import spec_view
+
+    root = Path(__file__).resolve().parents[1] / "examples" / name
+    before = {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
+    workspace = Workspace(root)
+    studio = Studio(workspace, Secrets())
+    common = {"screens": SCREENS, "csrf_field": "csrf", "csrf": "c", "project": name}
+    view = spec_view(workspace)
+    page = studio.env.get_template("spec.html").render(current="spec", view=view, **common)
+    for clause in workspace.loaded().project.spec.clauses:
+        assert f'data-clause="{clause.id}"' in page
+    questions = open_questions(workspace)
+    studio.env.get_template("clarify.html").render(
+        current="clarify", questions=questions, disagreements=disagreements(workspace), **common
+    )
+    studio.env.get_template("conflicts.html").render(
+        current="conflicts", report=conflicts(workspace), **common
+    )
+    after = {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
+    assert after == before

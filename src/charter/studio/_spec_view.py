@@ -13,7 +13,7 @@ from charter.diagnostics import Diagnostic
 from charter.precedent import load_precedents
 from charter.report import HistoryPoint, clause_history
 from charter.run import RunStore, store_path
-from charter.studio._workspace import Workspace
+from charter.studio._workspace import StudioError, Workspace
 
 
 @contextmanager
@@ -116,7 +116,10 @@ def spec_view(workspace: Workspace) -> SpecView:
     sources = []
     spec_files = {spec_file.path for spec_file in spec.files}
     for spec_file in spec.files:
-        text = workspace.read(spec_file.path)
+        try:
+            text = workspace.read(spec_file.path)
+        except StudioError:  # an imported module outside the project: its clauses still show
+            continue
         lines = [
             SourceLine(number, line, by_line.get((spec_file.path, number), []))
             for number, line in enumerate(text.split("\n"), 1)
