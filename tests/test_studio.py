@@ -310,6 +310,9 @@ def test_runs_listed_and_two_runs_compared(page: Watched, studio: Studio) -> Non
     expect(view.locator("table.samples")).to_contain_text(RATIONALE_PAYLOAD)
     expect(view.locator("tr[data-clause=rf01] td.history a")).to_have_count(2)
     _shot(view, "run")
+    view.get_by_role("link", name="HTML report").click()  # the report's own CSP lets it run
+    expect(view.locator("body")).to_contain_text("sc01")
+    expect(view.locator("body")).to_contain_text(RATIONALE_PAYLOAD)
     view.goto(f"{studio.base}/runs")
     view.locator("#compare-models button").click()
     expect(view.locator("tr[data-clause=rf01]")).to_contain_text("-50%")
