@@ -9,11 +9,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+
+from charter.studio._workspace import EXTRA_HINT, StudioError
+
+try:  # the `studio` extra
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, RedirectResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+except ImportError as missing:
+    raise StudioError(f"{EXTRA_HINT} ({missing.name} is missing)") from None
 
 from charter.report import comparison_rows, render_html
 from charter.review import ReviewError, adjudicate

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from charter.studio._workspace import StudioError
+from charter.studio._workspace import EXTRA_HINT, StudioError
 
-EXTRA_HINT = "the studio needs the `studio` extra: pip install 'charter-spec[studio]'"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -54,11 +53,9 @@ def build(path: Path, host: str, port: int, allow_remote: bool) -> tuple[Any, so
     if not 0 <= port <= 65535:
         raise StudioError(f"--port {port}: give a port between 1 and 65535 (0: a free one)")
     root = project_root(path)
-    try:
-        from charter.studio._app import create_app
-        from charter.studio._security import Secrets
-    except ImportError as error:
-        raise StudioError(f"{EXTRA_HINT} ({error.name} is missing)") from None
+    from charter.studio._app import create_app  # StudioError without the `studio` extra
+    from charter.studio._security import Secrets
+
     keys = Secrets()
     hosts = LOOPBACK_NAMES | {host.lower()}
     app = create_app(root, keys, hosts)
