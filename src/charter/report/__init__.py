@@ -1,5 +1,15 @@
 """Reports on a stored run: `RunReport.load(store, run_id)`, then a renderer, then the gate."""
 
+from charter.report._compare import (
+    ClauseComparison,
+    Comparison,
+    HistoryPoint,
+    clause_history,
+    compare_runs,
+    comparison_rows,
+    comparison_table,
+    latest_run_of,
+)
 from charter.report._gate import Gate, GateResult, evaluate
 from charter.report._html import embed_json, load_calibration, render_html
 from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
@@ -14,15 +24,23 @@ from charter.report._tables import runs_table, samples_table
 
 __all__ = [
     "RENDERERS",
+    "ClauseComparison",
     "ClauseResult",
+    "Comparison",
     "Gate",
     "GateResult",
+    "HistoryPoint",
     "RunReport",
     "SampleResult",
     "Tally",
+    "clause_history",
     "clause_table",
+    "compare_runs",
+    "comparison_rows",
+    "comparison_table",
     "embed_json",
     "evaluate",
+    "latest_run_of",
     "load_calibration",
     "print_terminal",
     "render_html",

@@ -488,31 +488,12 @@ class RunStore:
             self.db.execute(
                 "INSERT OR IGNORE INTO grades (sample_id, grader, verdict, confidence, rationale,"
                 " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sample_id,
-                    grade.grader,
-                    grade.verdict.value,
-                    grade.confidence,
-                    redact(grade.rationale),
-                    json.dumps(list(grade.clause_ids)),
-                    now(),
-                ),
+                _grade_row(sample_id, grade),
             )
             self.db.executemany(
                 "INSERT INTO votes (sample_id, grader, verdict, confidence, rationale,"
                 " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        sample_id,
-                        vote.grader,
-                        vote.verdict.value,
-                        vote.confidence,
-                        redact(vote.rationale),
-                        json.dumps(list(vote.clause_ids)),
-                        now(),
-                    )
-                    for vote in grade.votes
-                ],
+                [_grade_row(sample_id, vote) for vote in grade.votes],
             )
 
     def samples(self, run_id: str) -> list[StoredSample]:
@@ -550,6 +531,31 @@ class RunStore:
             )
             for row in rows
         ]
+
+    def override_grade(self, sample_id: int, grade: Grade) -> None:
+        """Make `grade` (a person's verdict) the sample's grade. The grade it replaces stays on
+        record as a vote, unless it is one already. One transaction."""
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute(
+                    "INSERT INTO votes (sample_id, grader, verdict, confidence, rationale,"
+                    " clause_ids, created) SELECT g.sample_id, g.grader, g.verdict, g.confidence,"
+                    " g.rationale, g.clause_ids, g.created FROM grades g WHERE g.sample_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.sample_id = g.sample_id"
+                    " AND v.grader = g.grader AND v.verdict = g.verdict)",
+                    (sample_id,),
+                )
+                self.db.execute("DELETE FROM grades WHERE sample_id = ?", (sample_id,))
+                self.db.execute(
+                    "INSERT INTO grades (sample_id, grader, verdict, confidence, rationale,"
+                    " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    _grade_row(sample_id, grade),
+                )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     # carrying results forward (`charter test --changed-since`)
 
@@ -636,6 +642,19 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
         owner_pid=row["owner_pid"],
         owner_host=row["owner_host"],
         heartbeat=row["heartbeat"],
+    )
+
+
+def _grade_row(sample_id: int, grade: Grade) -> tuple[object, ...]:
+    """The values of a `grades` (or `votes`) row for `grade`."""
+    return (
+        sample_id,
+        grade.grader,
+        grade.verdict.value,
+        grade.confidence,
+        redact(grade.rationale),
+        json.dumps(list(grade.clause_ids)),
+        now(),
     )
 
 

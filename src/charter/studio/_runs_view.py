@@ -1,0 +1,84 @@
+"""The Runs and Review screens' reads of the run store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charter.report import (
+    Comparison,
+    HistoryPoint,
+    RunReport,
+    clause_history,
+    compare_runs,
+    latest_run_of,
+)
+from charter.review import ReviewItem, review_queue
+from charter.run import RunSummary, StoreError
+from charter.studio._spec_view import open_store
+from charter.studio._workspace import StudioError, Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class RunsView:
+    runs: list[RunSummary]
+    models: list[str]
+    waiting: dict[str, int]
+
+
+def runs_view(workspace: Workspace) -> RunsView:
+    with open_store(workspace.root) as store:
+        if store is None:
+            return RunsView([], [], {})
+        runs = store.list_runs()
+        waiting = {summary.run.id: len(review_queue(store, summary.run.id)) for summary in runs}
+    models = list(dict.fromkeys(summary.run.model for summary in runs))
+    return RunsView(runs, models, waiting)
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    report: RunReport
+    history: dict[str, list[HistoryPoint]]
+
+
+def run_view(workspace: Workspace, run_id: str) -> RunView:
+    with open_store(workspace.root) as store:
+        if store is None:
+            raise StudioError("no runs recorded yet (run `charter test` first)")
+        try:
+            return RunView(RunReport.load(store, run_id), clause_history(store))
+        except StoreError as error:
+            raise StudioError(str(error)) from None
+
+
+def comparison(workspace: Workspace, first: str, second: str, *, models: bool) -> Comparison:
+    """Two runs clause by clause; with `models`, the latest run of each of two models."""
+    with open_store(workspace.root) as store:
+        if store is None:
+            raise StudioError("no runs recorded yet (run `charter test` first)")
+        if models:
+            ids = [latest_run_of(store, first), latest_run_of(store, second)]
+            if None in ids:
+                raise StudioError(f"no run of `{first if ids[0] is None else second}`")
+            first, second = str(ids[0]), str(ids[1])
+        try:
+            return compare_runs(RunReport.load(store, first), RunReport.load(store, second))
+        except StoreError as error:
+            raise StudioError(str(error)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    run_id: str
+    items: list[ReviewItem]
+    report: RunReport
+
+
+def queue_view(workspace: Workspace, run_id: str) -> QueueView:
+    with open_store(workspace.root) as store:
+        if store is None:
+            raise StudioError("no runs recorded yet (run `charter test` first)")
+        try:
+            return QueueView(run_id, review_queue(store, run_id), RunReport.load(store, run_id))
+        except StoreError as error:
+            raise StudioError(str(error)) from None
