@@ -77,6 +77,8 @@ def test(
     system: Annotated[str | None, _o("system")] = None,
     split: Annotated[str | None, _o("split")] = None,
     changed_since: Annotated[str | None, _o("changed_since")] = None,
+    executor: Annotated[str | None, _o("executor")] = None,
+    address: Annotated[str | None, _o("address")] = None,
 ) -> None:
     from charter.session import TestOptions, TestRun, one_model
 

@@ -64,7 +64,7 @@ def connect(address: str | None) -> Any:
         return ray
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a private local cluster
     if address is not None:
-        _probe(address)  # Ray itself retries an address that does not answer for minutes
+        probe(address)  # Ray itself retries an address that does not answer for minutes
     try:
         ray.init(
             address=address,
@@ -85,7 +85,7 @@ def connect(address: str | None) -> Any:
 PROBE_SECONDS = 5.0
 
 
-def _probe(address: str) -> None:
+def probe(address: str) -> None:
     """Refuse at once a `HOST:PORT` (or `ray://HOST:PORT`) that nothing listens on."""
     target = address.removeprefix("ray://")
     host, colon, port = target.rpartition(":")

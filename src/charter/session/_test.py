@@ -27,6 +27,8 @@ from charter.run import (
     Budget,
     Challenge,
     Engine,
+    Executor,
+    RayExecutor,
     RunOptions,
     RunOutcome,
     Selection,
@@ -55,7 +57,7 @@ def _setup_errors() -> tuple[type[Exception], ...]:
     from charter.build import BuildError
     from charter.grade import CheckFormatError, JudgeSetupError
     from charter.model import ProviderConfigError
-    from charter.run import PlanError, PriceTableError, StoreError
+    from charter.run import ExecutorUnavailable, PlanError, PriceTableError, StoreError
     from charter.train._settings import TrainError
 
     return (
@@ -68,6 +70,7 @@ def _setup_errors() -> tuple[type[Exception], ...]:
         JudgeSetupError,
         BuildError,
         TrainError,
+        ExecutorUnavailable,
     )
 
 
@@ -118,6 +121,10 @@ class TestOptions:
     """Only the `train` or `eval` prompts."""
     changed_since: str | None = None
     """Re-run only the clauses changed since this git revision; carry the rest forward."""
+    executor: str | None = None
+    """`local` (the default) or `ray`: where the model calls run (docs/scale.md)."""
+    address: str | None = None
+    """With `executor="ray"`: the cluster to join; None starts one in this process."""
 
     def flags(self) -> dict[str, Any]:
         """The settings `resolve` merges over `[test]` (None: not given)."""
@@ -252,6 +259,7 @@ class TestRun:
     def __init__(self, path: Path | str, options: TestOptions | None = None) -> None:
         self.options = options = options or TestOptions()
         _check_combination(options)
+        self.executor = executor_for(options.executor, options.address)
         self.project: Project = load_project(Path(path))
         self.root = Path(self.project.spec.root)
         raw_test = self.project.config.raw.get("test", {})
@@ -382,6 +390,7 @@ class TestRun:
                 GradingPolicy(judge, unreliable),
                 self._run_options(),
                 EventProgress(run_id, tell),
+                self.executor,
             )
             if self.changed is not None:
                 carry(
@@ -478,6 +487,26 @@ def one_model(given: Sequence[str] | None) -> str | None:
             "run `charter test` once per model"
         )
     return given[0] if given else None
+
+
+EXECUTORS = ("local", "ray")
+
+
+def executor_for(name: str | None, address: str | None) -> Executor | None:
+    """The executor `--executor NAME [--address A]` asks for (None: the local one), checked
+    before anything is sent: an unknown name, an address without Ray, Ray not installed."""
+    if name is None or name == "local":
+        if address is not None:
+            raise SettingsError("--address names a Ray cluster: give --executor ray with it")
+        return None
+    if name == "ray":
+        from charter.run._ray import probe, require_ray
+
+        require_ray()
+        if address is not None:
+            probe(address)
+        return RayExecutor(address=address)
+    raise SettingsError(f"--executor must be one of {', '.join(EXECUTORS)}, not `{name}`")
 
 
 def _check_combination(options: TestOptions) -> None:
