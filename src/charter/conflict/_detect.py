@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from charter.compose import effective_authority, evaluate_overrides
 from charter.conflict._config import ConflictSettings, Resolution, Resolutions
-from charter.conflict._deterministic import decided, opposite_modality
+from charter.conflict._definitions import definitions, substituted
+from charter.conflict._deterministic import decided, opposite_modality, quantity_conflicts
 from charter.conflict._normalize import Statement, statements
 from charter.spec import Authority, Clause, Spec
 
@@ -48,14 +49,20 @@ class ConflictReport:
     out although `[conflicts] semantic = true` asked for it (empty: it ran, or was not asked)."""
 
 
-def clause_statements(clauses: list[Clause]) -> list[Statement]:
-    """The statements of every clause; a sentence that several clauses tag is read once."""
+def clause_statements(
+    clauses: list[Clause], terms: dict[str | None, dict[str, list[str]]] | None = None
+) -> list[Statement]:
+    """The statements of every clause; a sentence that several clauses tag is read once. With
+    `terms` (a module's defined terms and what each stands for), a clause that uses a defined
+    term is also read with each member of its definition in the term's place."""
     found: list[Statement] = []
-    read: dict[str, list[Statement]] = {}
+    read: dict[tuple[str, str | None], list[Statement]] = {}
     for index, clause in enumerate(clauses):
-        if clause.text not in read:
-            read[clause.text] = statements(clause.text)
-        found.extend(replace(statement, clause=index) for statement in read[clause.text])
+        key = (clause.text, clause.module)
+        if key not in read:
+            texts = [clause.text, *substituted(clause.text, (terms or {}).get(clause.module, {}))]
+            read[key] = [item for text in texts for item in statements(text)]
+        found.extend(replace(statement, clause=index) for statement in read[key])
     return found
 
 
@@ -149,7 +156,14 @@ def find_conflicts(
     overridden = evaluate_overrides(spec).pairs() if spec.modules else set()
     found: list[Conflict] = []
     known: set[tuple[int, int]] = set()
-    for match in opposite_modality(clause_statements(clauses), settings.similarity):
+    items = clause_statements(clauses, definitions(spec))
+    for first, second, reason in quantity_conflicts(items):
+        known.add((first.clause, second.clause))
+        a, b = clauses[first.clause], clauses[second.clause]
+        found.append(classify(spec, a, b, f"amounts clash: {reason}"))
+    for match in opposite_modality(items, settings.similarity):
+        if (match.first.clause, match.second.clause) in known:
+            continue
         a, b = clauses[match.first.clause], clauses[match.second.clause]
         known.add((match.first.clause, match.second.clause))
         evidence = (
