@@ -25,6 +25,7 @@ from charter.conflict._detect import (
 )
 from charter.conflict._deterministic import opposed, opposite_modality
 from charter.conflict._normalize import Statement, statements, tokens
+from charter.conflict._witness import Witness, witness
 
 __all__ = [
     "CONFLICT",
@@ -36,6 +37,7 @@ __all__ = [
     "Resolution",
     "Resolutions",
     "Statement",
+    "Witness",
     "clause_statements",
     "conflict_report",
     "conflict_settings",
@@ -46,4 +48,5 @@ __all__ = [
     "rules",
     "statements",
     "tokens",
+    "witness",
 ]

@@ -10,6 +10,7 @@ from charter.conflict._config import ConflictSettings, Resolution, Resolutions
 from charter.conflict._definitions import definitions, substituted
 from charter.conflict._deterministic import decided, opposite_modality, quantity_conflicts
 from charter.conflict._normalize import Statement, statements
+from charter.conflict._witness import Witness, witness
 from charter.spec import Authority, Clause, Spec
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class Conflict:
     status: str
     evidence: str
     proposal: str
+    witness: Witness | None = None
+    """A challenge conversation on which both clauses apply, as a prompt-file proposal."""
 
     @property
     def ids(self) -> frozenset[str]:
@@ -160,7 +163,7 @@ def find_conflicts(
     for first, second, reason in quantity_conflicts(items):
         known.add((first.clause, second.clause))
         a, b = clauses[first.clause], clauses[second.clause]
-        found.append(classify(spec, a, b, f"amounts clash: {reason}"))
+        found.append(_witnessed(classify(spec, a, b, f"amounts clash: {reason}"), first, second))
     for match in opposite_modality(items, settings.similarity):
         if (match.first.clause, match.second.clause) in known:
             continue
@@ -170,7 +173,7 @@ def find_conflicts(
             f"opposite modality on the same subject: `{match.first.modal}` vs "
             f"`{match.second.modal}` (similarity {match.similarity:.2f})"
         )
-        found.append(classify(spec, a, b, evidence))
+        found.append(_witnessed(classify(spec, a, b, evidence), match.first, match.second))
     if settings.semantic:
         from charter.conflict._semantic import embeddings_missing
 
@@ -191,6 +194,13 @@ def find_conflicts(
         else:
             report.conflicts.append(conflict)
     return report
+
+
+def _witnessed(conflict: Conflict, first: Statement, second: Statement) -> Conflict:
+    """`conflict` with its witness, and the witness's user turn named in the proposal."""
+    proof = witness(conflict.first, conflict.second, first, second)
+    proposal = f"{conflict.proposal}; to test it, send: {proof.user!r} ({proof.path})"
+    return replace(conflict, witness=proof, proposal=proposal)
 
 
 def _adjudicate(

@@ -34,6 +34,7 @@ keep retain preserve maintain
 wait pause idle
 hardcode literal literally
 ignore disregard
+write written wrote writes writing
 """
 
 #: Each line: a word and its antonyms; an antonym folds to the word with a negative sign.

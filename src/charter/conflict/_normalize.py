@@ -203,9 +203,10 @@ def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
 
     if imperative(piece):
         body = strip_lead(piece)
+        lead = piece[: len(piece) - len(body)]  # keeps an opening condition for the scope
         if _AVOID.match(body):
-            return -1, "avoid", "", _AVOID.sub("", body, count=1)
-        return 1, "imperative", "", body
+            return -1, "avoid", lead, _AVOID.sub("", body, count=1)
+        return 1, "imperative", lead, body
     present = _PRESENT.match(piece)
     if present is not None:
         return 1, "present", "the assistant", present["verb"] + present["post"]
@@ -254,8 +255,11 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             action = action[: instead.start()]
             if modal == "imperative" and verb.lower() == "prefer":
                 modal = "prefer"
-        scope = frozenset(tokens(pre_scope) + tokens(post_scope))
-        condition = frozenset(tokens(pre_scope))
+        pre_words, pre_sign = signed_tokens(pre_scope)
+        post_words, post_sign = signed_tokens(post_scope)
+        scope = frozenset(pre_words + post_words)
+        polarity *= post_sign  # `written in uppercase` reads as `not written in lowercase`
+        condition = frozenset(pre_words)
         quantity = find_quantity(action) or find_quantity(post)
         common = {
             "clause": clause,
@@ -265,7 +269,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             "scope": scope,
             "condition": condition,
             "permission": modal in _PERMISSION,
-            "negated_condition": bool(_NEGATIVE_CONDITION.search(pre_scope)),
+            "negated_condition": bool(_NEGATIVE_CONDITION.search(pre_scope)) != (pre_sign < 0),
         }
         for sign_of, act in [(polarity, action), *extras]:
             for variant in list_variants(act):
