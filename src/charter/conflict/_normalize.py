@@ -236,6 +236,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         pre_scope = ""
         if _CONDITION_START.match(pre) and "," in pre:
             pre_scope, pre = pre.rsplit(",", 1)
+        measured = find_quantity(post)  # an amount before the modal is scope, not requirement
         passive = _PASSIVE.match(post)
         subject_words = set(tokens(pre))
         if passive is not None or not subject_words or subject_words & _SUBJECTS:
@@ -260,7 +261,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         scope = frozenset(pre_words + post_words)
         polarity *= post_sign  # `written in uppercase` reads as `not written in lowercase`
         condition = frozenset(pre_words)
-        quantity = find_quantity(action) or find_quantity(post)
+        quantity = measured
         common = {
             "clause": clause,
             "text": written.strip(),
