@@ -4,10 +4,14 @@ or a next sentence that opens with `That means` or `For example`; and rationale 
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
 from charter.lint._prose import Block, Sentence
+
+#: How far around a word the criteria are looked for (keeps long sentences linear).
+_WINDOW = 300
 
 
 class _Patterns:
@@ -56,13 +60,13 @@ def criterion_given(
     `scope_words=False`, a following `with`/`after`... names where the words apply, not what they
     mean (`take extra care with medical questions`)."""
     patterns = _re()
-    after = block.plain[end : sentence.end]
+    after = block.plain[end : min(sentence.end, end + _WINDOW)]
     if patterns.number_after.match(after):
         return True
     criterion = patterns.criterion_after.match(after)
     if criterion and (scope_words or not patterns.scope_word.match(criterion.group(0))):
         return True
-    if patterns.rationale.search(block.plain[sentence.start : start]):
+    if patterns.rationale.search(block.plain[max(sentence.start, start - _WINDOW) : start]):
         return True
     following = block.sentence_at(sentence.end + 1) or next_sentence(block, sentence)
     return following is not None and bool(
@@ -76,5 +80,5 @@ def _next_sentence(block: Block, sentence: Sentence) -> Sentence | None:
 
 
 def next_sentence(block: Block, sentence: Sentence) -> Sentence | None:
-    later = [s for s in block.sentences if s.start >= sentence.end]
-    return later[0] if later else None
+    position = bisect.bisect_left(block.sentences, sentence.end, key=lambda s: s.start)
+    return block.sentences[position] if position < len(block.sentences) else None

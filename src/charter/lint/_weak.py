@@ -82,9 +82,9 @@ def _shown(match: re.Match[str]) -> str:
 def _governs(block: Block, sentence: Sentence, start: int, end: int) -> bool:
     """Whether the adverb at `start:end` qualifies the sentence's obligation: it opens the
     sentence or the instruction, or sits next to the modal with no punctuation between."""
-    before = block.plain[sentence.start : start]
+    before = block.plain[max(sentence.start, start - 300) : start]
     if opens_imperative(before) or not before.strip(" *-_>"):
-        rest = block.plain[end : sentence.end]
+        rest = block.plain[end : min(sentence.end, end + 300)]
         modal = re.search(r"\b(?:must|should|shall|may)\b", rest, re.IGNORECASE)
         lead = rest[: modal.start()] if modal else rest
         return not re.search(r";|,\s*(?:and|but|or)\b", lead)
@@ -100,8 +100,9 @@ def size_words(block: Block) -> Iterator[Hit]:
     for sentence, match in sentence_matches(
         block, _re().size, requirement_only=True, trigger="size"
     ):
-        text = block.plain[sentence.start : sentence.end]
-        offset = match.start() - sentence.start
+        low = max(sentence.start, match.start() - 40)
+        text = block.plain[low : min(sentence.end, match.end() + 40)]
+        offset = match.start() - low
         if any(i.start() <= offset < i.end() for i in _re().size_idioms.finditer(text)):
             continue
         if in_aside(block, sentence, match.start()):
@@ -181,7 +182,7 @@ def inner_acts(block: Block) -> Iterator[Hit]:
     for sentence, match in sentence_matches(
         block, _re().inner, requirement_only=True, trigger="inner"
     ):
-        before = block.plain[sentence.start : match.start()]
+        before = block.plain[max(sentence.start, match.start() - 300) : match.start()]
         joined = _re().joined_before.search(before) and _re().strong_modal.search(before)
         if not (_re().modal_before.search(before) or opens_imperative(before) or joined):
             continue
