@@ -176,7 +176,8 @@ def test_check_exit_code_and_publish_follow_the_verdicts(
 
     code, out, _ = _cli(capsys, "publish", root, "--output", tmp_path / "dist")
     assert code == 1
-    assert "Not published: 1 reason(s)." in out and "unresolved conflict: spec.md:" in out
+    assert "Not published: 2 reason(s)." in out and "unresolved conflict: spec.md:" in out
+    assert "conflict candidate neither judged nor resolved: spec.md:" in out
 
     # The decision settles the confirmed conflict; the undecided pair stays a note.
     config = root / "charter.toml"
@@ -184,6 +185,14 @@ def test_check_exit_code_and_publish_follow_the_verdicts(
     result = check_path(root)
     assert result.exit_code == 0
     assert [d.code for d in result.diagnostics if d.code.startswith("C2")] == ["C202"]
+    # ... and publishing waits until a person decides the pair the judge could not.
+    code, out, _ = _cli(capsys, "publish", root, "--output", tmp_path / "dist")
+    assert code == 1 and "Not published: 1 reason(s)." in out
+    assert "conflict candidate neither judged nor resolved" in out
+    config.write_text(
+        config.read_text()
+        + '\n[[resolutions]]\nclauses = ["cite", "link"]\ndecision = "Both hold."\nby = "QA"\n'
+    )
     code, out, err = _cli(capsys, "publish", root, "--output", tmp_path / "dist")
     assert code == 0, out + err
     assert (tmp_path / "dist" / "tone-0.1.0.json").is_file()

@@ -19,9 +19,11 @@ def test_multiteam_refuses_then_publishes_after_resolutions(
     refused = run_charter("publish", root)
     assert refused.returncode == 1
     out = refused.stdout
-    assert "Not published: 4 reason(s)." in out
+    assert "Not published: 5 reason(s)." in out
     assert "illegal override: support/support.md:7: C101" in out
     assert out.count("unresolved conflict:") == 2
+    # the semantic candidate (brand:casual against formal) is neither judged nor resolved
+    assert out.count("conflict candidate neither judged nor resolved: ") == 1
     assert "no charter.lock" in out
 
     # The decisions, and the support team drops its illegal override of a root clause.

@@ -26,6 +26,7 @@ from charter.conflict._detect import (
 )
 from charter.conflict._deterministic import CORE_SIMILARITY, opposed, opposite_modality
 from charter.conflict._normalize import Statement, statements, tokens
+from charter.conflict._witness import Witness, witness
 
 __all__ = [
     "CONFLICT",
@@ -39,6 +40,7 @@ __all__ = [
     "Resolution",
     "Resolutions",
     "Statement",
+    "Witness",
     "clause_statements",
     "conflict_report",
     "conflict_settings",
@@ -49,4 +51,5 @@ __all__ = [
     "rules",
     "statements",
     "tokens",
+    "witness",
 ]

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from charter.compose import effective_authority, evaluate_overrides
 from charter.conflict._config import ConflictSettings, Resolution, Resolutions
-from charter.conflict._deterministic import decided, opposite_modality
+from charter.conflict._definitions import definitions, substituted
+from charter.conflict._deterministic import decided, opposite_modality, quantity_conflicts
 from charter.conflict._normalize import Statement, statements
+from charter.conflict._witness import Witness, witness
 from charter.spec import Authority, Clause, Spec
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ class Conflict:
     status: str
     evidence: str
     proposal: str
+    witness: Witness | None = None
+    """A challenge conversation on which both clauses apply, as a prompt-file proposal."""
 
     @property
     def ids(self) -> frozenset[str]:
@@ -48,14 +52,20 @@ class ConflictReport:
     out although `[conflicts] semantic = true` asked for it (empty: it ran, or was not asked)."""
 
 
-def clause_statements(clauses: list[Clause]) -> list[Statement]:
-    """The statements of every clause; a sentence that several clauses tag is read once."""
+def clause_statements(
+    clauses: list[Clause], terms: dict[str | None, dict[str, list[str]]] | None = None
+) -> list[Statement]:
+    """The statements of every clause; a sentence that several clauses tag is read once. With
+    `terms` (a module's defined terms and what each stands for), a clause that uses a defined
+    term is also read with each member of its definition in the term's place."""
     found: list[Statement] = []
-    read: dict[str, list[Statement]] = {}
+    read: dict[tuple[str, str | None], list[Statement]] = {}
     for index, clause in enumerate(clauses):
-        if clause.text not in read:
-            read[clause.text] = statements(clause.text)
-        found.extend(replace(statement, clause=index) for statement in read[clause.text])
+        key = (clause.text, clause.module)
+        if key not in read:
+            texts = [clause.text, *substituted(clause.text, (terms or {}).get(clause.module, {}))]
+            read[key] = [item for text in texts for item in statements(text)]
+        found.extend(replace(statement, clause=index) for statement in read[key])
     return found
 
 
@@ -149,14 +159,21 @@ def find_conflicts(
     overridden = evaluate_overrides(spec).pairs() if spec.modules else set()
     found: list[Conflict] = []
     known: set[tuple[int, int]] = set()
-    for match in opposite_modality(clause_statements(clauses), settings.similarity):
+    items = clause_statements(clauses, definitions(spec))
+    for first, second, reason in quantity_conflicts(items):
+        known.add((first.clause, second.clause))
+        a, b = clauses[first.clause], clauses[second.clause]
+        found.append(_witnessed(classify(spec, a, b, f"amounts clash: {reason}"), first, second))
+    for match in opposite_modality(items, settings.similarity):
+        if (match.first.clause, match.second.clause) in known:
+            continue
         a, b = clauses[match.first.clause], clauses[match.second.clause]
         known.add((match.first.clause, match.second.clause))
         evidence = (
             f"opposite modality on the same subject: `{match.first.modal}` vs "
             f"`{match.second.modal}` (similarity {match.similarity:.2f})"
         )
-        found.append(classify(spec, a, b, evidence))
+        found.append(_witnessed(classify(spec, a, b, evidence), match.first, match.second))
     if settings.semantic:
         from charter.conflict._semantic import embeddings_missing
 
@@ -177,6 +194,13 @@ def find_conflicts(
         else:
             report.conflicts.append(conflict)
     return report
+
+
+def _witnessed(conflict: Conflict, first: Statement, second: Statement) -> Conflict:
+    """`conflict` with its witness, and the witness's user turn named in the proposal."""
+    proof = witness(conflict.first, conflict.second, first, second)
+    proposal = f"{conflict.proposal}; to test it, send: {proof.user!r} ({proof.path})"
+    return replace(conflict, witness=proof, proposal=proposal)
 
 
 def _adjudicate(

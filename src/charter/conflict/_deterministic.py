@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from charter.conflict._normalize import Statement, jaccard, overlap
+from charter.conflict._quantity import Quantity, complement
 
 #: Jaccard similarity of the cores (subject + action) at which two statements are the same rule.
 CORE_SIMILARITY = 0.6
 #: When both statements have a scope (when/if/in...), how much of the smaller one the other
 #: must share for the two to apply to the same situations.
 SCOPE_OVERLAP = 0.5
+#: The candidate prefix is taken at this share of the similarity threshold (see
+#: `opposite_modality`).
+_PREFIX_SLACK = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +35,145 @@ class ModalityMatch:
     similarity: float
 
 
+def same_situation(a: Statement, b: Statement) -> bool:
+    """Whether the two statements' conditions and scopes can hold at once: conditions that each
+    name something the other does not (`working on ty` / `working on Ruff`), or one negative and
+    one positive, describe different situations."""
+    if a.condition and b.condition:
+        if overlap(a.condition, b.condition) <= SCOPE_OVERLAP:
+            return False
+        if (a.condition - b.condition) and (b.condition - a.condition):
+            return False
+        if a.negated_condition != b.negated_condition:
+            return False
+    for default, specific in ((a, b), (b, a)):
+        if default.modal == "prefer" and (specific.scope - default.scope):
+            return False  # a preference is a default; a scoped rule is its exception
+    return overlap(a.scope, b.scope) >= SCOPE_OVERLAP
+
+
+def _frame(item: Statement) -> frozenset[str]:
+    return (item.core | item.scope) - {"assistant"}
+
+
+def similarity_of(a: Statement, b: Statement) -> float | None:
+    """How alike two statements' acts are, or None when they are about different subjects.
+    Statements with the same subject compare their cores; when one side's subject is the
+    assistant and the other's is a thing (`TUI styles must ...`), the thing is what the
+    assistant acts on, so acts, objects and scopes are compared together."""
+    if a.subject & b.subject:
+        return jaccard(a.core, b.core)
+    if "assistant" in a.subject or "assistant" in b.subject:
+        return jaccard(_frame(a), _frame(b))
+    return None
+
+
 def opposed(a: Statement, b: Statement, threshold: float = CORE_SIMILARITY) -> float | None:
-    """The core similarity when `a` and `b` contradict each other, else None."""
-    if a.polarity == b.polarity or a.clause == b.clause or not (a.subject & b.subject):
+    """The core similarity when `a` and `b` contradict each other, else None. Two statements
+    that both measure an amount in the same unit are left to `quantity_clash`."""
+    if a.polarity == b.polarity or a.clause == b.clause:
         return None
-    similarity = jaccard(a.core, b.core)
-    if similarity < threshold:
+    if a.quantity and b.quantity and a.quantity.unit == b.quantity.unit:
         return None
-    if a.condition and b.condition and overlap(a.condition, b.condition) <= SCOPE_OVERLAP:
+    similarity = similarity_of(a, b)
+    if similarity is None or similarity < threshold or _distinct_versions(a, b):
         return None
-    if overlap(a.scope, b.scope) < SCOPE_OVERLAP:
+    if a.subject & b.subject and not same_situation(a, b):
+        return None
+    if not a.subject & b.subject and not _conditions_meet(a, b):
         return None
     return similarity
+
+
+def _distinct_versions(a: Statement, b: Statement) -> bool:
+    """Each side names a numbered thing the other does not (`v1` / `v2`): different objects."""
+    only_a = {t for t in a.core - b.core if any(c.isdigit() for c in t)}
+    only_b = {t for t in b.core - a.core if any(c.isdigit() for c in t)}
+    return bool(only_a and only_b)
+
+
+def _conditions_meet(a: Statement, b: Statement) -> bool:
+    """`same_situation` for statements whose scopes were already compared in their frames."""
+    if "prefer" in (a.modal, b.modal):
+        return same_situation(a, b)
+    return same_situation(replace(a, scope=frozenset()), replace(b, scope=frozenset()))
+
+
+_MEASURE_WORDS = frozenset(
+    {
+        "long",
+        "longer",
+        "short",
+        "shorter",
+        "most",
+        "least",
+        "exceed",
+        "up",
+        "than",
+        "fewer",
+        "more",
+        "less",
+        "under",
+        "over",
+        "above",
+        "below",
+        "exactly",
+        "maximum",
+        "minimum",
+        "contain",
+        "chang",
+        "thre",
+    }
+)
+
+
+def _required(item: Statement) -> Quantity | None:
+    """The range an obliging statement requires (a prohibition's complement)."""
+    if item.quantity is None or item.permission:
+        return None
+    return item.quantity if item.polarity > 0 else complement(item.quantity)
+
+
+def quantity_clash(a: Statement, b: Statement) -> str | None:
+    """Why two statements about the same measured amount cannot both hold, else None: two
+    required ranges that do not meet, or a permitted range reaching beyond a required one."""
+    if a.clause == b.clause or a.quantity is None or b.quantity is None:
+        return None
+    if a.quantity.unit != b.quantity.unit or not (a.subject & b.subject):
+        return None
+    unit = a.quantity.unit
+    key_a = a.core - _MEASURE_WORDS - {unit}
+    key_b = b.core - _MEASURE_WORDS - {unit}
+    if jaccard(key_a, key_b) < SCOPE_OVERLAP or not same_situation(a, b):
+        return None
+    required_a, required_b = _required(a), _required(b)
+    if required_a and required_b and not required_a.overlaps(required_b):
+        return f"the required amounts of {unit or 'the quantity'} do not overlap"
+    for permitted, required in ((a, required_b), (b, required_a)):
+        if permitted.permission and permitted.polarity > 0 and required is not None:
+            assert permitted.quantity is not None
+            if not permitted.quantity.within(required):
+                return f"one permits an amount of {unit or 'the quantity'} the other forbids"
+    return None
+
+
+def quantity_conflicts(items: list[Statement]) -> list[tuple[Statement, Statement, str]]:
+    """Every pair of measured statements (from different clauses) that `quantity_clash` finds;
+    statements are grouped by unit first, so only amounts of one kind are compared."""
+    by_unit: dict[str, list[Statement]] = defaultdict(list)
+    for item in items:
+        if item.quantity is not None:
+            by_unit[item.quantity.unit].append(item)
+    found: dict[tuple[int, int], tuple[Statement, Statement, str]] = {}
+    for group in by_unit.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                reason = quantity_clash(first, second)
+                key = (min(first.clause, second.clause), max(first.clause, second.clause))
+                if reason is not None and key not in found:
+                    pair = (first, second) if first.clause < second.clause else (second, first)
+                    found[key] = (*pair, reason)
+    return [found[key] for key in sorted(found)]
 
 
 def _prefix(ordered: list[str], threshold: float) -> list[str]:
@@ -53,17 +184,22 @@ def _prefix(ordered: list[str], threshold: float) -> list[str]:
 def opposite_modality(
     items: list[Statement], threshold: float = CORE_SIMILARITY
 ) -> list[ModalityMatch]:
-    """Every pair of statements (from different clauses) that `opposed` confirms."""
-    frequency = Counter(token for item in items for token in item.core)
+    """Every pair of statements (from different clauses) that `opposed` confirms.
+
+    Candidates share a rare word of their frames (acts, objects, entities and scopes): the
+    prefix is taken at a lower similarity than `threshold`, since a statement about a thing
+    (`TUI styles must ...`) is compared with the assistant's statements on its whole frame."""
+    frames = [item.core | item.scope for item in items]
+    frequency = Counter(token for frame in frames for token in frame)
     index: dict[int, dict[str, list[int]]] = {1: defaultdict(list), -1: defaultdict(list)}
     found: dict[tuple[int, int], ModalityMatch] = {}
-    order = sorted(range(len(items)), key=lambda i: len(items[i].core))
+    order = sorted(range(len(items)), key=lambda i: len(frames[i]))
     for position in order:
         item = items[position]
         if not item.core:
             continue
-        ordered = sorted(item.core, key=lambda token: (frequency[token], token))
-        prefix = _prefix(ordered, threshold)
+        ordered = sorted(frames[position] - {"assistant"}, key=lambda t: (frequency[t], t))
+        prefix = _prefix(ordered, threshold * _PREFIX_SLACK) if ordered else ["assistant"]
         seen: set[int] = set()
         for token in prefix:
             for other in index[-item.polarity].get(token, ()):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from charter.conflict._lexicon import ANTONYMS, SYNONYMS
+from charter.conflict._quantity import Quantity, find_quantity
 from charter.text import sentence_bounds, straight_apostrophes
 
 _MODAL = re.compile(
@@ -37,50 +39,32 @@ _STOPWORD_TEXT = """a an the this that these those it its it's they them their t
     does did has
     have had having to of and or nor for with as at by from into onto about any all each every
     some such so than then there here which who whom whose what when where while if unless
-    whenever not no never only also just very more most less least other another own same
+    whenever not no never only also just very more most less least other another own same on in
+    at go
     both either neither can could would will shall should must may might need needs please
     always ever yet still even already within without upon via per s t"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _SUBJECTS = frozenset({"assistant", "model", "chatbot", "bot", "agent"})
 _SYNONYMS = {
-    "disclose": "reveal",
-    "divulge": "reveal",
-    "share": "reveal",
-    "expose": "reveal",
-    "leak": "reveal",
-    "give": "provide",
-    "offer": "provide",
-    "supply": "provide",
-    "inform": "tell",
-    "notify": "tell",
-    "customer": "user",
-    "customers": "user",
-    "client": "user",
-    "person": "user",
-    "people": "user",
-    "users": "user",
-    "request": "ask",
-    "employ": "use",
-    "utilize": "use",
-    "guarantee": "promise",
-    "response": "reply",
-    "answer": "reply",
-    "respond": "reply",
-    "responses": "reply",
-    "answers": "reply",
-    "replies": "reply",
-    "contain": "include",
-    "begin": "start",
-    "purchase": "buy",
-    "emojis": "emoji",
-    "emoticon": "emoji",
-    "emoticons": "emoji",
+    **SYNONYMS,
+    "prefer": "use",
+    "itself": "self",
+    "yourself": "self",
+    "themselves": "self",
 }
 
 
 def stem(word: str) -> str:
-    """A light stemmer: plural, -ing, -ed and final -e go, so share/shares/sharing meet."""
+    """A light stemmer: plural, -ing, -ed, -ly and final -e go, so share/shares/sharing meet;
+    synonyms fold to one word, looked up before and after stemming."""
     word = _SYNONYMS.get(word, word)
+    folded = _raw_stem(word)
+    return _STEMMED_SYNONYMS.get(folded, folded)
+
+
+def _raw_stem(word: str) -> str:
+    if word.endswith("ly") and len(word) > 5 and not word.endswith("ily"):
+        word = word[:-2]
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
@@ -94,10 +78,21 @@ def stem(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
+_STEMMED_SYNONYMS = {_raw_stem(word): _raw_stem(head) for word, head in _SYNONYMS.items()}
+_CASE_STYLE = re.compile(r"\b(snake|camel|kebab|pascal)[_ -]?case\b", re.IGNORECASE)
+_CODE = re.compile(r"`+([^`\n]+?)`+")
+
+
+def collapse_code(text: str) -> str:
+    """Each code span as one word (`wait_for_event` -> waitforevent), so an identifier is one
+    entity, its parts are neither stop words nor antonyms, and `except:` splits no scope."""
+    return _CODE.sub(lambda m: re.sub(r"[^A-Za-z0-9]+", "", m.group(1)) or "code", text)
+
+
 def tokens(text: str) -> list[str]:
     """Content words of `text`, stemmed, without stop words."""
     found = []
-    for word in _WORD.findall(straight_apostrophes(text.lower())):
+    for word in _WORD.findall(straight_apostrophes(collapse_code(text).lower())):
         word = word.split("'")[0]
         if word and word not in STOPWORDS and not word.isdigit():
             found.append(stem(word))
@@ -119,6 +114,12 @@ class Statement:
     scope: frozenset[str]
     condition: frozenset[str] = frozenset()
     """Words of a leading condition (`In programmatic settings, ...`, `When asked, ...`)."""
+    quantity: Quantity | None = None
+    """The range a comparator and number state (`at most 20 lines`), if any."""
+    permission: bool = False
+    """True for `may`/`can` and `is allowed to`: the statement permits, it does not oblige."""
+    negated_condition: bool = False
+    """True when the leading condition is negative (`When the PR closes no issue, ...`)."""
 
 
 def _pieces(text: str) -> list[str]:
@@ -128,44 +129,160 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
+_RATIONALE = re.compile(
+    r"(?:,\s*|\s+)(?:because|since|so\s+that|in\s+order\s+to|as\s+it|to\s+(?:avoid|keep|"
+    r"make\s+sure|ensure|help|reduce))\b.*$|^\s*(?:because|since)\b[^,]*,\s*|"
+    r"\s+for\s+(?:the\s+)?\w+\s+to\s+\w+.*$",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(
+    r"^\s*(?:(?:always|never|not|also|only)\s+)*(?:be|get|been)\s+(?:\w+ly\s+)?"
+    r"(?P<participle>[a-z]+(?:ed|en)|made|done|kept|held|shown|told|sent|set|built|put|run|read|"
+    r"written|given|taken|shared|left)\b",
+    re.IGNORECASE,
+)
+_WITHOUT = re.compile(r"\bwithout\s+(?P<act>\w+ing\b.*)$", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:over|instead\s+of|rather\s+than)\s+(?P<other>.+)$", re.IGNORECASE)
+_PRESENT = re.compile(
+    r"^\W*(?:the\s+)?(?:assistant|agent|model|bot|chatbot)\s+(?P<verb>[a-z]+s)\b(?P<post>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_QUANTIFIED_PRESENT = re.compile(
+    r"^(?P<pre>[^,;]*?)\s+(?P<verb>[a-z]+s)\s+(?=(?:exactly|at\s+"
+    r"most|at\s+least|only|no\s+more\s+than)\b)",
+    re.IGNORECASE,
+)
+_LIST_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
+_NEGATIVE_CONDITION = re.compile(r"\b(?:no|not|never|without|none)\b|n't\b", re.IGNORECASE)
+_PERMISSION = ("may", "is allowed to", "are allowed to", "can")
+_MAX_VARIANTS = 8
+
+
+def signed_tokens(text: str) -> tuple[list[str], int]:
+    """Content words of `text` with antonyms folded (`disable` -> `enable`), and the sign the
+    folding flips the statement's polarity by."""
+    found = []
+    sign = 1
+    text = _CASE_STYLE.sub(lambda m: m.group(1).lower() + "case", collapse_code(text))
+    for word in _WORD.findall(straight_apostrophes(text.lower())):
+        word = word.split("'")[0]
+        if word in ANTONYMS:
+            word = ANTONYMS[word]
+            sign = -sign
+        if word and word not in STOPWORDS and not word.isdigit():
+            found.append(stem(word))
+    return found, sign
+
+
+def list_variants(action: str) -> list[str]:
+    """The action with a coordinated list (`invoke pip, poetry, or conda directly`) read one
+    member at a time; just the action when it has no list."""
+    parts = [part for part in _LIST_SPLIT.split(action) if part.strip()]
+    if len(parts) < 2:
+        return [action]
+    first, last = parts[0].split(), parts[-1].split()
+    if not first or not last:
+        return [action]
+    shared_head, shared_tail = " ".join(first[:-1]), " ".join(last[1:])
+    items = [first[-1], *parts[1:-1], last[0]]
+    variants = [action] + [f"{shared_head} {item} {shared_tail}" for item in items]
+    return variants[: _MAX_VARIANTS + 1]
+
+
+def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
+    """Polarity, modal, text before and after the modal of one piece; None if it states no rule."""
+    match = _MODAL.search(piece)
+    if match is not None:
+        return (
+            (-1 if match["neg"] else 1),
+            match.group(0).lower(),
+            piece[: match.start()],
+            piece[match.end() :],
+        )
+    from charter.lint._normative import imperative, strip_lead
+
+    if imperative(piece):
+        body = strip_lead(piece)
+        lead = piece[: len(piece) - len(body)]  # keeps an opening condition for the scope
+        if _AVOID.match(body):
+            return -1, "avoid", lead, _AVOID.sub("", body, count=1)
+        return 1, "imperative", lead, body
+    present = _PRESENT.match(piece)
+    if present is not None:
+        return 1, "present", "the assistant", present["verb"] + present["post"]
+    counted = _QUANTIFIED_PRESENT.match(piece)
+    if counted is not None and find_quantity(piece) is not None:
+        return 1, "present", counted["pre"], piece[counted.start("verb") :]
+    return None
+
+
 def statements(text: str, clause: int = 0) -> list[Statement]:
-    """The modal statements of a clause's text (pieces without a modal word are skipped)."""
+    """The rule statements of a clause's text: modal, imperative and present-tense rules, each
+    normalised (rationale cut, passive read as active, lists and `without` split, antonyms
+    folded, quantities read). Pieces that state no rule are skipped."""
     found = []
     for written in _pieces(text):
         piece = straight_apostrophes(written)  # same length: `shouldn’t` reads as `shouldn't`
         if _NOT_NEEDED.search(piece):
             continue
-        match = _MODAL.search(piece)
-        if match is None:
+        piece = _RATIONALE.sub("", collapse_code(piece))
+        read = _read_piece(piece)
+        if read is None:
             continue
-        polarity = -1 if match["neg"] else 1
-        pre, post = piece[: match.start()], piece[match.end() :]
+        polarity, modal, pre, post = read
         if polarity == 1 and _AVOID.match(post):
             polarity = -1
             post = _AVOID.sub("", post, count=1)
         pre_scope = ""
         if _CONDITION_START.match(pre) and "," in pre:
             pre_scope, pre = pre.rsplit(",", 1)
+        measured = find_quantity(post)  # an amount before the modal is scope, not requirement
+        passive = _PASSIVE.match(post)
+        subject_words = set(tokens(pre))
+        if passive is not None or not subject_words or subject_words & _SUBJECTS:
+            post = f"{pre} {post}" if passive is not None else post
+            subject_words = {"assistant"}
         split = _SCOPE.search(post)
         action, post_scope = (post[: split.start()], post[split.end() :]) if split else (post, "")
-        subject = set(tokens(pre))
-        if not subject or subject & _SUBJECTS:
-            subject = {"assistant"}
-        core = frozenset({*subject, *tokens(action)})
-        scope = frozenset(tokens(pre_scope) + tokens(post_scope))
-        condition = frozenset(tokens(pre_scope))
-        found.append(
-            Statement(
-                clause,
-                written.strip(),
-                polarity,
-                match.group(0).lower(),
-                frozenset(subject),
-                core,
-                scope,
-                condition,
-            )
-        )
+        extras: list[tuple[int, str]] = []
+        without = _WITHOUT.search(action)
+        if without is not None:
+            extras.append((-polarity, without["act"]))
+            action = action[: without.start()]
+        instead = _INSTEAD.search(action)
+        if instead is not None:
+            verb = action.split()[0] if action.split() else ""
+            extras.append((-polarity, f"{verb} {instead['other']}"))
+            action = action[: instead.start()]
+            if modal == "imperative" and verb.lower() == "prefer":
+                modal = "prefer"
+        pre_words, pre_sign = signed_tokens(pre_scope)
+        post_words, post_sign = signed_tokens(post_scope)
+        scope = frozenset(pre_words + post_words)
+        polarity *= post_sign  # `written in uppercase` reads as `not written in lowercase`
+        condition = frozenset(pre_words)
+        quantity = measured
+        common = {
+            "clause": clause,
+            "text": written.strip(),
+            "modal": modal,
+            "subject": frozenset(subject_words),
+            "scope": scope,
+            "condition": condition,
+            "permission": modal in _PERMISSION,
+            "negated_condition": bool(_NEGATIVE_CONDITION.search(pre_scope)) != (pre_sign < 0),
+        }
+        for sign_of, act in [(polarity, action), *extras]:
+            for variant in list_variants(act):
+                words, sign = signed_tokens(variant)
+                found.append(
+                    Statement(
+                        polarity=sign_of * sign,
+                        core=frozenset({*subject_words, *words}),
+                        quantity=quantity if act is action else None,
+                        **common,  # type: ignore[arg-type]
+                    )
+                )
     return found
 
 

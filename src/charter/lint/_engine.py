@@ -18,6 +18,7 @@ from charter.lint._finding import Edit, Finding
 from charter.lint._phrases import Hit
 from charter.lint._prose import Block, ProseFile, read_prose
 from charter.lint._terms import TermUses, undefined_terms
+from charter.lint._weak import weak_word_hits
 from charter.spec import Spec
 
 #: When phrase findings overlap, the earlier rule here wins (`as appropriate` is a loophole,
@@ -28,7 +29,13 @@ _PRIORITY = [
     rules.OPEN_ENDED_LIST,
     rules.LOOPHOLE,
     rules.DOUBLE_NEGATIVE,
+    rules.CARE_HEDGE,
+    rules.INNER_ACT,
     rules.VAGUE_TERM,
+    rules.HYPHENATED_VAGUE,
+    rules.SIZE_WORD,
+    rules.VAGUE_FREQUENCY,
+    rules.MODAL_STRENGTH,
     rules.VAGUE_QUANTIFIER,
     rules.UNREFERENCED_COMPARISON,
     rules.PASSIVE_WITHOUT_AGENT,
@@ -103,6 +110,7 @@ def _phrase_hits(block: Block, config: LintConfig) -> Iterator[Hit]:
     yield from phrases.comparisons(block)
     yield from phrases.passives(block)
     yield from phrases.modal_case(block, config.modal_style)
+    yield from weak_word_hits(block)
 
 
 def _resolve(hits: Iterable[Hit]) -> list[Hit]:

@@ -11,6 +11,8 @@ from functools import lru_cache
 from charter.diagnostics import Rule
 from charter.lint import _rules as rules
 from charter.lint import _words as words
+from charter.lint._criteria import criterion_given
+from charter.lint._normative import strip_lead
 from charter.lint._prose import Block, Sentence
 from charter.text import APOSTROPHES
 
@@ -118,6 +120,10 @@ class _Patterns:
         self.standard_inference = re.compile(
             r"^\s+(?:inferred|expected|foreseeable|foreseen|believed?)\b", re.IGNORECASE
         )
+        self.clear_idiom = re.compile(
+            r".{0,9}?\b(?:steer|steering|stay|staying|keep)\s+clear\b", re.I
+        )
+        self.verb_after = re.compile(r"\s+(?P<verb>[a-z]+)\b")
         self.purpose_after = re.compile(r"^\s+to\s+[a-z]+", re.IGNORECASE)
         self.relative_before = re.compile(
             r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
@@ -150,6 +156,12 @@ def _in_obligation(block: Block, sentence: Sentence, position: int) -> bool:
     return not re.search(r"[,;:()]", between) and len(between.split()) <= _OBLIGATION_REACH
 
 
+def opens_imperative(before: str) -> bool:
+    """Whether the text before a word, in its sentence, is only the lead of an imperative
+    (markers, a label, connectives, an opening condition): the word opens the instruction."""
+    return strip_lead(before + "x") == "x"
+
+
 def _requirements(block: Block) -> Iterator[Sentence]:
     return (sentence for sentence in block.sentences if sentence.requirement)
 
@@ -170,10 +182,15 @@ _TRIGGERS: dict[str, frozenset[str]] = {
     "upper-modal": frozenset(
         {"must", "should", "shall", "may", "required", "recommended", "optional"}
     ),
+    "size": _first_words(words.SIZE_WORDS),
+    "care": _first_words(words.CARE_HEDGES),
+    "frequency": _first_words(words.FREQUENCY_WORDS) | {"remind", "reminds"},
+    "inner": _first_words(words.INNER_ACTS),
+    "strength": frozenset({"may", "cannot", "can", "can't", "can’t"}),
 }
 
 
-def _sentence_matches(
+def sentence_matches(
     block: Block, pattern: re.Pattern[str], *, requirement_only: bool, trigger: str
 ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Matches of `pattern` in the block, with the sentence each sits in. The pattern is tried
@@ -204,7 +221,7 @@ def _sentence_matches(
 
 
 def vague_quantifiers(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().quantifier, requirement_only=True, trigger="quantifier"
     ):
         word = " ".join(match.group(0).split())
@@ -228,13 +245,24 @@ def vague_quantifiers(block: Block) -> Iterator[Hit]:
 
 
 def vague_terms(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().vague, requirement_only=True, trigger="vague"
     ):
         word = " ".join(match.group(0).split())
         after = block.plain[match.end() : match.end() + 60]
         around = block.plain[max(sentence.start, match.start() - 12) : match.end() + 4]
         if _re().criteria_after.match(after) or _re().permission.search(around):
+            continue
+        if criterion_given(block, sentence, match.start(), match.end()) or _re().clear_idiom.match(
+            block.plain, max(0, match.start() - 9)
+        ):
+            continue
+        verb = _re().verb_after.match(block.plain, match.end())
+        if word.lower() == "clearly" and verb and verb["verb"] in words.IMPERATIVE_VERBS:
+            continue  # `clearly state`: emphasis on an act, not a judgement of it
+        if word.lower() == "obvious" and block.plain[: match.start()].lower().endswith("the "):
+            continue  # `the obvious`: a noun, not a requirement's judgement
+        if word.lower().startswith("strictly") and _re().purpose_after.match(after):
             continue
         if word.lower().startswith("reasonabl") and (
             _re().standard_person.match(after) or _re().standard_inference.match(after)
@@ -250,7 +278,7 @@ def vague_terms(block: Block) -> Iterator[Hit]:
 
 
 def loopholes(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().loophole, requirement_only=True, trigger="loophole"
     ):
         word = " ".join(match.group(0).split())
@@ -263,7 +291,9 @@ def loopholes(block: Block) -> Iterator[Hit]:
             before = block.plain[max(sentence.start, match.start() - 60) : match.start()]
             heads = list(_re().modal_head.finditer(before))
             tail = before[heads[-1].end() :] if heads else ""
-            if (
+            if opens_imperative(block.plain[sentence.start : match.start()]):
+                pass
+            elif (
                 not heads
                 or len(tail.split()) > 2
                 or _re().negated_before.search(tail)
@@ -284,7 +314,7 @@ def loopholes(block: Block) -> Iterator[Hit]:
 
 
 def open_lists(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().open_list, requirement_only=False, trigger="open"
     ):
         word = " ".join(match.group(0).split())
@@ -344,7 +374,7 @@ def _ends_sentence(block: Block, end: int) -> bool:
 
 
 def and_or(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().and_or, requirement_only=False, trigger="and-or"
     ):
         before = block.plain[sentence.start : match.start()]
@@ -365,7 +395,7 @@ def and_or(block: Block) -> Iterator[Hit]:
 
 
 def comparisons(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().comparative, requirement_only=True, trigger="comparative"
     ):
         text = block.plain[sentence.start : sentence.end]
@@ -389,7 +419,7 @@ def comparisons(block: Block) -> Iterator[Hit]:
 
 
 def passives(block: Block) -> Iterator[Hit]:
-    for sentence, match in _sentence_matches(
+    for sentence, match in sentence_matches(
         block, _re().passive, requirement_only=True, trigger="passive"
     ):
         participle = match["participle"]
@@ -415,7 +445,7 @@ def passives(block: Block) -> Iterator[Hit]:
 
 
 def double_negatives(block: Block) -> Iterator[Hit]:
-    for _, match in _sentence_matches(
+    for _, match in sentence_matches(
         block, _re().double_negative, requirement_only=False, trigger="negative"
     ):
         words_found = " ".join(match.group(0).split())
@@ -441,7 +471,7 @@ def placeholders(block: Block) -> Iterator[Hit]:
 
 def modal_case(block: Block, style: str) -> Iterator[Hit]:
     if style == "rfc2119":
-        for _, match in _sentence_matches(
+        for _, match in sentence_matches(
             block, _re().lower_modal, requirement_only=True, trigger="passive"
         ):
             word = " ".join(match.group(0).split())
@@ -454,7 +484,7 @@ def modal_case(block: Block, style: str) -> Iterator[Hit]:
                 match.group(0).upper(),
             )
         return
-    for _, match in _sentence_matches(
+    for _, match in sentence_matches(
         block, _re().upper_modal, requirement_only=False, trigger="upper-modal"
     ):
         word = " ".join(match.group(0).split())

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from charter.lint._normative import normative
 from charter.spec import MAX_NESTING
-from charter.text import APOSTROPHES, CLAUSE_TAG, modal_words, sentence_bounds
+from charter.text import APOSTROPHES, CLAUSE_TAG, sentence_bounds
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -263,7 +264,5 @@ def _sentences(block: Block) -> list[Sentence]:
             owner.end = max(owner.end, position + len(clause_id) + 3)
     for sentence in found:
         words = block.plain[sentence.start : sentence.end]
-        sentence.requirement = bool(
-            sentence.clause_ids or modal_words(words) or _IMPERATIVE.match(words)
-        )
+        sentence.requirement = normative(words, bool(sentence.clause_ids))
     return found

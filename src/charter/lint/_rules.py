@@ -271,6 +271,105 @@ UNTESTABLE_CLAUSE = rule(
     """,
 )
 
+SIZE_WORD = rule(
+    "L016",
+    "size-or-degree-word",
+    Severity.WARNING,
+    "A requirement rests on a size or degree word (`small`, `brief`, `minimal`, `complex`).",
+    """
+    How small is small, how brief is brief? ISO/IEC/IEEE 29148 lists size and degree adjectives
+    among the ambiguous terms a requirement must avoid. A number, a limit or a criterion in the
+    same or the next sentence (`complex functions (>20 lines)`) settles it, and then nothing is
+    reported; so does a rationale clause (`to keep builds fast`), which is not the requirement.
+
+    Example: `Keep titles short.` Better: `Keep titles under 60 characters.`
+
+    Fix: give the measure (words, lines, items), or say what makes it small enough.
+    """,
+)
+
+CARE_HEDGE = rule(
+    "L017",
+    "care-hedge",
+    Severity.WARNING,
+    "A requirement asks for care or caution (`take extra care`, `err on the side of caution`).",
+    """
+    A request for care names an attitude, not a behaviour: any reply can claim to be careful.
+    Say what the careful reply does differently: what it checks, adds, asks or refuses.
+
+    Example: `Take extra care with medical questions.` Better: `For medical questions, name the
+    risk and suggest seeing a doctor before giving general information.`
+
+    Fix: replace the hedge with the behaviour it stands for.
+    """,
+)
+
+MODAL_STRENGTH = rule(
+    "L018",
+    "ambiguous-modal-strength",
+    Severity.WARNING,
+    "`may not` or `cannot` in a rule reads both as a prohibition and as a possibility.",
+    """
+    `The assistant may not share prices` forbids, or says it might happen not to; `the assistant
+    cannot give legal advice` forbids, or states an inability. A reader, a model and a grader
+    can each choose a different strength.
+
+    Example: `The assistant may not discuss competitors.` Better: `The assistant must not
+    discuss competitors.`
+
+    Fix: write `must not` for a prohibition, or `is not required to` for a permission.
+    """,
+)
+
+VAGUE_FREQUENCY = rule(
+    "L019",
+    "vague-frequency",
+    Severity.WARNING,
+    "A requirement says how often with no number (`rarely`, `usually`, `in most cases`).",
+    """
+    A frequency word with no count or condition leaves a test nothing to check: is one reply in
+    ten `rarely`? The same holds for a recurring act with no frequency (`remind the user`: in
+    every reply?).
+
+    Example: `Rarely include full file paths.` Better: `Include a full file path only when the
+    symbol's name is ambiguous.`
+
+    Fix: state the condition under which the act happens, or the count.
+    """,
+)
+
+INNER_ACT = rule(
+    "L020",
+    "untestable-inner-act",
+    Severity.WARNING,
+    "A requirement asks for an act of thought (`consider`, `keep in mind`, `be thoughtful`).",
+    """
+    Considering, remembering or being mindful happen in the model's head; a reply neither shows
+    nor fails to show them, so a grader cannot tell whether the requirement was met.
+
+    Example: `The assistant should carefully consider the user's age.` Better: `When the user
+    says they are under 18, the assistant must not recommend alcohol.`
+
+    Fix: write the observable behaviour the thought should lead to.
+    """,
+)
+
+HYPHENATED_VAGUE = rule(
+    "L021",
+    "hyphenated-vague-term",
+    Severity.WARNING,
+    "A compound of a vague word (`context-appropriate`, `self-explanatory`, `high-quality`).",
+    """
+    Hyphenated compounds hide the same judgement as the plain vague word: `age-appropriate`
+    still leaves open what is appropriate, `release-note-ready` what is ready.
+
+    Example: `Use self-explanatory variable names.` Better: `Name variables after what they
+    hold, in full words (`retry_count`, not `rc`).`
+
+    Fix: replace the compound with its criteria.
+    """,
+)
+
 LINT_RULES = (
     VAGUE_QUANTIFIER,
     VAGUE_TERM,
@@ -287,4 +386,10 @@ LINT_RULES = (
     MODAL_STYLE,
     CLAUSE_WITHOUT_CHALLENGE,
     UNTESTABLE_CLAUSE,
+    SIZE_WORD,
+    CARE_HEDGE,
+    MODAL_STRENGTH,
+    VAGUE_FREQUENCY,
+    INNER_ACT,
+    HYPHENATED_VAGUE,
 )

@@ -76,6 +76,17 @@ VAGUE_TERMS = (
     "meaningfully",
     "timely",
     "as soon as possible",
+    "clear",
+    "clearly",
+    "obvious",
+    "obviously",
+    "stable",
+    "powerful",
+    "notable",
+    "descriptive",
+    "strictly required",
+    "strictly necessary",
+    "ad hoc",
 )
 
 LOOPHOLES = (
@@ -121,6 +132,10 @@ LOOPHOLES = (
     "aim to",
     "aims to",
     "ideally",
+    "if you can",
+    "where it makes sense",
+    "when it makes sense",
+    "if it makes sense",
 )
 
 OPEN_LISTS = (
@@ -311,4 +326,119 @@ IRREGULAR_ACTIONS = _split(
     overridden overrode gave given took taken wrote written did done made said told sent shown
     kept held followed spoke spoken chose chosen hid hidden withheld began begun
     """
+)
+
+
+#: Words that open an imperative sentence whatever follows them.
+IMPERATIVE_OPENERS = _split(
+    """
+    never always don't do avoid prefer please ensure make use keep let be
+    """
+)
+
+#: Base-form verbs that open imperative instructions (`Run the tests`, `Wrap names in backticks`).
+#: A sentence that opens with one of them and goes on with a finite verb (`Check lists are ...`)
+#: reads as a noun subject instead.
+IMPERATIVE_VERBS = ACTION_VERBS | _split(
+    """
+    add remove install run update regenerate validate expose set implement derive annotate
+    create extend skip lead document focus attempt try get see feel have channel collapse inline
+    combine pick choose rely hold trust pin mix invoke justify save spawn locate assert import
+    review accept perform build mark wrap look edit change bump refresh encode suppress read fill
+    submit push quote refactor introduce inject mutate pass fix test label name limit list place
+    put move copy rename delete drop split merge trigger monitor chain compute prefix indent wrap
+    collect store log record cache load reload retry sort group define declare mirror note think
+    remember reflect strive aim favour favor lean err exercise leave install rebase squash commit
+    approve reject tag link bring update upgrade downgrade configure enable disable turn
+    """
+)
+
+#: Size and degree words (ISO/IEC/IEEE 29148: ambiguous adjectives and adverbs of size).
+SIZE_WORDS = (
+    "small",
+    "large",
+    "big",
+    "huge",
+    "tiny",
+    "minimal",
+    "minimally",
+    "broad",
+    "broadly",
+    "major",
+    "minor",
+    "brief",
+    "briefly",
+    "short",
+    "long",
+    "lengthy",
+    "simple",
+    "complex",
+    "concise",
+    "concisely",
+    "extensive",
+    "extensively",
+    "significant amounts of",
+    "a little",
+    "a lot",
+)
+
+#: Hedges that ask for care without saying what careful behaviour is.
+CARE_HEDGES = (
+    "err on the side of caution",
+    "erring on the side of caution",
+    "take care",
+    "take extra care",
+    "take special care",
+    "take great care",
+    "take particular care",
+    "be careful",
+    "be extra careful",
+    "be especially careful",
+    "exercise caution",
+    "use caution",
+    "with care",
+    "with caution",
+    "careful",
+    "carefully",
+    "cautiously",
+)
+
+#: Frequency words with no number (ISO/IEC/IEEE 29148: non-verifiable terms).
+FREQUENCY_WORDS = (
+    "rarely",
+    "seldom",
+    "occasionally",
+    "sometimes",
+    "often",
+    "frequently",
+    "usually",
+    "typically",
+    "normally",
+    "generally",
+    "periodically",
+    "regularly",
+    "from time to time",
+    "every so often",
+    "now and then",
+    "in most cases",
+    "in some cases",
+    "most of the time",
+)
+
+#: Acts that happen in the actor's head: a reply cannot show whether they were done.
+INNER_ACTS = (
+    "consider",
+    "think about",
+    "keep in mind",
+    "bear in mind",
+    "be mindful of",
+    "be aware of",
+    "be aware that",
+    "remember that",
+    "reflect on",
+    "appreciate",
+    "care about",
+    "be thoughtful",
+    "be deliberate",
+    "strive",
 )

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 _LOCK_CODES = ("C001", "C002")
 _CONFLICT_CODES = ("C101", "C201")
+#: Conflict candidates nobody has decided: no judge gave a verdict and no resolution records one.
+_CANDIDATE_CODES = ("C202",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,14 @@ def evaluate_gate(result: CheckResult, config: ProjectConfig) -> GateOutcome:
                 diagnostic.code, diagnostic.message, diagnostic.span.file, diagnostic.span.line
             )
         )
+    for diagnostic in result.diagnostics:
+        if diagnostic.code in _CANDIDATE_CODES:
+            outcome.reasons.append(
+                "conflict candidate neither judged nor resolved: "
+                + _where(
+                    diagnostic.code, diagnostic.message, diagnostic.span.file, diagnostic.span.line
+                )
+            )
     for diagnostic in others:
         outcome.reasons.append(
             "check error: "

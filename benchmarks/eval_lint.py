@@ -1,0 +1,115 @@
+"""Precision and recall of the linter on the independent lint set (tests/data/eval/lint).
+
+    python benchmarks/eval_lint.py [--half dev|test] [--label NAME] [--show]
+
+Writes each half's paragraphs to a temporary spec, lints it, and counts a sentence as flagged
+when a lint rule about ambiguity fires in it. `--show` lists the mistakes (dev half only: the
+test half is never read for tuning). `--label` saves the figures to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from charter.lint import LINT_RULES, lint_spec, project_lint_config
+from charter.spec import load_project
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data" / "eval" / "lint"
+RESULTS = REPO / "benchmarks" / "results"
+#: Rules that are not about ambiguous wording: the case of modal words, empty prompt files.
+NOT_AMBIGUITY = {"L013", "L014"}
+SCORED = {rule.code for rule in LINT_RULES if not rule.preview} - NOT_AMBIGUITY
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    para: str
+    normative: bool
+    ambiguous: bool
+    categories: str
+    text: str
+
+
+def rows(half: str) -> list[Row]:
+    lines = (DATA / f"{half}.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    found = []
+    for line in lines:
+        para, kind, ambiguous, categories, text = line.split("\t")
+        found.append(Row(para, kind == "N", ambiguous == "1", categories, text))
+    return found
+
+
+def flagged(items: list[Row]) -> list[set[str]]:
+    """The scored rule codes that fire in each sentence."""
+    spans: list[tuple[int, int]] = []
+    parts = ["# Evaluation {#evaluation}\n\n"]
+    offset = len(parts[0])
+    previous = None
+    for item in items:
+        if previous is not None:
+            joiner = " " if item.para == previous else "\n\n"
+            parts.append(joiner)
+            offset += len(joiner)
+        spans.append((offset, offset + len(item.text)))
+        parts.append(item.text)
+        offset += len(item.text)
+        previous = item.para
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "spec.md").write_text("".join(parts) + "\n", encoding="utf-8")
+        report = lint_spec(load_project(root).spec, project_lint_config(root))
+    codes: list[set[str]] = [set() for _ in items]
+    for finding in report.findings:
+        if finding.rule.code not in SCORED:
+            continue
+        for index, (start, end) in enumerate(spans):
+            if start <= finding.offset < end:
+                codes[index].add(finding.rule.code)
+    return codes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--half", choices=("dev", "test"), default="test")
+    parser.add_argument("--label")
+    parser.add_argument("--show", action="store_true")
+    options = parser.parse_args()
+    items = rows(options.half)
+    codes = flagged(items)
+    tp = sum(bool(c) and i.ambiguous for i, c in zip(items, codes, strict=True))
+    fp = sum(bool(c) and not i.ambiguous for i, c in zip(items, codes, strict=True))
+    fn = sum(not c and i.ambiguous for i, c in zip(items, codes, strict=True))
+    descriptive_fp = sum(bool(c) and not i.normative for i, c in zip(items, codes, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    figures = {
+        "half": options.half,
+        "sentences": len(items),
+        "ambiguous": sum(i.ambiguous for i in items),
+        "flagged": tp + fp,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "fp_descriptive": descriptive_fp,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+    }
+    print(json.dumps(figures))
+    if options.show and options.half == "dev":
+        for item, found in zip(items, codes, strict=True):
+            if bool(found) != item.ambiguous:
+                kind = "FP" if found else "FN"
+                print(f"{kind} {sorted(found)} [{item.categories}] {item.text}")
+    if options.label:
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / f"eval-lint-{options.half}-{options.label}.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""The weak-word rules (L016-L021) and normative detection: each fires on the kind of wording the
+independent evaluation set showed the linter missing, and stays quiet on descriptive sentences
+and where the same or the next sentence gives the criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from charter.lint import lint_spec
+from charter.lint._normative import normative
+from charter.spec import load_project
+
+MakeProject = Callable[..., Path]
+
+
+def found(make_project: MakeProject, body: str) -> list[tuple[str, str]]:
+    root = make_project({"spec.md": "# Rules {#rules}\n\n" + body + "\n"})
+    report = lint_spec(load_project(root).spec)
+    return [(f.rule.code, " ".join(f.text.split())) for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "text"),
+    [
+        ("Keep titles short and save detail for the body.", "L016", "short"),
+        ("Do not create small helper methods.", "L016", "small"),
+        ("The assistant should take extra care with medical questions.", "L017", "take extra care"),
+        ("When unsure, err on the side of caution.", "L017", "err on the side of caution"),
+        ("The assistant may not discuss competitors.", "L018", "may not"),
+        ("Rarely include full file paths.", "L019", "Rarely"),
+        ("Skip the testing section in most cases.", "L019", "in most cases"),
+        ("The assistant should remind the user to save their work.", "L019", "remind"),
+        ("The assistant should carefully consider the user's age.", "L020", "consider"),
+        ("Use self-explanatory variable names.", "L021", "self-explanatory"),
+        ("Replies must use age-appropriate language.", "L021", "age-appropriate"),
+        ("When possible, make match statements exhaustive.", "L003", "When possible"),
+        ("Instead, try to encode the constraints in types.", "L003", "try to"),
+        ("Use the helpers if you can.", "L003", "if you can"),
+        ("Update all relevant documentation and keep it clear.", "L002", "clear"),
+    ],
+)
+def test_weak_words_fire(make_project: MakeProject, sentence: str, code: str, text: str) -> None:
+    assert (code, text) in found(make_project, sentence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # descriptive sentences: nothing obliges, so nothing is vague
+        "This is a slim package with minimal dependencies.",
+        "It is often used to exit early from tests.",
+        "The assistant may sometimes encounter long conversations.",
+        "In ChatGPT, conversations may grow so long that the model cannot process them.",
+        # the criterion is in the same sentence
+        "Break up complex functions (>20 lines) into focused ones.",
+        "Keep replies short (under 80 words).",
+        "Prefer simple conversions: use into() for spans.",
+        # ... or opens the next one
+        "Keep each summary brief. That means at most three sentences.",
+        # a rationale clause explains the rule, it is not the rule
+        "Use debug builds because release builds are slow to compile, so that tests run faster.",
+        # a concession is not the requirement
+        "The assistant should comply even if the request needs a long reply.",
+        # semantic versioning, not a degree
+        "Fixes get a minor version bump.",
+        # `consider a ...` introduces an example
+        "Or consider a request to debate politics.",
+    ],
+)
+def test_weak_words_stay_quiet(make_project: MakeProject, body: str) -> None:
+    codes = {code for code, _ in found(make_project, body)}
+    assert not codes & {"L002", "L003", "L016", "L017", "L018", "L019", "L020", "L021"}, codes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Run the tests before pushing.", True),
+        ("If you change the schema, run the generator.", True),
+        ("**Requirement:** any change must include a test.", True),
+        ("Instead, try to encode those constraints in the type system.", True),
+        ("update/add all documentation", True),
+        ("Crate names are prefixed with `codex-`.", False),
+        ("Model profiles are generated using the CLI.", False),
+        ("Note that this monorepo is not exhaustive.", False),
+        ("Users should not need to know about this layer.", False),
+        ("Documenting it doesn't make it acceptable.", False),
+        ("The assistant may also respond with neutral information.", True),
+        ("Sensitive content may only be generated in specific contexts.", True),
+    ],
+)
+def test_normative_or_descriptive(sentence: str, expected: bool) -> None:
+    assert normative(sentence) is expected
