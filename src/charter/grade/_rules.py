@@ -58,11 +58,15 @@ CHECKABLE_CLAUSE = rule(
 
     Fix: add the check shown to the prompt file's `checks:` (`charter checks suggest PATH
     --write` adds every proposal), or ignore the rule where the detector does not fit.
+
+    A preview rule: it runs when selected by its code (`charter check --select S150`);
+    `charter checks suggest PATH` lists the same proposals.
     """,
+    preview=True,
 )
 
 
-@checker
+@checker(rules=("S150",))
 def check_checkable_clauses(spec: Spec, sink: Diagnostics) -> None:
     """Proposals of `charter checks suggest`, as notes at the clause."""
     from charter.checks._suggest import suggest
