@@ -117,3 +117,10 @@ def test_the_config_doc_names_every_setting() -> None:
     for name, model in TABLES.items():
         for key in table_keys(model):
             assert f"`{key}`" in text, f"[{name}] {key}"
+
+
+def test_the_agents_table_default_is_the_checkers() -> None:
+    from charter.agents._checks import DEFAULT_TOKEN_BUDGET
+    from charter.config import AgentsTable
+
+    assert AgentsTable().token_budget == DEFAULT_TOKEN_BUDGET

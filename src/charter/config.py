@@ -112,6 +112,12 @@ class Resolution(_Table):
     by: str | None = None
 
 
+class AgentsTable(_Table):
+    token_budget: int = 8000
+    """Tokens an agent's instruction chain may take (A007); `charter.agents` reads it."""
+    skip: list[str] = []
+
+
 class PublishTable(_Table):
     require_run: bool = False
     fail_under: float | None = None
@@ -126,6 +132,7 @@ TABLES: dict[str, type[_Table]] = {
     "conflicts": ConflictsTable,
     "resolutions": Resolution,
     "publish": PublishTable,
+    "agents": AgentsTable,
 }
 """The model of each table whose keys Charter defines (`[[resolutions]]`: of each entry)."""
 

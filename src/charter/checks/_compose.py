@@ -39,6 +39,7 @@ from charter.checks._registry import (
     find_kind,
     unknown_kind_message,
 )
+from charter.checks._schema import is_valid
 
 COMPOSITES = ("all", "any", "not", "score")
 MODIFIERS = ("weight", "decides")
@@ -90,10 +91,7 @@ def _validate_kind(place: str, name: str, value: Any) -> None:
     kind = find_kind(name)
     if kind is None:
         raise CheckFormatError(f"{place}: {unknown_kind_message(name)}")
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(dict(kind.schema))
-    if not validator.is_valid(value):
+    if not is_valid(kind.schema, value):
         raise CheckFormatError(f"{place}: {name} takes {kind.usage}, not {value!r}")
     if kind.extra is not None:
         missing = kind.extra.missing()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from charter.errors import UsageError
 from charter.grade import Grade, Verdict
 from charter.precedent import (
     VERDICTS,
@@ -26,7 +27,7 @@ from charter.run import RunStore
 PERSON_GRADER = "person:{by}"
 
 
-class ReviewError(ValueError):
+class ReviewError(UsageError, ValueError):
     """A verdict that cannot be applied: one line saying what is wrong and what to do."""
 
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter.check import CheckResult, check_spec
+from charter.errors import UsageError
 from charter.spec import Project, load_project
 
 EXTRA_HINT = "the studio needs the `studio` extra: pip install 'charter-spec[studio]'"
 
 
-class StudioError(Exception):
+class StudioError(UsageError):
     """The studio cannot start or cannot do what a page asked: one line, what and what to do."""
 
 
