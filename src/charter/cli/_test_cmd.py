@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from charter.cli._app import app, project_root, refuse_report_over_source
+from charter.cli._app import app, project_root
 from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError, one_line_errors
 from charter.report import RENDERERS, RunReport, print_terminal
 from charter.session._help import TEST_OPTIONS
@@ -88,8 +88,6 @@ def test(
     given = {f.name: values[f.name] for f in fields(TestOptions) if f.name in values}
     given.update(model=one_model(model), cache=False if no_cache else None)
     run = TestRun(path, TestOptions(**given))
-    if output is not None:
-        refuse_report_over_source(output, run.project.spec, force)
     if dry_run:
         typer.echo("\n".join(run.estimate(prices_file).lines()))
         return

@@ -125,6 +125,10 @@ class TestOptions:
     """`local` (the default) or `ray`: where the model calls run (docs/scale.md)."""
     address: str | None = None
     """With `executor="ray"`: the cluster to join; None starts one in this process."""
+    output: Path | None = None
+    """Where the report will be written: refused before anything runs if it is a file of the
+    spec project (a spec, prompt or settings file), unless `force`."""
+    force: bool = False
 
     def flags(self) -> dict[str, Any]:
         """The settings `resolve` merges over `[test]` (None: not given)."""
@@ -262,6 +266,12 @@ class TestRun:
         self.executor = executor_for(options.executor, options.address)
         self.project: Project = load_project(Path(path))
         self.root = Path(self.project.spec.root)
+        if options.output is not None and not options.force:
+            from charter._paths import report_target_problem
+
+            refused = report_target_problem(options.output, self.project.spec)
+            if refused is not None:
+                raise SettingsError(refused)
         raw_test = self.project.config.raw.get("test", {})
         if not isinstance(raw_test, dict):
             raise SettingsError("charter.toml [test] must be a table")
