@@ -8,13 +8,12 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-from lsprotocol import types
-
 from charter.clarify import Answer, Question, build_questions
 from charter.clarify._apply import answered_text
 from charter.diagnostics import Diagnostic, Rename, fixer_for
 from charter.lint import Edit, project_lint_config
 from charter.lsp._positions import Lines, uri
+from charter.lsp._protocol import types
 from charter.lsp._tokens import TAG
 from charter.lsp._workspace import Workspace
 from charter.spec import Spec

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lsprotocol import types
-
 from charter.checks import all_kinds
 from charter.lsp._positions import Lines, uri
+from charter.lsp._protocol import types
 from charter.lsp._tokens import ANCHOR, TAG, Kind, Token, token_at
 from charter.lsp._workspace import Workspace
 from charter.precedent._model import precedent_files

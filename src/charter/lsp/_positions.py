@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from lsprotocol import types
+from charter.lsp._protocol import types
 
 
 class Lines:

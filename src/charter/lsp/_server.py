@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from lsprotocol import types
-from pygls.lsp.server import LanguageServer
-
 import charter
 from charter.diagnostics import Diagnostic, Severity
 from charter.lsp import _actions, _hover, _navigate
 from charter.lsp._positions import Lines, uri, whole_line
+from charter.lsp._protocol import LanguageServer, types
 from charter.lsp._workspace import Workspace
 from charter.spec import SpecLoadError
 from charter.spec._project import CONFIG_NAME
