@@ -34,8 +34,7 @@ from charter.grade._setup import JudgeSetupError
 from charter.model import ProviderConfigError, ProviderError, RateLimited
 from charter.precedent._model import PrecedentFormatError
 from charter.publish._bundle import BundleExists
-from charter.run import StoreError
-from charter.run._budget import PriceTableError
+from charter.run import PriceTableError, StoreError
 from charter.run._plan import PlanError
 from charter.run._settings import SettingsError
 from charter.spec import SpecLoadError

@@ -226,3 +226,21 @@ def test_replayed_precedents_get_authority_checks_and_their_verdict(tmp_path: Pa
         "4 precedents replayed (4 replies): 2 graded as the precedent decided, 1 comply "
         "precedents now violate, 1 violate precedents now comply, 0 not graded"
     ) in done.stdout
+
+
+def test_precedent_add_applies_the_verdict_to_the_runs_grades(tmp_path: Path) -> None:
+    root = make_spec(tmp_path)
+    assert charter(root, "test", ".", "-m", "python:bot:reply", "-s", "sc01").returncode == 0
+    ((run_id, sample_id),) = query(root, "SELECT run_id, id FROM samples")
+    before = charter(root, "show-run", str(run_id), ".")
+    assert before.returncode == 0, before.stderr
+    assert "needs_review" in before.stdout
+    done = add_precedent(root, run_id, sample_id, "comply", "no password given", "--by", "ada")
+    assert done.returncode == 0, done.stderr
+    assert query(root, "SELECT verdict, grader FROM grades WHERE sample_id = ?", sample_id) == [
+        ("comply", "person:ada")
+    ]
+    after = charter(root, "show-run", str(run_id), ".")
+    assert after.returncode == 0, after.stderr
+    assert "needs_review" not in after.stdout
+    assert "100.0%" in after.stdout and "100.0%" not in before.stdout

@@ -3,7 +3,7 @@
 The classes here are the kinds of failure; each package raises its own subclass (`SpecLoadError`,
 `StoreError`, `ProviderConfigError`...), so `except CharterError` catches any of them and
 `except SpecError` catches every failure to read a spec. The command line turns one into a single
-line on stderr and the exit code of its class (`charter.cli._errors.run_safely`), never a traceback.
+line on stderr and the exit code of its class (`charter._exits.run_safely`), never a traceback.
 
 This module imports nothing of Charter, so that any package may raise these errors.
 """

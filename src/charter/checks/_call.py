@@ -51,7 +51,7 @@ def max_cost(value: float, reply: Reply) -> Outcome:
 
     Limits: undecided for a model with no price (local models) or a call with no token counts.
     """
-    from charter.run._budget import price_for, shipped_prices
+    from charter.model import price_for, shipped_prices
 
     price = price_for(reply.model, shipped_prices()) if reply.model else None
     if price is None or reply.input_tokens is None or reply.output_tokens is None:

@@ -7,18 +7,16 @@ when it builds the commands, so those stay plain types.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 import charter
-from charter.cli._errors import UsageError, one_line_errors
+from charter._exits import UsageError
 from charter.diagnostics import FORMATS, get_rule
 
 if TYPE_CHECKING:
@@ -58,21 +56,6 @@ def arg(key: str) -> Any:
     from charter._help import OPTIONS
 
     return typer.Argument(help=OPTIONS[key][1])
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def one_line(kinds: Callable[[], tuple[type[Exception], ...]]) -> Callable[[F], F]:
-    """A command's expected failures (`kinds()`, imported when it runs): one line, exit 2."""
-
-    def decorate(command: F) -> F:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return one_line_errors(*kinds())(command)(*args, **kwargs)
-
-        return functools.wraps(command)(wrapper)  # type: ignore[return-value]
-
-    return decorate
 
 
 def _version(value: bool) -> None:
@@ -243,7 +226,7 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (S102) or name.")
 
 def main() -> None:
     """Entry point: run the app, turning every expected failure into one line and exit code 2."""
-    from charter.cli._errors import run_safely
+    from charter._exits import run_safely
 
     debug = os.environ.get("CHARTER_DEBUG") == "1"
     raise SystemExit(run_safely(app, debug=debug))

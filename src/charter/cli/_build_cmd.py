@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from charter._exits import one_line_errors
 from charter.build import BuildError
 from charter.cli._app import PathArg, app, opt
-from charter.cli._errors import one_line_errors
 
 if TYPE_CHECKING:
     pass

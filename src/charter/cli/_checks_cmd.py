@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from charter._exits import UsageError
 from charter.cli._app import app
-from charter.cli._errors import UsageError
 
 checks_app = typer.Typer(help="The check kinds prompt files can use (docs/checks.md).")
 app.add_typer(checks_app, name="checks")

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
+from charter._exits import UsageError
 from charter.cli._app import PathArg, app, opt
-from charter.cli._errors import UsageError
 
 
 def _fatal(findings: list[str]) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from charter.cli._app import app, one_line, opt, project_root
-from charter.cli._errors import UsageError
+from charter._exits import UsageError, one_line
+from charter.cli._app import app, opt, project_root
 
 # The stage modules (grade, precedent, run, spec) are imported inside the commands, so that
 # start-up does not pay for them; typer only evaluates the parameter annotations.
@@ -84,10 +83,6 @@ def calibrate_cmd(
     out: Annotated[Path | None, opt("calibrate_cmd.out")] = None,
 ) -> None:
     """Measure a judge against the precedents (and the spec's inline examples)."""
-    import json
-
-    from rich.console import Console
-
     from charter import grade
     from charter.spec import load_project
 
@@ -103,17 +98,7 @@ def calibrate_cmd(
     if not cases:
         raise UsageError(f"{path}: no precedents to calibrate on (check --select)")
     folder = out if out is not None else Path(project.spec.root) / grade.CALIBRATION_DIR
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    progress = grade.calibration_progress(len(cases))
-    reports = []
-    for name in grader:
-        result, data = grade.measure_judge(
-            project, name, found, cases, folder, holdout=holdout, pairwise=pairwise,
-            select=select or (), limit=limit, progress=progress,
-        )  # fmt: skip
-        reports.append(data)
-        if output_format == "table":
-            grade.print_calibration(result, console)
-            typer.echo("\n".join(grade.calibration_lines(name, result, data, len(cases))))
-    if output_format == "json":
-        sys.stdout.write(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n")
+    grade.calibrate_judges(
+        project, grader, found, cases, folder, holdout=holdout, pairwise=pairwise,
+        select=select or (), limit=limit, output_format=output_format,
+    )  # fmt: skip

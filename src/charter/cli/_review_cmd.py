@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from charter._exits import UsageError
 from charter.cli._app import app
-from charter.cli._errors import UsageError
 
 
 @app.command()

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
+from charter._exits import UsageError, one_line_errors
 from charter.cli._app import app, project_root
-from charter.cli._errors import EXIT_ALL_FAILED, EXIT_INTERRUPTED, UsageError, one_line_errors
 from charter.report import RENDERERS, RunReport, print_terminal
 from charter.session._help import TEST_OPTIONS
+from charter.session._terminal import run_on_terminal, show_result, stdout_console
 from charter.session._test import SETUP_ERRORS
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from charter.session import RunEvent, TestResult, TestRun
 
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
@@ -91,71 +86,7 @@ def test(
     if dry_run:
         typer.echo("\n".join(run.estimate(prices_file).lines()))
         return
-    result = _run(run)
-    if result.interrupted:
-        typer.echo(result.resume_hint(), err=True)
-        raise typer.Exit(EXIT_INTERRUPTED)
-    if report_format == "terminal" or output is not None:
-        print_terminal(result.report, _stdout())
-        shown = (result.summary_line(), result.changed_line(), result.review_hint())
-        typer.echo("\n".join(line for line in shown if line is not None))
-    _write_report(result.report, report_format, output)
-    _exit(result)
-
-
-def _run(run: TestRun) -> TestResult:
-    """Run it with a progress bar on a terminal's stderr; Ctrl-C cancels it cleanly."""
-    from rich.console import Console
-
-    from charter.session import Notice
-    from charter.session._bar import RunBar
-
-    console = Console(stderr=True)
-    bar = RunBar(console) if console.is_terminal else None
-
-    def show(event: RunEvent) -> None:
-        if isinstance(event, Notice):
-            typer.echo(event.text, err=True)
-        elif bar is not None:
-            bar.show(event)
-
-    try:
-        return run.run(show, handle_signals=True)
-    finally:
-        if bar is not None:
-            bar.stop()
-
-
-def _exit(result: TestResult) -> None:
-    """The failures on stderr, then the gate's lines; exit 4, 1 or 0."""
-    for line in result.failures.lines:
-        typer.echo(line, err=True)
-    if result.failures.all_failed:
-        failed = f"run {result.run_id}: every sample failed, nothing was graded"
-        typer.echo(f"{failed} (exit {EXIT_ALL_FAILED})", err=True)
-        raise typer.Exit(EXIT_ALL_FAILED)
-    for line in result.gate.lines:
-        typer.echo(line)
-    raise typer.Exit(0 if result.gate.passed else 1)
-
-
-def _stdout() -> Console:
-    """Standard output; wide enough for the tables when it is a file or a pipe."""
-    from rich.console import Console
-
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=140)
-
-
-def _write_report(report: RunReport, report_format: str, output: Path | None) -> None:
-    if report_format == "terminal":
-        return
-    text = RENDERERS[report_format](report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"{report_format} report written to {output}")
+    raise typer.Exit(show_result(run_on_terminal(run), report_format, output))
 
 
 @app.command()
@@ -171,7 +102,7 @@ def runs(path: Project = Path()) -> None:
         return
     with contextlib.closing(open_store(root, must_exist=True)) as store:
         summaries = store.list_runs()
-    _stdout().print(runs_table(summaries))
+    stdout_console().print(runs_table(summaries))
 
 
 @app.command("show-run")
@@ -186,6 +117,6 @@ def show_run(
 
     with contextlib.closing(open_store(project_root(path), must_exist=True)) as store:
         report = RunReport.load(store, run_id)
-    console = _stdout()
+    console = stdout_console()
     print_terminal(report, console)
     console.print(samples_table(report))

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from charter._exits import one_line_errors
 from charter.cli._app import app, opt
-from charter.cli._errors import one_line_errors
 from charter.model import ProviderConfigError
 from charter.run import StoreError
 from charter.train._settings import TrainError
@@ -102,12 +102,5 @@ def train_command(
         raise typer.Exit(130) from None
     finally:
         bar.stop()
-    state = "finished" if result.finished else "stopped by the time budget (rerun to continue)"
-    typer.echo(
-        f"{state}: {result.steps}/{result.total_steps} steps (resumed from {result.resumed_from}); "
-        f"{result.kept} of {result.sampled} sampled replies kept for {result.prompts} prompts; "
-        f"sampling {result.sampling_seconds} s, training {result.training_seconds} s, "
-        f"wall {result.wall_seconds} s, peak memory {result.peak_memory_mb} MB; "
-        f"final loss {'n/a' if result.final_loss is None else round(result.final_loss, 3)}"
-    )
+    typer.echo(result.summary())
     typer.echo(f"test it: charter test {path} --model hf:{folder}")

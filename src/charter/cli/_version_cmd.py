@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from charter._display import printable
-from charter.cli._app import app, one_line, opt
-from charter.cli._errors import UsageError
+from charter._exits import UsageError, one_line
+from charter.cli._app import app, opt
 
 # charter.version and charter.spec are imported inside the functions, so that start-up does not
 # pay for them; typer only evaluates the parameter annotations.
-if TYPE_CHECKING:
-    pass
 
 
 amend_app = typer.Typer(
@@ -104,19 +102,12 @@ def version_command(
 
     A date version (`version: 2025-09-12`) gets the same report; --check then asks that the
     date moved forward when anything changed, and --bump sets today's date (or --date)."""
-    from charter.version import content_hash, version_status
-    from charter.version._render import bump_lines, summary_line
+    from charter.version import version_status
 
     if check and bump:
         raise UsageError("give --check or --bump, not both")
     status = version_status(path, since=since, level=level, date=date, bump=bump)
-    line = status.line
-    typer.echo(f"version: {status.current} ({line.path}:{line.line})")
-    typer.echo(f"content hash: {content_hash(status.spec)}")
-    if status.diff is not None and status.base is not None:
-        typer.echo(f"since {status.base_label}: {summary_line(status.diff)}")
-        for text in bump_lines(status.diff):
-            typer.echo(text)
+    typer.echo("\n".join(status.report_lines()))
     if check:
         verdict = status.check()
         typer.echo(verdict.line, err=not verdict.passed)
@@ -156,16 +147,7 @@ def amend_apply(
 ) -> None:
     """Apply an amendment: edit the clause sentences, bump the version, add a CHANGELOG.md entry
     and archive the proposal, all or nothing."""
-    from charter.version import apply_named
-    from charter.version._render import summary_line
+    from charter.version._amend_run import applied_lines, apply_named
 
     root = project.resolve()
-    rel, applied = apply_named(root, name)
-    typer.echo(f"applied {rel}: {summary_line(applied.diff)}")
-    typer.echo(
-        f"version: {applied.old_version} -> {applied.new_version} ({applied.diff.bump.label})"
-    )
-    for changed in applied.changed:
-        typer.echo(f"  wrote {changed.relative_to(root).as_posix()}")
-    for deleted in applied.deleted:
-        typer.echo(f"  removed {deleted.relative_to(root).as_posix()}")
+    typer.echo("\n".join(applied_lines(root, *apply_named(root, name))))

@@ -21,6 +21,7 @@ from charter.grade._calibrate import (
 from charter.grade._calibrate import save as save_calibration
 from charter.grade._calibration_run import (
     CalibrationCases,
+    calibrate_judges,
     calibration_cases,
     calibration_lines,
     calibration_progress,
@@ -75,6 +76,7 @@ __all__ = [
     "agreement",
     "build_judge",
     "calibrate",
+    "calibrate_judges",
     "calibration_cases",
     "calibration_for",
     "calibration_lines",

@@ -181,3 +181,37 @@ def calibration_lines(
             "its own file"
         )
     return lines
+
+
+def calibrate_judges(
+    project: Project,
+    graders: Sequence[str],
+    found: CalibrationCases,
+    cases: list[Precedent],
+    folder: Path,
+    *,
+    holdout: bool,
+    pairwise: bool,
+    select: Sequence[str],
+    limit: int | None,
+    output_format: str,
+) -> None:
+    """Measure each judge of `graders` on `cases`: its table and figures (`table`), or the
+    figures of every judge as JSON on stdout (`json`)."""
+    import json
+    import sys
+
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    progress = calibration_progress(len(cases))
+    reports = []
+    for name in graders:
+        result, data = measure_judge(
+            project, name, found, cases, folder, holdout=holdout, pairwise=pairwise,
+            select=select, limit=limit, progress=progress,
+        )  # fmt: skip
+        reports.append(data)
+        if output_format == "table":
+            print_calibration(result, console)
+            print("\n".join(calibration_lines(name, result, data, len(cases))))
+    if output_format == "json":
+        sys.stdout.write(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n")

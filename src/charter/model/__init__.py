@@ -33,6 +33,14 @@ provider replaces a built-in one of the same name.
 
 from charter.model._calls import ModelCaller
 from charter.model._limits import AdaptiveLimiter, Backoff
+from charter.model._prices import (
+    Price,
+    PriceTableError,
+    load_prices,
+    parse_prices,
+    price_for,
+    shipped_prices,
+)
 from charter.model._registry import get_provider, list_providers, parse_spec, provider_classes
 from charter.model._types import (
     GenerateConfig,
@@ -51,12 +59,18 @@ __all__ = [
     "Message",
     "ModelCaller",
     "ModelOutput",
+    "Price",
+    "PriceTableError",
     "Provider",
     "ProviderConfigError",
     "ProviderError",
     "RateLimited",
     "get_provider",
     "list_providers",
+    "load_prices",
+    "parse_prices",
     "parse_spec",
+    "price_for",
     "provider_classes",
+    "shipped_prices",
 ]

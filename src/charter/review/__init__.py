@@ -9,8 +9,10 @@ done.before.pass_rate, done.after.pass_rate  # the clause's pass rate before and
 
 from charter.review._adjudicate import (
     PERSON_GRADER,
+    PRECEDENT_ADD,
     Adjudication,
     ReviewError,
+    Wording,
     adjudicate,
     precedent_for,
 )
@@ -26,9 +28,11 @@ from charter.review._terminal import KEYS, outcome_line, review_interactively
 __all__ = [
     "KEYS",
     "PERSON_GRADER",
+    "PRECEDENT_ADD",
     "Adjudication",
     "ReviewError",
     "ReviewItem",
+    "Wording",
     "adjudicate",
     "needs_review",
     "outcome_line",

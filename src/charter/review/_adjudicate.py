@@ -32,6 +32,19 @@ class ReviewError(UsageError, ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """How the refusals name the command's options (`charter review` by default)."""
+
+    verdict: str = "verdict"
+    empty_reason: str = "the reason is empty"
+    replace: str = "pass `--replace` to change the verdict"
+
+
+PRECEDENT_ADD = Wording("--verdict", "--why is empty", "pass --replace to overwrite it")
+"""The wording of `charter precedent add`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Adjudication:
     """What a verdict did: the precedent file, and the clause's tally before and after."""
 
@@ -41,6 +54,8 @@ class Adjudication:
     replaced: bool
     before: Tally
     after: Tally
+    also_deciding: tuple[Precedent, ...] = ()
+    """Other precedents deciding the same case (one of them should go)."""
 
 
 def precedent_for(item: ReviewItem, verdict: str, reason: str, by: str) -> Precedent:
@@ -67,12 +82,12 @@ def _tally(store: RunStore, run_id: str, clause_id: str) -> Tally:
 
 
 def _validated(
-    store: RunStore, run_id: str, sample_id: int, verdict: str, reason: str
+    store: RunStore, run_id: str, sample_id: int, verdict: str, reason: str, wording: Wording
 ) -> ReviewItem:
     if verdict not in VERDICTS:
-        raise ReviewError(f"verdict `{verdict}`: give one of {', '.join(VERDICTS)}")
+        raise ReviewError(f"{wording.verdict} `{verdict}`: give one of {', '.join(VERDICTS)}")
     if not reason.strip():
-        raise ReviewError("the reason is empty: say why the reply complies or violates")
+        raise ReviewError(f"{wording.empty_reason}: say why the reply complies or violates")
     item = review_item(store, run_id, sample_id)
     if item is None:
         raise ReviewError(f"run {run_id} has no sample {sample_id} (`charter show-run {run_id}`)")
@@ -93,11 +108,13 @@ def adjudicate(
     *,
     by: str | None = None,
     replace: bool = False,
+    wording: Wording = Wording(),
 ) -> Adjudication:
     """Decide sample `sample_id` of run `run_id`: write the precedent under `root/precedents`
     and make the verdict the sample's grade in the store. A precedent that already decides the
-    same case is refused unless `replace` (which keeps its id and checks)."""
-    item = _validated(store, run_id, sample_id, verdict, reason)
+    same case is refused unless `replace` (which keeps its id and checks). `wording` names the
+    options in the refusals."""
+    item = _validated(store, run_id, sample_id, verdict, reason, wording)
     who = by or getpass.getuser()
     precedent = precedent_for(item, verdict, reason.strip(), who)
     existing, _ = load_precedents(root)
@@ -106,7 +123,7 @@ def adjudicate(
         first = decided[0]
         raise ReviewError(
             f"{first.path}: precedent `{first.id}` already decides this case (run {run_id} "
-            f"sample {sample_id}, verdict {first.verdict}); pass `--replace` to change the verdict"
+            f"sample {sample_id}, verdict {first.verdict}); {wording.replace}"
         )
     superseded = root / decided[0].path if decided and decided[0].path else None
     if superseded is not None:
@@ -122,4 +139,5 @@ def adjudicate(
     )
     store.override_grade(sample_id, grade)
     after = _tally(store, run_id, item.clause_id)
-    return Adjudication(item, verdict, target, superseded is not None, before, after)
+    replaced = superseded is not None
+    return Adjudication(item, verdict, target, replaced, before, after, tuple(decided[1:]))

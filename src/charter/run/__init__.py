@@ -4,18 +4,16 @@ plan(spec, Selection(...)) -> challenges; RunStore.create_run(...) -> run id;
 Engine(store, run_id, provider, GradingPolicy(...), RunOptions(...)).run() -> RunOutcome.
 """
 
-from charter.model import AdaptiveLimiter, Backoff
-from charter.run._budget import (
-    Budget,
+from charter.model import (
+    AdaptiveLimiter,
+    Backoff,
     Price,
     PriceTableError,
-    estimate,
     load_prices,
     parse_prices,
-    project_prices,
     shipped_prices,
-    token_counter,
 )
+from charter.run._budget import Budget, estimate, project_prices, token_counter
 from charter.run._carry import carry_forward, carry_sources
 from charter.run._engine import (
     Engine,

@@ -8,31 +8,23 @@ labelled as such. Nothing here touches the network.
 
 from __future__ import annotations
 
-import fnmatch
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from charter.errors import ConfigError
+from charter.model import (
+    Price,
+    PriceTableError,
+    load_prices,
+    parse_prices,
+    price_for,
+    shipped_prices,
+)
 from charter.run._plan import Challenge
 from charter.spec import ProjectConfig
 
 CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 4
-
-
-class PriceTableError(ConfigError, ValueError):
-    """A price table is malformed; the message names the file and the entry."""
-
-
-@dataclass(frozen=True, slots=True)
-class Price:
-    input: float
-    output: float
-    """US dollars per million tokens."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,48 +53,6 @@ def token_counter() -> Counter:
         return len(encoding.encode(text, disallowed_special=()))
 
     return Counter("tiktoken cl100k_base (offline)", count, True)
-
-
-def shipped_prices() -> dict[str, Price]:
-    text = resources.files("charter.run").joinpath("prices.toml").read_text("utf-8")
-    return parse_prices(tomllib.loads(text), "charter/run/prices.toml")
-
-
-def load_prices(path: Path) -> dict[str, Price]:
-    """Read a price table file. Raises `PriceTableError` or `OSError`."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise PriceTableError(f"{path}: invalid TOML: {error}") from None
-    return parse_prices(data, str(path))
-
-
-def parse_prices(data: Mapping[str, Any], where: str) -> dict[str, Price]:
-    prices: dict[str, Price] = {}
-    for key, entry in data.items():
-        if not isinstance(entry, Mapping):
-            raise PriceTableError(
-                f'{where}: ["{key}"] must be a table with input = and output = prices'
-            )
-        values: list[float] = []
-        for part in ("input", "output"):
-            value = entry.get(part)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise PriceTableError(
-                    f'{where}: ["{key}"] {part} must be a price in dollars per million tokens'
-                )
-            values.append(float(value))
-        prices[str(key)] = Price(values[0], values[1])
-    return prices
-
-
-def price_for(model: str, prices: Mapping[str, Price]) -> Price | None:
-    if model in prices:
-        return prices[model]
-    for pattern, price in prices.items():
-        if fnmatch.fnmatchcase(model, pattern):
-            return price
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,23 +4,18 @@ the spec's inline examples written as precedents (`charter precedent import-exam
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import getpass
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from charter.errors import UsageError
 from charter.precedent import (
-    VERDICTS,
     Precedent,
-    deciding,
     from_examples,
     load_precedents,
-    sample_source,
-    slug,
     write_precedent,
 )
+from charter.review import PRECEDENT_ADD, ReviewError
+from charter.review import adjudicate as decide
 from charter.run import open_store
 from charter.spec import Project
 
@@ -50,50 +45,19 @@ def adjudicate(
     replace: bool = False,
 ) -> Adjudicated:
     """Write the sample's conversation, reply and `verdict` (because `why`) as a precedent of
-    the project at `root`; `replace` overwrites the precedent that already decides it."""
-    if verdict not in VERDICTS:
-        raise AdjudicationError(f"--verdict `{verdict}`: give one of {', '.join(VERDICTS)}")
-    if not why.strip():
-        raise AdjudicationError("--why is empty: say why the reply complies or violates")
+    the project at `root`, and make the verdict the sample's grade in the run (as `charter
+    review` does: `charter.review.adjudicate`); `replace` overwrites the precedent that already
+    decides it."""
     with contextlib.closing(open_store(root, must_exist=True)) as store:
         store.run(run_id)
-        samples = {sample.id: sample for sample in store.samples(run_id)}
-        plan = {(c.clause_id, c.prompt_index): c for c in store.plan(run_id)}
-    sample = samples.get(sample_id)
-    if sample is None:
-        known = ", ".join(str(key) for key in sorted(samples)[:10])
-        raise AdjudicationError(f"run {run_id} has no sample {sample_id} (its samples: {known}…)")
-    if not (sample.reply or "").strip():
-        raise AdjudicationError(
-            f"sample {sample_id} has no reply to decide on ({sample.error or 'empty'})"
-        )
-    challenge = plan[(sample.clause_id, sample.prompt_index)]
-    precedent = Precedent(
-        id=slug(f"{slug(sample.clause_id, 24)}-run-{run_id}-sample-{sample_id}", limit=80),
-        verdict=verdict,
-        reply=sample.reply or "",
-        conversation=challenge.messages,
-        clause_ids=challenge.clause_ids or (challenge.clause_id,),
-        rationale=why.strip(),
-        decided_by=by or getpass.getuser(),
-        decided_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        note=f"from run {run_id} sample {sample_id} (graded {sample.verdict or 'ungraded'})",
-        source=sample_source(run_id, sample_id),
-    )
-    existing, _ = load_precedents(root)
-    decided = deciding(existing, precedent)
-    if decided and not replace:
-        first = decided[0]
-        raise AdjudicationError(
-            f"{first.path}: precedent `{first.id}` already decides this case (run {run_id} "
-            f"sample {sample_id}, verdict {first.verdict}); pass --replace to overwrite it"
-        )
-    superseded = root / decided[0].path if decided and decided[0].path else None
-    if superseded is not None:
-        # keep the id others cite, and the checks written for the case
-        precedent = dataclasses.replace(precedent, id=decided[0].id, checks=decided[0].checks)
-    target = write_precedent(root, precedent, superseded)
-    return Adjudicated(target, superseded is not None, decided[1:])
+        try:
+            done = decide(
+                root, store, run_id, sample_id, verdict, why,
+                by=by, replace=replace, wording=PRECEDENT_ADD,
+            )  # fmt: skip
+        except ReviewError as error:
+            raise AdjudicationError(str(error)) from None
+    return Adjudicated(done.precedent, done.replaced, list(done.also_deciding))
 
 
 def import_examples(project: Project) -> tuple[int, int]:

@@ -79,6 +79,17 @@ class TrainResult:
     finished: bool
     """False when the time budget ended training before the last step (the checkpoint stays)."""
 
+    def summary(self) -> str:
+        """One line: finished or stopped, the steps, the replies kept, the times and memory."""
+        state = "finished" if self.finished else "stopped by the time budget (rerun to continue)"
+        loss = "n/a" if self.final_loss is None else round(self.final_loss, 3)
+        return (
+            f"{state}: {self.steps}/{self.total_steps} steps (resumed from {self.resumed_from}); "
+            f"{self.kept} of {self.sampled} sampled replies kept for {self.prompts} prompts; "
+            f"sampling {self.sampling_seconds} s, training {self.training_seconds} s, "
+            f"wall {self.wall_seconds} s, peak memory {self.peak_memory_mb} MB; final loss {loss}"
+        )
+
 
 def peak_memory_mb() -> float:
     """This process's peak resident memory so far (Linux reports kilobytes)."""

@@ -63,3 +63,17 @@ def apply_named(root: Path, name: str) -> tuple[str, Applied]:
     loaded = load_project(root)
     amendment = parse_amendment(path, root)
     return amendment.rel, apply_amendment(amendment, loaded)
+
+
+def applied_lines(root: Path, rel: str, applied: Applied) -> list[str]:
+    """`charter amend apply`: what the amendment `rel` changed, and the files written and
+    removed (relative to `root`)."""
+    from charter.version._render import summary_line
+
+    old, new, bump = applied.old_version, applied.new_version, applied.diff.bump.label
+    return [
+        f"applied {rel}: {summary_line(applied.diff)}",
+        f"version: {old} -> {new} ({bump})",
+        *(f"  wrote {path.relative_to(root).as_posix()}" for path in applied.changed),
+        *(f"  removed {path.relative_to(root).as_posix()}" for path in applied.deleted),
+    ]

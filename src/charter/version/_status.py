@@ -49,6 +49,21 @@ class VersionStatus:
     forced: Bump | None = None
     """`--level`: the bump asked for instead of the implied one."""
 
+    def report_lines(self) -> list[str]:
+        """`charter version`: the version and its line, the content hash, and the changes since
+        the base with the bump they imply."""
+        from charter.version._frontmatter import content_hash
+        from charter.version._render import bump_lines, summary_line
+
+        lines = [
+            f"version: {self.current} ({self.line.path}:{self.line.line})",
+            f"content hash: {content_hash(self.spec)}",
+        ]
+        if self.diff is not None and self.base is not None:
+            lines.append(f"since {self.base_label}: {summary_line(self.diff)}")
+            lines.extend(bump_lines(self.diff))
+        return lines
+
     def check(self) -> Verdict:
         """Whether the version moved as far as the changes since the base need."""
         if self.diff is None or self.base is None:
