@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from charter.build import Target
     from charter.checks import CheckKind
     from charter.diagnostics import Diagnostics, RegisteredChecker, Rule
     from charter.model import Provider
-    from charter.spec import ProjectConfig, Reader, Spec
+    from charter.spec import Project, ProjectConfig, Reader, Spec
 
 hookspec = pluggy.HookspecMarker("charter")
 hookimpl = pluggy.HookimplMarker("charter")
@@ -37,6 +39,7 @@ BUILTIN_PLUGINS: dict[str, tuple[str, ...]] = {
     "providers": ("charter.model._builtin",),
     "build_targets": ("charter.build._builtin",),
     "composers": ("charter.compose._compose",),
+    "instruction_files": ("charter.agents._plugin",),
     # the stages' checkers and rules, in the order `charter check` runs them
     "checkers": (
         "charter.check._front_matter",
@@ -102,6 +105,16 @@ class CharterHooks:
         """Add the modules `spec` imports to it, with findings in `sink`; return True when done
         (the first plugin that does wins; the built-in composer, `charter.compose`, is last)."""
 
+    @hookspec(firstresult=True)
+    def charter_instruction_file(self, path: Path) -> bool | None:
+        """True when `path` is an agent instruction file (AGENTS.md, a Cursor rule...) that
+        `charter_instruction_project` reads instead of the spec readers."""
+
+    @hookspec(firstresult=True)
+    def charter_instruction_project(self, target: Path, folder: bool) -> Project | None:
+        """The project of a repository's instruction files (`folder`: the whole folder, when it
+        holds no Charter spec; else the one file `target`), or None when there are none."""
+
 
 def _register_builtins(manager: pluggy.PluginManager, kind: str) -> None:
     for name in BUILTIN_PLUGINS[kind]:
@@ -157,3 +170,22 @@ def compose_imports(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> Non
     manager = plugin_manager()
     _register_builtins(manager, "composers")
     manager.hook.charter_compose(spec=spec, config=config, sink=sink)
+
+
+def _instruction_hooks() -> pluggy.PluginManager:
+    manager = plugin_manager()
+    _register_builtins(manager, "instruction_files")
+    return manager
+
+
+def is_instruction_file(path: Path) -> bool:
+    """Whether a plugin (the built-in `charter.agents`) reads `path` as an instruction file."""
+    return bool(_instruction_hooks().hook.charter_instruction_file(path=path))
+
+
+def instruction_project(target: Path, *, folder: bool) -> Project | None:
+    """The project of the instruction files at `target` (see `charter_instruction_project`)."""
+    found: Project | None = _instruction_hooks().hook.charter_instruction_project(
+        target=target, folder=folder
+    )
+    return found

@@ -7,6 +7,7 @@ for file in chain_of_command(project.spec, "src/app/main.py", tool="claude"):
     print(file.path)
 """
 
+from charter._glob import matches
 from charter.agents._chain import applies, chain_of_command
 from charter.agents._discover import SKIPPED_FOLDERS, Discovery, discover
 from charter.agents._formats import FORMATS, AgentFormat, format_of, scope_folder
@@ -31,6 +32,7 @@ __all__ = [
     "format_of",
     "has_instruction_files",
     "load_instructions",
+    "matches",
     "read_instructions",
     "read_lock",
     "scope_folder",

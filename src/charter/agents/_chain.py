@@ -11,9 +11,9 @@ scoped is loaded on request and is left out.
 
 from __future__ import annotations
 
+from charter._glob import matches
 from charter.agents._formats import GENERIC
-from charter.agents._glob import matches
-from charter.spec._model import InstructionFile, Spec
+from charter.spec import InstructionFile, Spec
 
 
 def in_scope(folder: str, scope: str) -> bool:

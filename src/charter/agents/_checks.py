@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from charter._glob import matches
 from charter._source import Span
 from charter.agents._chain import chain_of_command
 from charter.agents._clauses import normalise
 from charter.agents._commands import forget_files, missing_command
 from charter.agents._formats import COPILOT_SCOPED, CURSOR_RULE, GENERIC, TOOLS
-from charter.agents._glob import matches
 from charter.agents._rules import (
     CONFLICTING_INSTRUCTIONS,
     DUPLICATED_BLOCK,
@@ -24,11 +24,9 @@ from charter.agents._rules import (
     UNKNOWN_SCOPE_KEY,
     VAGUE_INSTRUCTION,
 )
-from charter.conflict._deterministic import opposite_modality
-from charter.conflict._normalize import Statement, statements
+from charter.conflict import Statement, opposite_modality, statements
 from charter.diagnostics import Diagnostics, Related, checker
-from charter.spec._config_schema import did_you_mean
-from charter.spec._model import Clause, InstructionFile, Spec
+from charter.spec import Clause, InstructionFile, Spec, did_you_mean
 
 DEFAULT_TOKEN_BUDGET = 8000
 #: Identical normative sentences in a row that make a duplicated block.
@@ -276,12 +274,10 @@ def _scope_matches(file: InstructionFile, repository: _Repository, sink: Diagnos
 
 @lru_cache(maxsize=1)
 def _vague_pattern() -> re.Pattern[str]:
-    # Imported here: the linter's package imports `charter.check`, which imports this module.
-    from charter.lint import _words as lint_words
-    from charter.lint._phrases import phrase_pattern
+    from charter.lint import LOOPHOLES, VAGUE_TERMS, phrase_pattern
 
-    terms = tuple(term for term in lint_words.VAGUE_TERMS if term not in _NOT_VAGUE_HERE)
-    return phrase_pattern((*terms, *lint_words.LOOPHOLES, *_GENRE_VAGUE))
+    terms = tuple(term for term in VAGUE_TERMS if term not in _NOT_VAGUE_HERE)
+    return phrase_pattern((*terms, *LOOPHOLES, *_GENRE_VAGUE))
 
 
 def _vague(clause: Clause, sink: Diagnostics) -> None:

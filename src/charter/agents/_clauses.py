@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from charter.spec._text import modal_words, sentence_bounds, slugify
+from charter.spec import modal_words, sentence_bounds, slugify
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

@@ -13,9 +13,7 @@ from charter.agents._lock import LockedClause, assign_ids
 from charter.agents._rules import BROKEN_FRONT_MATTER
 from charter.diagnostics import Diagnostics
 from charter.plugins import hookimpl
-from charter.spec._markdown import Document, markdown_parser, read_markdown
-from charter.spec._model import Clause
-from charter.spec._text import modal_words
+from charter.spec import Clause, Document, markdown_parser, modal_words, read_markdown
 
 READER_NAME = "agent-instructions"
 

@@ -14,9 +14,17 @@ from charter.agents._lock import LOCK_NAME, Lock, LockedClause, read_lock, write
 from charter.agents._reader import READER_NAME, read_instructions
 from charter.agents._rules import UNREADABLE_INSTRUCTIONS
 from charter.diagnostics import Diagnostics
-from charter.spec._markdown import Document
-from charter.spec._model import InstructionFile, PromptFile, Spec, SpecFile
-from charter.spec._project import Project, ProjectConfig, load_config, read_source
+from charter.spec import (
+    Document,
+    InstructionFile,
+    Project,
+    ProjectConfig,
+    PromptFile,
+    Spec,
+    SpecFile,
+    load_config,
+    read_source,
+)
 
 CHARS_PER_TOKEN = 4
 #: Where challenge prompts for instruction-file clauses are, unless `[spec] prompts` says.
@@ -67,7 +75,7 @@ def _prompt_files(spec: Spec, config: ProjectConfig, sink: Diagnostics) -> list[
     file named by the id after `#`
     tests the clause of that id when one instruction file has it (`cases/AGENTS.md/<id>.md`
     names the file too)."""
-    from charter.spec._project import load_prompt_files
+    from charter.spec import load_prompt_files
 
     by_bare: dict[str, list[str]] = {}
     for clause in spec.clauses:

@@ -11,7 +11,7 @@ Every built-in stage's checkers and rules, and those of installed plugins, are r
 `charter.plugins` (`BUILTIN_PLUGINS["checkers"]`); this package imports none of the stages.
 """
 
-from charter.check._engine import CheckResult, check_path, check_spec
+from charter.check._engine import CheckResult, check_path, check_spec, default_selection
 from charter.check._fixes import apply_fixes, fixer
 from charter.check._format import render, summary_line
 from charter.check._registry import checker, checkers
@@ -28,6 +28,7 @@ __all__ = [
     "check_spec",
     "checker",
     "checkers",
+    "default_selection",
     "fixer",
     "render",
     "summary_line",

@@ -5,6 +5,7 @@ refusal...). `charter checks` lists them; docs/checks.md is generated from them.
 
 from charter.checks._compose import combine, evaluate, validate_entry
 from charter.checks._front import checks_for, validate_checks
+from charter.checks._refusal import refusal_phrase
 from charter.checks._registry import (
     CheckFormatError,
     CheckKind,
@@ -18,6 +19,7 @@ from charter.checks._registry import (
     find_kind,
     register_kind,
 )
+from charter.checks._suggest import suggest
 
 __all__ = [
     "CheckFormatError",
@@ -33,7 +35,9 @@ __all__ = [
     "combine",
     "evaluate",
     "find_kind",
+    "refusal_phrase",
     "register_kind",
+    "suggest",
     "validate_checks",
     "validate_entry",
 ]

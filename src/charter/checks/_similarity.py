@@ -161,6 +161,6 @@ def similar(value: Mapping[str, Any], reply: Reply) -> Outcome:
 @lru_cache(maxsize=4096)
 def _vector(text: str) -> Any:
     """A text's MiniLM vector; kept, as references and the replies of several epochs repeat."""
-    from charter.conflict._semantic import embed
+    from charter.conflict import embed
 
     return embed([text])[0]

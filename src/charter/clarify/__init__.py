@@ -6,7 +6,7 @@ that proposes extra options (e.g. from a grader model).
 """
 
 from charter.clarify._answers import Answer, AnswersError, choose, load_answers
-from charter.clarify._apply import Applied, apply_answers
+from charter.clarify._apply import Applied, answered_text, apply_answers
 from charter.clarify._open import applied_line, open_questions, print_question
 from charter.clarify._options import Option
 from charter.clarify._questions import OptionProposer, Question, answered_ids, build_questions
@@ -19,6 +19,7 @@ __all__ = [
     "OptionProposer",
     "Question",
     "answered_ids",
+    "answered_text",
     "applied_line",
     "apply_answers",
     "build_questions",

@@ -26,6 +26,7 @@ from charter.conflict._detect import (
 )
 from charter.conflict._deterministic import CORE_SIMILARITY, opposed, opposite_modality
 from charter.conflict._normalize import Statement, statements, tokens
+from charter.conflict._semantic import embed
 from charter.conflict._witness import Witness, witness
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "clause_statements",
     "conflict_report",
     "conflict_settings",
+    "embed",
     "find_conflicts",
     "load_resolutions",
     "opposed",

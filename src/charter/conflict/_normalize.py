@@ -199,7 +199,7 @@ def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
             piece[: match.start()],
             piece[match.end() :],
         )
-    from charter.lint._normative import imperative, strip_lead
+    from charter.lint import imperative, strip_lead
 
     if imperative(piece):
         body = strip_lead(piece)

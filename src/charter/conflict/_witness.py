@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from charter.conflict._normalize import Statement
-from charter.lint._words import IMPERATIVE_VERBS
+from charter.lint import IMPERATIVE_VERBS
 from charter.spec import Clause
 from charter.text import strip_tags
 

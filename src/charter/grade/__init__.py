@@ -43,7 +43,7 @@ from charter.grade._metrics import Agreement, agreement, cohen_kappa
 from charter.grade._panel import Panel, majority
 from charter.grade._policy import GradingPolicy
 from charter.grade._prompt_checks import PromptProblem, prompt_file_problem
-from charter.grade._setup import JudgeSetupError, build_judge, min_precedents
+from charter.grade._setup import JudgeSetupError, build_judge, min_precedents, provider_for
 from charter.grade._spec_judge import VERDICT_SCHEMA, SpecJudge, Templates
 from charter.grade._types import CallFacts, Grade, GradeInput, Grader, Reference, Verdict
 
@@ -100,6 +100,7 @@ __all__ = [
     "parse_verdict",
     "print_calibration",
     "prompt_file_problem",
+    "provider_for",
     "run_check",
     "save_calibration",
     "spec_contexts",

@@ -17,9 +17,9 @@ from charter.checks import (
     checks_for,
     combine,
     evaluate,
+    refusal_phrase,
     validate_checks,
 )
-from charter.checks._refusal import refusal_phrase
 from charter.grade._types import Grade, GradeInput, Verdict
 
 __all__ = [

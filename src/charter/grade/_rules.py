@@ -69,7 +69,7 @@ CHECKABLE_CLAUSE = rule(
 @checker(rules=("S150",))
 def check_checkable_clauses(spec: Spec, sink: Diagnostics) -> None:
     """Proposals of `charter checks suggest`, as notes at the clause."""
-    from charter.checks._suggest import suggest
+    from charter.checks import suggest
 
     for found in suggest(spec):
         where = found.prompt_file.path if found.prompt_file else "a prompt file"

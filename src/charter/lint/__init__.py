@@ -13,8 +13,11 @@ from charter.lint._config import MODAL_STYLES, LintConfig, lint_config, project_
 from charter.lint._engine import LintReport, lint_spec
 from charter.lint._finding import Edit, Finding
 from charter.lint._fix import apply_edits, apply_fixes
+from charter.lint._normative import imperative, strip_lead
+from charter.lint._phrases import phrase_pattern
 from charter.lint._prose import CLARIFICATIONS_TITLE
 from charter.lint._rules import LINT_RULES
+from charter.lint._words import IMPERATIVE_VERBS, LOOPHOLES, VAGUE_TERMS
 from charter.spec import Spec
 
 if TYPE_CHECKING:
@@ -22,8 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLARIFICATIONS_TITLE",
+    "IMPERATIVE_VERBS",
     "LINT_RULES",
+    "LOOPHOLES",
     "MODAL_STYLES",
+    "VAGUE_TERMS",
     "Edit",
     "Finding",
     "LintConfig",
@@ -32,9 +38,12 @@ __all__ = [
     "apply_fixes",
     "check_lint",
     "fix_check_result",
+    "imperative",
     "lint_config",
     "lint_spec",
+    "phrase_pattern",
     "project_lint_config",
+    "strip_lead",
 ]
 
 

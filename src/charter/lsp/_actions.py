@@ -8,8 +8,7 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-from charter.clarify import Answer, Question, build_questions
-from charter.clarify._apply import answered_text
+from charter.clarify import Answer, Question, answered_text, build_questions
 from charter.diagnostics import Diagnostic, Rename, fixer_for
 from charter.lint import Edit, project_lint_config
 from charter.lsp._positions import Lines, uri

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charter.compose._overrides import effective_authority, module_of
+from charter.compose import effective_authority, module_of
 from charter.diagnostics import get_rule
 from charter.lsp._navigate import cursor_token
 from charter.lsp._protocol import types
 from charter.lsp._tokens import Kind, Token
 from charter.lsp._workspace import Workspace
-from charter.precedent._model import load_precedents
-from charter.run._store import RunStore, StoreError, store_path
+from charter.precedent import load_precedents
+from charter.run import RunStore, StoreError, store_path
 from charter.spec import Authority, Spec
 
 

@@ -10,7 +10,7 @@ from charter.lsp._positions import Lines, uri
 from charter.lsp._protocol import types
 from charter.lsp._tokens import ANCHOR, TAG, Kind, Token, token_at
 from charter.lsp._workspace import Workspace
-from charter.precedent._model import precedent_files
+from charter.precedent import precedent_files
 from charter.spec import Authority, Section, Spec
 
 

@@ -14,8 +14,7 @@ from charter.lsp import _actions, _hover, _navigate
 from charter.lsp._positions import Lines, uri, whole_line
 from charter.lsp._protocol import LanguageServer, types
 from charter.lsp._workspace import Workspace
-from charter.spec import SpecLoadError
-from charter.spec._project import CONFIG_NAME
+from charter.spec import CONFIG_NAME, SpecLoadError
 
 #: Seconds to wait after an edit before checking: a burst of keystrokes is checked once.
 DEFAULT_DEBOUNCE = 0.05

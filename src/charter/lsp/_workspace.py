@@ -13,19 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter._buffers import read_text, unsaved
-from charter.check import CheckResult, check_spec
-from charter.check._engine import default_selection
+from charter.check import CheckResult, check_spec, default_selection
 from charter.diagnostics import Diagnostic, Diagnostics
-from charter.spec import Document, PromptFile, Spec, SpecFile, SpecLoadError, load_project
-from charter.spec._project import (
+from charter.spec import (
     CONFIG_NAME,
+    Document,
     ProjectConfig,
+    PromptFile,
+    Reader,
+    Spec,
+    SpecFile,
+    SpecLoadError,
     assemble_spec,
     collector_paused,
+    load_project,
     read_prompt_file,
+    reader_for,
     spec_file,
 )
-from charter.spec._readers import Reader, reader_for
 
 #: What the editor shows when charter.toml selects nothing: the default rules and the linter.
 EDITOR_FAMILIES = ("L",)

@@ -42,6 +42,8 @@ from charter.model._prices import (
     shipped_prices,
 )
 from charter.model._registry import get_provider, list_providers, parse_spec, provider_classes
+from charter.model._trajectory import RAW_KEY as TRAJECTORY_KEY
+from charter.model._trajectory import output_trajectory, trajectory_output
 from charter.model._types import (
     GenerateConfig,
     Message,
@@ -50,9 +52,11 @@ from charter.model._types import (
     ProviderConfigError,
     ProviderError,
     RateLimited,
+    token_count,
 )
 
 __all__ = [
+    "TRAJECTORY_KEY",
     "AdaptiveLimiter",
     "Backoff",
     "GenerateConfig",
@@ -68,9 +72,12 @@ __all__ = [
     "get_provider",
     "list_providers",
     "load_prices",
+    "output_trajectory",
     "parse_prices",
     "parse_spec",
     "price_for",
     "provider_classes",
     "shipped_prices",
+    "token_count",
+    "trajectory_output",
 ]

@@ -104,12 +104,8 @@ class CommandProvider(Provider):
         return self._output(stdout.decode("utf-8", errors="replace"), latency)
 
     def _output(self, stdout: str, latency: float) -> ModelOutput:
-        from charter.trajectory import (
-            Trajectory,
-            TrajectoryError,
-            looks_like_trajectory,
-            trajectory_output,
-        )
+        from charter.model._trajectory import trajectory_output
+        from charter.trajectory import Trajectory, TrajectoryError, looks_like_trajectory
 
         if looks_like_trajectory(stdout):
             try:

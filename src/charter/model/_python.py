@@ -67,7 +67,8 @@ class PythonProvider(Provider):
         latency = time.perf_counter() - started
         if isinstance(result, str):
             return ModelOutput(text=result, model=self.model, latency=latency)
-        from charter.trajectory import Trajectory, trajectory_output
+        from charter.model._trajectory import trajectory_output
+        from charter.trajectory import Trajectory
 
         if isinstance(result, Trajectory):
             return trajectory_output(result, self.model, latency)

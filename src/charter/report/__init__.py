@@ -11,7 +11,7 @@ from charter.report._compare import (
     latest_run_of,
 )
 from charter.report._gate import Gate, GateResult, evaluate
-from charter.report._html import embed_json, load_calibration, render_html
+from charter.report._html import CALIBRATION_DIR, embed_json, load_calibration, render_html
 from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
 from charter.report._render import (
     RENDERERS,
@@ -23,6 +23,7 @@ from charter.report._render import (
 from charter.report._tables import runs_table, samples_table
 
 __all__ = [
+    "CALIBRATION_DIR",
     "RENDERERS",
     "ClauseComparison",
     "ClauseResult",

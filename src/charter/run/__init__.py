@@ -15,6 +15,9 @@ from charter.model import (
 )
 from charter.run._budget import Budget, estimate, project_prices, token_counter
 from charter.run._carry import carry_forward, carry_sources
+from charter.run._changed import ChangedSince, base_run, carry, changed_since, only_affected
+from charter.run._changed import stored_settings as changed_settings
+from charter.run._changed import summary_line as changed_summary
 from charter.run._engine import (
     Engine,
     Executor,
@@ -24,7 +27,9 @@ from charter.run._engine import (
     RunOptions,
     RunOutcome,
     cache_key,
+    grade_input,
 )
+from charter.run._failures import Failures, failures
 from charter.run._plan import (
     Challenge,
     PlanError,
@@ -34,7 +39,15 @@ from charter.run._plan import (
     plan,
     select_clauses,
 )
-from charter.run._ray import ExecutorUnavailable, RayExecutor
+from charter.run._ray import ExecutorUnavailable, RayExecutor, probe, require_ray
+from charter.run._replay import replay_challenges
+from charter.run._settings import (
+    SettingsError,
+    TestSettings,
+    resolve,
+    resumed_settings,
+    stored_settings,
+)
 from charter.run._store import (
     SCHEMA_VERSION,
     RunRecord,
@@ -53,9 +66,11 @@ __all__ = [
     "Backoff",
     "Budget",
     "Challenge",
+    "ChangedSince",
     "Engine",
     "Executor",
     "ExecutorUnavailable",
+    "Failures",
     "LocalExecutor",
     "PlanError",
     "Price",
@@ -69,22 +84,38 @@ __all__ = [
     "RunStore",
     "RunSummary",
     "Selection",
+    "SettingsError",
     "StoreError",
     "StoredSample",
+    "TestSettings",
+    "base_run",
     "cache_key",
+    "carry",
     "carry_forward",
     "carry_sources",
+    "changed_settings",
+    "changed_since",
+    "changed_summary",
     "conversation_hash",
     "estimate",
+    "failures",
+    "grade_input",
     "load_prices",
     "message_json",
+    "only_affected",
     "open_store",
     "parse_prices",
     "plan",
+    "probe",
     "project_prices",
+    "replay_challenges",
+    "require_ray",
+    "resolve",
+    "resumed_settings",
     "select_clauses",
     "shipped_prices",
     "store_path",
+    "stored_settings",
     "token_counter",
     "with_system_prompt",
 ]

@@ -36,8 +36,8 @@ def changed_since(root: Path, spec: Spec, revision: str) -> ChangedSince:
         affected_sections,
         diff_specs,
         load_spec_at,
+        repository_root,
     )
-    from charter.version._git import repository_root
 
     try:
         repository_root(root)

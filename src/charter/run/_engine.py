@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from charter.grade import CallFacts, GradeInput, Grader, GradingPolicy, Panel, Verdict
 from charter.model import (
+    TRAJECTORY_KEY,
     AdaptiveLimiter,
     Backoff,
     GenerateConfig,
@@ -31,7 +32,6 @@ from charter.model import (
 from charter.run._plan import Challenge, message_json
 from charter.run._store import RunStore, SampleRecord, StoreError
 from charter.trajectory import Trajectory
-from charter.trajectory._output import RAW_KEY as TRAJECTORY_KEY
 
 MODEL = "model"
 JUDGE = "judge"

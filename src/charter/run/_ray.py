@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from charter.errors import ConfigError
-from charter.model._calls import ModelCaller
-from charter.model._limits import Backoff
-from charter.model._types import GenerateConfig, Message, ModelOutput, ProviderError
+from charter.model import Backoff, GenerateConfig, Message, ModelCaller, ModelOutput, ProviderError
 
 if TYPE_CHECKING:
     from charter.run._engine import Call, Engine

@@ -7,8 +7,7 @@ import asyncio
 from collections.abc import Sequence
 
 from charter.grade import Grade, GradingPolicy, choose_judge, close_grader
-from charter.run import PlanError, Selection, plan
-from charter.run._engine import grade_input
+from charter.run import PlanError, Selection, grade_input, plan
 from charter.spec import Project
 
 

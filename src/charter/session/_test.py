@@ -17,38 +17,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from charter.grade import GradingPolicy, Panel, SpecJudge, choose_judge, close_grader
+from charter.grade import GradingPolicy, Panel, SpecJudge, choose_judge, close_grader, provider_for
 from charter.grade import judge_figures as figures_of
-from charter.grade._setup import provider_for
 from charter.model import GenerateConfig
 from charter.report import Gate, GateResult, RunReport, evaluate
 from charter.run import (
     Backoff,
     Budget,
     Challenge,
+    ChangedSince,
     Engine,
     Executor,
+    Failures,
     RayExecutor,
     RunOptions,
     RunOutcome,
     Selection,
+    SettingsError,
+    TestSettings,
+    base_run,
+    carry,
+    changed_settings,
+    changed_since,
     estimate,
+    failures,
+    only_affected,
     open_store,
     plan,
     project_prices,
-    with_system_prompt,
-)
-from charter.run._changed import ChangedSince, base_run, carry, changed_since, only_affected
-from charter.run._changed import stored_settings as changed_settings
-from charter.run._changed import summary_line as changed_line
-from charter.run._failures import Failures, failures
-from charter.run._settings import (
-    SettingsError,
-    TestSettings,
     resolve,
     resumed_settings,
     stored_settings,
+    with_system_prompt,
 )
+from charter.run import changed_summary as changed_line
 from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
 from charter.spec import Project, load_project
 
@@ -58,7 +60,7 @@ def _setup_errors() -> tuple[type[Exception], ...]:
     from charter.grade import CheckFormatError, JudgeSetupError
     from charter.model import ProviderConfigError
     from charter.run import ExecutorUnavailable, PlanError, PriceTableError, StoreError
-    from charter.train._settings import TrainError
+    from charter.train import TrainError
 
     return (
         StoreError,
@@ -300,14 +302,14 @@ class TestRun:
             with contextlib.closing(open_store(self.root, must_exist=True)) as store:
                 return store.plan(options.resume)
         if options.precedents:
-            from charter.run._replay import replay_challenges
+            from charter.run import replay_challenges
 
             challenges = replay_challenges(self.project.spec)
         else:
             selection = Selection(settings.select, settings.authority, settings.examples)
             challenges = plan(self.project.spec, selection)
             if options.split is not None:
-                from charter.train._split import only_split
+                from charter.train import only_split
 
                 challenges = only_split(self.project, challenges, options.split)
             if not challenges:
@@ -318,7 +320,7 @@ class TestRun:
                     "examples/<id>.md prompt files, or use --examples to run the spec's inline "
                     "examples)"
                 )
-        from charter.build._system import system_prompt_for_test
+        from charter.build import system_prompt_for_test
 
         system_prompt = system_prompt_for_test(self.project, settings.system)
         settings.system = system_prompt.mode
@@ -510,7 +512,7 @@ def executor_for(name: str | None, address: str | None) -> Executor | None:
             raise SettingsError("--address names a Ray cluster: give --executor ray with it")
         return None
     if name == "ray":
-        from charter.run._ray import probe, require_ray
+        from charter.run import probe, require_ray
 
         require_ray()
         if address is not None:

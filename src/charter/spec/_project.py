@@ -24,6 +24,7 @@ from charter._secrets import remember_config_secrets
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.errors import SpecError
+from charter.plugins import instruction_project, is_instruction_file
 from charter.spec._config_schema import unknown_settings
 from charter.spec._markdown import Document, resolve_title_links
 from charter.spec._model import PromptFile, Spec, SpecFile
@@ -326,10 +327,10 @@ def _load_project(target: Path, *, compose: bool) -> Project:
     if not target.exists():
         raise SpecLoadError(f"{path}: no such file or directory", "check the path")
     sink = Diagnostics()
-    if target.is_file() and _instruction_format(target):
-        from charter.agents import load_instructions
-
-        return load_instructions(target.parent, only=[target.name])
+    if target.is_file() and is_instruction_file(target):
+        found = instruction_project(target, folder=False)
+        if found is not None:
+            return found
     if target.is_file():
         root = target.parent
         config = load_config(root)
@@ -354,7 +355,7 @@ def _load_project(target: Path, *, compose: bool) -> Project:
                 )
             continue
         rel = _relative(candidate, root)
-        if not explicit and _instruction_format(candidate):
+        if not explicit and is_instruction_file(candidate):
             continue  # an AGENTS.md beside a spec is for agents working on it, not the spec
         if not target.is_file():
             _refuse_outside(root, candidate, candidate.relative_to(root).as_posix())
@@ -387,10 +388,9 @@ def _load_project(target: Path, *, compose: bool) -> Project:
         document = reader.read(rel, text, sink, prompt_file=False)
         documents.append((document, spec_file(rel, reader, document, text)))
     if not documents and target.is_dir() and not config.spec_files:
-        from charter.agents import has_instruction_files, load_instructions
-
-        if has_instruction_files(root):
-            return load_instructions(root)
+        found = instruction_project(root, folder=True)
+        if found is not None:
+            return found
     if not documents and not sink.items:
         raise SpecLoadError(
             f"{path}: no spec found (no markdown file with `{{#id}}` headings, `[^id]` clause tags"
@@ -434,13 +434,6 @@ def assemble_spec(
 
         compose_imports(spec, config, sink)
     return spec
-
-
-def _instruction_format(path: Path) -> bool:
-    """Whether `path` is an agent instruction file (AGENTS.md, CLAUDE.md, a Cursor rule...)."""
-    from charter.agents import format_of
-
-    return format_of(path.as_posix()) is not None
 
 
 def _declares_anything(reader: Reader, rel: str, text: str) -> bool:

@@ -17,10 +17,9 @@ from typing import Any
 from charter.clarify import Answer, Question, answered_ids, apply_answers, build_questions, choose
 from charter.lint import project_lint_config
 from charter.precedent import load_precedents, write_precedent
-from charter.report._html import CALIBRATION_DIR
+from charter.report import CALIBRATION_DIR
 from charter.studio._workspace import StudioError, Workspace
-from charter.version import Amendment, Delta, Op, content_hash, plan_edits
-from charter.version._amend_format import AMENDMENTS_DIR
+from charter.version import AMENDMENTS_DIR, Amendment, Delta, Op, content_hash, plan_edits
 
 
 def open_questions(workspace: Workspace) -> list[Question]:

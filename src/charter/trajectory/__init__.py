@@ -17,7 +17,6 @@ from charter.trajectory._model import (
     TrajectoryError,
     looks_like_trajectory,
 )
-from charter.trajectory._output import output_trajectory, trajectory_output
 
 __all__ = [
     "STEP_TYPES",
@@ -26,8 +25,6 @@ __all__ = [
     "Trajectory",
     "TrajectoryError",
     "looks_like_trajectory",
-    "output_trajectory",
     "run_trajectory_check",
     "trajectory_check_problem",
-    "trajectory_output",
 ]

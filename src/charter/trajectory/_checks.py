@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from charter.agents._glob import matches
+from charter._glob import matches
 from charter.trajectory._model import CHANGES, FILE_ACTIONS, Trajectory
 
 #: What `tests_before_finish: true` takes for a test run.

@@ -10,18 +10,26 @@ affected_clauses(diff)
 from charter.version._affected import affected_clauses, affected_sections
 from charter.version._amend_apply import Applied, apply_amendment, plan_edits
 from charter.version._amend_check import check_against_spec, check_conflicts
-from charter.version._amend_format import Amendment, Delta, Op, Problem, parse_amendment
+from charter.version._amend_format import (
+    AMENDMENTS_DIR,
+    Amendment,
+    Delta,
+    Op,
+    Problem,
+    parse_amendment,
+)
 from charter.version._amend_run import amendment_path, apply_named, check_amendments
 from charter.version._changelog import changelog_entry
 from charter.version._diff import Change, Kind, SpecDiff, diff_specs
 from charter.version._errors import VersionError
 from charter.version._frontmatter import content_hash, find_version_line, replace_version
-from charter.version._git import last_tag, load_spec_at
+from charter.version._git import last_tag, load_spec_at, repository_root
 from charter.version._render import render_json, render_text
 from charter.version._semver import Bump, CalendarVersion, Version, parse_version
 from charter.version._status import Verdict, VersionStatus, diff_sides, load_side, version_status
 
 __all__ = [
+    "AMENDMENTS_DIR",
     "Amendment",
     "Applied",
     "Bump",
@@ -58,5 +66,6 @@ __all__ = [
     "render_json",
     "render_text",
     "replace_version",
+    "repository_root",
     "version_status",
 ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from charter.model._types import ModelOutput, token_count
-from charter.trajectory._model import Trajectory
+from charter.trajectory import Trajectory
 
 RAW_KEY = "trajectory"
+"""The key of `ModelOutput.raw` that holds a trajectory's steps."""
 
 
 def trajectory_output(trajectory: Trajectory, model: str, latency: float) -> ModelOutput:
