@@ -190,7 +190,7 @@ def _checks(data: dict[str, Any], lines: dict[str, int], where: str) -> tuple[di
     """The precedent's `checks:`, validated as a prompt file's are."""
     if data.get("checks") is None:
         return ()
-    from charter.grade import CheckFormatError, checks_for  # grade imports precedent
+    from charter.checks import CheckFormatError, checks_for
 
     try:
         return tuple(checks_for({"checks": data["checks"]}, None))
