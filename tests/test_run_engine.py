@@ -26,6 +26,7 @@ from charter.model import (
 from charter.run import (
     Backoff,
     Engine,
+    QuietProgress,
     RunOptions,
     RunStore,
     Selection,
@@ -222,22 +223,16 @@ def test_a_provider_reply_in_a_bad_shape_is_a_stored_error_and_the_run_completes
     assert rows["tn01", 0].error is None and rows["tn01", 0].input_tokens is None
 
 
-class CountsTasks:
+class CountsTasks(QuietProgress):
     """A progress sink that records how many asyncio tasks exist as each sample is graded."""
 
     def __init__(self) -> None:
         self.most = 0
         self.graded = 0
 
-    def start(self, total: int, done: int) -> None:
-        pass
-
     def advance(self, verdict: object, cached: bool) -> None:
         self.graded += 1
         self.most = max(self.most, len(asyncio.all_tasks()))
-
-    def stop(self) -> None:
-        pass
 
 
 def test_a_large_run_holds_one_task_per_worker_not_one_per_sample(project: Path) -> None:
