@@ -9,6 +9,8 @@ from pathlib import Path
 
 from tests.conftest import write_tree
 
+from test_run_helpers import PROMPTS as RUN_PROMPTS
+
 CLAUSE_PAYLOAD = "<img src=x onerror=\"window.__xss='clause'\">"
 REPLY_PAYLOAD = "<script>window.__xss='reply'</script><img src=x onerror=\"window.__xss='img'\">"
 RATIONALE_PAYLOAD = "<img src=x onerror=\"window.__xss='rationale'\"> & </pre>"
@@ -44,29 +46,7 @@ SECRET_PROMPTS = "Examples for [^sc01] in Secrets:\n" + "".join(
 )
 
 PROMPTS = {
-    "examples/rf01.md": """\
----
-checks:
-  - contains: "30 day"
----
-Examples for [^rf01] in Refunds:
-
-**Example**: asks for refund
-
-~~~xml
-<user>
-Can I get a refund?
-</user>
-~~~
-
-**Example**: asks about returns
-
-~~~xml
-<user>
-How do returns work?
-</user>
-~~~
-""",
+    "examples/rf01.md": RUN_PROMPTS["examples/rf01.md"],
     "examples/sc01.md": SECRET_PROMPTS,
 }
 
