@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from charter._secrets import redact
 from charter.conflict import CORE_SIMILARITY, SEMANTIC_THRESHOLD
@@ -88,6 +88,19 @@ class TestTable(_Table):
     system: str | None = None
 
 
+class RunTable(_Table):
+    """Where a run's model calls are made (`charter test --executor`; docs/scale.md)."""
+
+    executor: str | None = None
+    """`local` (the default), `ray` or `batch`; `--executor` overrides it."""
+    poll_seconds: float = Field(30.0, gt=0)
+    """`batch`: seconds before the first look at a submitted batch."""
+    max_poll_seconds: float = Field(600.0, gt=0)
+    """`batch`: the longest wait between looks (each waits 1.5 times the one before)."""
+    cancel_on_interrupt: bool = False
+    """`batch`: cancel the submitted batch on Ctrl-C (by default it runs on, for `--resume`)."""
+
+
 class JudgeTable(_Table):
     template: str | None = None
     short_template: str | None = None
@@ -128,6 +141,7 @@ TABLES: dict[str, type[_Table]] = {
     "check": CheckTable,
     "lint": LintTable,
     "test": TestTable,
+    "run": RunTable,
     "judge": JudgeTable,
     "conflicts": ConflictsTable,
     "resolutions": Resolution,
@@ -206,6 +220,7 @@ _WANTED = {
     "bool_type": "true or false",
     "int_type": "a whole number",
     "float_type": "a number",
+    "greater_than": "more than 0",
     "string_type": "a string",
     "list_type": "a list",
     "dict_type": "a table",

@@ -31,6 +31,15 @@ and names that module in its package's `[project.entry-points.charter]` table. A
 provider replaces a built-in one of the same name.
 """
 
+from charter.model._batches import (
+    BATCH_PROVIDERS,
+    BatchApi,
+    BatchRequest,
+    BatchResult,
+    BatchState,
+    batch_api,
+    has_batch_api,
+)
 from charter.model._calls import ModelCaller
 from charter.model._limits import AdaptiveLimiter, Backoff
 from charter.model._prices import (
@@ -56,9 +65,14 @@ from charter.model._types import (
 )
 
 __all__ = [
+    "BATCH_PROVIDERS",
     "TRAJECTORY_KEY",
     "AdaptiveLimiter",
     "Backoff",
+    "BatchApi",
+    "BatchRequest",
+    "BatchResult",
+    "BatchState",
     "GenerateConfig",
     "Message",
     "ModelCaller",
@@ -69,7 +83,9 @@ __all__ = [
     "ProviderConfigError",
     "ProviderError",
     "RateLimited",
+    "batch_api",
     "get_provider",
+    "has_batch_api",
     "list_providers",
     "load_prices",
     "output_trajectory",

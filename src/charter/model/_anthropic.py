@@ -112,6 +112,17 @@ class AnthropicProvider(Provider):
             args["stop_sequences"] = list(config.stop)
         return args
 
+    def batch_params(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
+        """The `params` of one Message Batches request: `messages.create`'s body."""
+        args = self.request_args(messages, config)
+        del args["timeout"]
+        args.update(args.pop("extra_body", {}))
+        return args
+
+    def client(self) -> anthropic.AsyncAnthropic:
+        """The SDK client of the running event loop."""
+        return self._clients.get()
+
     async def generate(self, messages: list[Message], config: GenerateConfig) -> ModelOutput:
         import anthropic
 
@@ -131,10 +142,15 @@ class AnthropicProvider(Provider):
                 f"{self.spec}: the server sent a body that is not valid JSON: {error}",
                 retryable=True,
             ) from None
-        latency = time.perf_counter() - started
-        text = "".join(
-            block.text for block in reply.content if getattr(block, "type", "") == "text"
-        )
+        return self.output_of(reply, time.perf_counter() - started, config)
+
+    def output_of(
+        self, reply: anthropic.types.Message, latency: float, config: GenerateConfig
+    ) -> ModelOutput:
+        """A Messages API reply (from a call or a batch's result) as a `ModelOutput`."""
+        from anthropic.types import TextBlock
+
+        text = "".join(block.text for block in reply.content if isinstance(block, TextBlock))
         raw: dict[str, Any] = {"id": reply.id}
         not_sent = self.unsent(config)
         if not_sent:

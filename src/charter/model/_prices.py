@@ -23,6 +23,12 @@ class Price:
     input: float
     output: float
     """US dollars per million tokens."""
+    batch: float | None = None
+    """The share of these prices paid through the provider's batch endpoint (0.5: half), when
+    the table knows it."""
+
+
+PRICE_KEYS = ("input", "output", "batch")
 
 
 def shipped_prices() -> dict[str, Price]:
@@ -46,6 +52,12 @@ def parse_prices(data: Mapping[str, Any], where: str) -> dict[str, Price]:
             raise PriceTableError(
                 f'{where}: ["{key}"] must be a table with input = and output = prices'
             )
+        unknown = sorted(set(entry) - set(PRICE_KEYS))
+        if unknown:
+            raise PriceTableError(
+                f'{where}: ["{key}"] has no setting `{unknown[0]}`; an entry holds '
+                f"{', '.join(PRICE_KEYS)}"
+            )
         values: list[float] = []
         for part in ("input", "output"):
             value = entry.get(part)
@@ -54,7 +66,15 @@ def parse_prices(data: Mapping[str, Any], where: str) -> dict[str, Price]:
                     f'{where}: ["{key}"] {part} must be a price in dollars per million tokens'
                 )
             values.append(float(value))
-        prices[str(key)] = Price(values[0], values[1])
+        share = entry.get("batch")
+        if share is not None and (
+            isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1
+        ):
+            raise PriceTableError(
+                f'{where}: ["{key}"] batch must be the share of the price paid through the '
+                "batch endpoint, more than 0 and at most 1 (0.5: half)"
+            )
+        prices[str(key)] = Price(values[0], values[1], None if share is None else float(share))
     return prices
 
 

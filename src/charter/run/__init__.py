@@ -13,6 +13,7 @@ from charter.model import (
     parse_prices,
     shipped_prices,
 )
+from charter.run._batch import BatchExecutor, batches_of, custom_id, require_batch_api
 from charter.run._budget import Budget, estimate, project_prices, token_counter
 from charter.run._carry import carry_forward, carry_sources
 from charter.run._changed import ChangedSince, base_run, carry, changed_since, only_affected
@@ -64,6 +65,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AdaptiveLimiter",
     "Backoff",
+    "BatchExecutor",
     "Budget",
     "Challenge",
     "ChangedSince",
@@ -89,6 +91,7 @@ __all__ = [
     "StoredSample",
     "TestSettings",
     "base_run",
+    "batches_of",
     "cache_key",
     "carry",
     "carry_forward",
@@ -97,6 +100,7 @@ __all__ = [
     "changed_since",
     "changed_summary",
     "conversation_hash",
+    "custom_id",
     "estimate",
     "failures",
     "grade_input",
@@ -109,6 +113,7 @@ __all__ = [
     "probe",
     "project_prices",
     "replay_challenges",
+    "require_batch_api",
     "require_ray",
     "resolve",
     "resumed_settings",

@@ -71,6 +71,13 @@ class Budget:
     exact: bool
     price: Price | None
     max_tokens: int | None
+    batch: bool = False
+    """Priced for the provider's batch endpoint (`--executor batch`)."""
+
+    @property
+    def discount(self) -> float | None:
+        """With `batch`: the share of the ordinary price the batch endpoint costs, if known."""
+        return self.price.batch if self.batch and self.price is not None else None
 
     @property
     def input_tokens(self) -> int:
@@ -84,9 +91,10 @@ class Budget:
     def cost(self) -> float | None:
         if self.price is None:
             return None
-        return (
+        ordinary = (
             self.input_tokens * self.price.input + self.output_tokens * self.price.output
         ) / 1_000_000
+        return ordinary * (self.discount or 1.0)
 
 
 def estimate(
@@ -97,8 +105,10 @@ def estimate(
     max_tokens: int | None,
     prices: Mapping[str, Price],
     counter: Counter | None = None,
+    batch: bool = False,
 ) -> Budget:
-    """Tokens in (counted) and out (at most `max_tokens`, else 512) for every call of the run."""
+    """Tokens in (counted) and out (at most `max_tokens`, else 512) for every call of the run;
+    `batch`: priced for the batch endpoint where the price table knows its share."""
     counter = counter or token_counter()
     out = max_tokens if max_tokens is not None else 512
     calls = []
@@ -108,7 +118,8 @@ def estimate(
                 counter.count(m.content) + MESSAGE_OVERHEAD_TOKENS for m in challenge.messages
             )
             calls.append(CallEstimate(challenge, epoch, tokens, out))
-    return Budget(model, calls, counter.method, counter.exact, price_for(model, prices), max_tokens)
+    price = price_for(model, prices)
+    return Budget(model, calls, counter.method, counter.exact, price, max_tokens, batch)
 
 
 def project_prices(config: ProjectConfig, prices_file: Path | None = None) -> dict[str, Price]:

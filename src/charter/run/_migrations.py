@@ -153,6 +153,28 @@ def m005_trajectories(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_batches(db: sqlite3.Connection) -> None:
+    """Batches a run sent to a provider's batch endpoint, so that `--resume` re-attaches to
+    them instead of sending their requests again: the provider's id, the model, the samples'
+    custom ids (JSON) and whether the results are in (`open` or `collected`)."""
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS batches (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            model TEXT NOT NULL,
+            custom_ids TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created TEXT NOT NULL,
+            collected TEXT
+        );
+        CREATE INDEX IF NOT EXISTS batches_run ON batches (run_id)
+        """,
+    )
+
+
 def applied(db: sqlite3.Connection) -> list[str]:
     """The names recorded in `_migrations`, in the order they were applied."""
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

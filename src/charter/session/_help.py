@@ -54,7 +54,11 @@ TEST_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
         "Re-run only clauses changed since this git revision; carry the rest forward from the"
         " last complete run of the same model and grader.",
     ),
-    "executor": ((), "Where the model calls run: local (this process) or ray (a Ray cluster)."),
+    "executor": (
+        (),
+        "Where the model calls run: local (this process), ray (a Ray cluster) or batch "
+        "(the provider's batch endpoint: openai, anthropic).",
+    ),
     "address": ((), "The Ray cluster to join, HOST:PORT (default: start one in this process)."),
 }
 """Option name -> (its flags, empty for the `--name` typer derives; its help)."""

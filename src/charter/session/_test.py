@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from charter.grade import GradingPolicy, Panel, SpecJudge, choose_judge, close_grader, provider_for
 from charter.grade import judge_figures as figures_of
@@ -23,6 +23,7 @@ from charter.model import GenerateConfig
 from charter.report import Gate, GateResult, RunReport, evaluate
 from charter.run import (
     Backoff,
+    BatchExecutor,
     Budget,
     Challenge,
     ChangedSince,
@@ -32,10 +33,12 @@ from charter.run import (
     RayExecutor,
     RunOptions,
     RunOutcome,
+    RunStore,
     Selection,
     SettingsError,
     TestSettings,
     base_run,
+    batches_of,
     carry,
     changed_settings,
     changed_since,
@@ -45,6 +48,7 @@ from charter.run import (
     open_store,
     plan,
     project_prices,
+    require_batch_api,
     resolve,
     resumed_settings,
     stored_settings,
@@ -52,7 +56,10 @@ from charter.run import (
 )
 from charter.run import changed_summary as changed_line
 from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
-from charter.spec import Project, load_project
+from charter.spec import Project, ProjectConfig, load_project
+
+if TYPE_CHECKING:
+    from charter.config import RunTable
 
 
 def _setup_errors() -> tuple[type[Exception], ...]:
@@ -179,6 +186,16 @@ class DryRun:
             )
         else:
             shown.append(f"cost: at most ${budget.cost:.4f} (price table; check current prices)")
+        if budget.batch and budget.discount is not None:
+            shown.append(
+                f"batch endpoint: {budget.discount:.0%} of the ordinary price (the price table's "
+                f"`batch`), counted in the cost above"
+            )
+        elif budget.batch and budget.cost is not None:
+            shown.append(
+                f"batch endpoint: the price table has no `batch` share for {self.model}; the "
+                "cost above is the ordinary price"
+            )
         shown.extend(f"plus up to {len(budget.calls)} judge calls to {g}" for g in self.graders)
         return shown
 
@@ -265,8 +282,8 @@ class TestRun:
     def __init__(self, path: Path | str, options: TestOptions | None = None) -> None:
         self.options = options = options or TestOptions()
         _check_combination(options)
-        self.executor = executor_for(options.executor, options.address)
         self.project: Project = load_project(Path(path))
+        self.executor = executor_for(options.executor, options.address, self.project.config)
         self.root = Path(self.project.spec.root)
         if options.output is not None and not options.force:
             from charter._paths import report_target_problem
@@ -281,11 +298,16 @@ class TestRun:
         if options.resume is not None:
             with contextlib.closing(open_store(self.root, must_exist=True)) as store:
                 record = store.run(options.resume)
+                self.executor = _resumed_executor(
+                    store, options, self.executor, self.project.config
+                )
             settings = resumed_settings(record.model, record.settings, settings)
         if settings.model is None:
             raise SettingsError("no model to test: give --model PROVIDER:MODEL or [test] model")
         self.settings: TestSettings = settings
         self.model: str = settings.model
+        if isinstance(self.executor, BatchExecutor):
+            require_batch_api(self.model)
         self.system_prompt_sha: str | None = None
         self.challenges: list[Challenge] = self._challenges(Path(path))
         self.changed: ChangedSince | None = None
@@ -339,6 +361,7 @@ class TestRun:
             model=self.model,
             max_tokens=self.settings.max_tokens,
             prices=project_prices(self.project.config, prices_file),
+            batch=isinstance(self.executor, BatchExecutor),
         )
         return DryRun(self.model, list(self.settings.grader), budget, self.changed)
 
@@ -501,15 +524,26 @@ def one_model(given: Sequence[str] | None) -> str | None:
     return given[0] if given else None
 
 
-EXECUTORS = ("local", "ray")
+EXECUTORS = ("local", "ray", "batch")
 
 
-def executor_for(name: str | None, address: str | None) -> Executor | None:
-    """The executor `--executor NAME [--address A]` asks for (None: the local one), checked
-    before anything is sent: an unknown name, an address without Ray, Ray not installed."""
-    if name is None or name == "local":
+def executor_for(
+    name: str | None, address: str | None, config: ProjectConfig | None = None
+) -> Executor | None:
+    """The executor `--executor NAME [--address A]` (else charter.toml `[run] executor`) asks
+    for (None: the local one), checked before anything is sent: an unknown name, an address
+    without Ray, Ray not installed, a `[run]` value of the wrong type."""
+    table = run_table(config)
+    name = name or table.executor
+    if name is None or name == "local" or name == "batch":
         if address is not None:
             raise SettingsError("--address names a Ray cluster: give --executor ray with it")
+        if name == "batch":
+            return BatchExecutor(
+                poll_seconds=table.poll_seconds,
+                max_poll_seconds=table.max_poll_seconds,
+                cancel_on_interrupt=table.cancel_on_interrupt,
+            )
         return None
     if name == "ray":
         from charter.run import probe, require_ray
@@ -519,6 +553,40 @@ def executor_for(name: str | None, address: str | None) -> Executor | None:
             probe(address)
         return RayExecutor(address=address)
     raise SettingsError(f"--executor must be one of {', '.join(EXECUTORS)}, not `{name}`")
+
+
+def _resumed_executor(
+    store: RunStore, options: TestOptions, executor: Executor | None, config: ProjectConfig
+) -> Executor | None:
+    """A run with a batch still open resumes on the batch executor, which re-attaches to it:
+    named none, it is chosen; another one named is refused (it would pay for the batch again)."""
+    assert options.resume is not None
+    still_open = [batch for batch, status in batches_of(store, options.resume) if status == "open"]
+    if not still_open or isinstance(executor, BatchExecutor):
+        return executor
+    if options.executor is None:
+        return executor_for("batch", None, config)
+    raise SettingsError(
+        f"run {options.resume} has batch {still_open[0]} still open at the provider; resume "
+        "it with --executor batch (or without --executor), which collects it instead of "
+        "sending its requests again"
+    )
+
+
+def run_table(config: ProjectConfig | None) -> RunTable:
+    """charter.toml `[run]`, its values checked (a wrong type is one error at its line)."""
+    from charter.config import RunTable, config_problems
+
+    raw = config.raw.get("run", {}) if config is not None else {}
+    if not isinstance(raw, dict):
+        raise SettingsError("charter.toml [run] must be a table")
+    where = config.config_file if config is not None else None
+    text = where.read_text(encoding="utf-8") if where is not None else ""
+    problems = config_problems({"run": raw}, text, where.name if where else "charter.toml")
+    if problems:
+        first = problems[0]
+        raise SettingsError(f"{first.file}:{first.line}: {first.message} ({first.hint})")
+    return RunTable.model_validate(raw)
 
 
 def _check_combination(options: TestOptions) -> None:

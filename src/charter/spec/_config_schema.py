@@ -57,6 +57,7 @@ TEST_KEYS = _keys(
     "max-review",
     "system",
 )
+RUN_KEYS = _keys("executor", "poll-seconds", "max-poll-seconds", "cancel-on-interrupt")
 JUDGE_KEYS = _keys(
     "template",
     "short-template",
@@ -76,6 +77,7 @@ SCHEMA: dict[str, Table] = {
     "check": Table(CHECK_KEYS, what="`charter check` rule selection"),
     "lint": Table(LINT_KEYS, what="the linter"),
     "test": Table(TEST_KEYS, what="`charter test` defaults"),
+    "run": Table(RUN_KEYS, what="where `charter test` makes its model calls"),
     "judge": Table(JUDGE_KEYS, what="the spec-aware judge"),
     "models": Table(named=True, what='provider options per model, [models."PROVIDER:MODEL"]'),
     "prices": Table(named=True, what="prices per model for `--dry-run`"),
