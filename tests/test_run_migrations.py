@@ -56,6 +56,7 @@ NAMES = [
     "m003_samples_carried_from",
     "m004_runs_owner",
     "m005_trajectories",
+    "m007_batches",
 ]
 PLAN = [{"clause_id": "c1", "prompt_index": 0, "messages": [{"role": "user", "content": "hi"}]}]
 

@@ -130,7 +130,7 @@ def test_a_cluster_that_does_not_answer_is_one_clear_error() -> None:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--executor", "rya"], "--executor must be one of local, ray, not `rya`"),
+        (["--executor", "rya"], "--executor must be one of local, ray, batch, not `rya`"),
         (["--address", "127.0.0.1:6379"], "--address names a Ray cluster"),
         (["--executor", "ray", "--address", "127.0.0.1:1"], "no Ray cluster answers"),
     ],
