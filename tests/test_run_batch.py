@@ -42,6 +42,15 @@ def server() -> Iterator[BatchServer]:
     batches.stop()
 
 
+@pytest.fixture
+def slow_server() -> Iterator[BatchServer]:
+    """Answers late enough that a run stopped as its batch is sent has not collected it, even
+    on a loaded machine."""
+    batches = BatchServer(delay=2.0).start()
+    yield batches
+    batches.stop()
+
+
 def _provider(spec: str, server: BatchServer) -> Provider:
     url = f"{server.url}/v1" if spec.startswith("openai:") else server.url
     return get_provider(spec, base_url=url)
@@ -64,9 +73,11 @@ def _drive(
     executor: BatchExecutor,
     epochs: int,
     stop_when: BatchServer | None = None,
+    retry_errors: bool = False,
 ) -> str:
-    """Run the engine; with `stop_when`, stop it as soon as that server has a batch."""
-    options = RunOptions(epochs=epochs, max_retries=0)
+    """Run the engine; with `stop_when`, stop it as soon as that server has a batch;
+    `retry_errors` as `--resume` does."""
+    options = RunOptions(epochs=epochs, max_retries=0, retry_errors=retry_errors)
     engine = Engine(store, run_id, provider, GradingPolicy(), options, executor=executor)
 
     async def go() -> str:
@@ -152,8 +163,9 @@ def test_a_failed_batch_goes_through_the_ordinary_endpoint(tmp_path: Path, spec:
 
 @pytest.mark.parametrize("spec", PROVIDERS)
 def test_resume_reattaches_to_the_batch_instead_of_sending_it_again(
-    tmp_path: Path, server: BatchServer, spec: str
+    tmp_path: Path, slow_server: BatchServer, spec: str
 ) -> None:
+    server = slow_server
     store, run_id = _new_run(make_spec(tmp_path), spec, epochs=2)
     first = _drive(store, run_id, _provider(spec, server), BatchExecutor(**FAST), 2, server)
     assert first == "interrupted"
@@ -170,8 +182,9 @@ def test_resume_reattaches_to_the_batch_instead_of_sending_it_again(
 
 
 def test_cancel_on_interrupt_cancels_and_resume_sends_the_rest(
-    tmp_path: Path, server: BatchServer
+    tmp_path: Path, slow_server: BatchServer
 ) -> None:
+    server = slow_server
     spec = PROVIDERS[0]
     store, run_id = _new_run(make_spec(tmp_path), spec, epochs=1)
     cancelling = BatchExecutor(cancel_on_interrupt=True, **FAST)
@@ -182,6 +195,34 @@ def test_cancel_on_interrupt_cancels_and_resume_sends_the_rest(
     assert _once_each(store, run_id, PROMPT_COUNT) == [None] * PROMPT_COUNT
     assert server.direct_calls == PROMPT_COUNT  # cancelled requests go the ordinary way
     assert len(server.created) == 1
+
+
+@pytest.mark.parametrize("spec", PROVIDERS)
+def test_results_that_cannot_be_read_are_read_again_or_left_for_resume(
+    tmp_path: Path, spec: str
+) -> None:
+    server = BatchServer(delay=0.1, faults=BatchFaults(unreadable=2)).start()
+    try:
+        store, run_id = _new_run(make_spec(tmp_path), spec, epochs=1)
+        first = _drive(store, run_id, _provider(spec, server), BatchExecutor(**FAST), 1)
+        assert first == "complete"
+        assert _once_each(store, run_id, PROMPT_COUNT) == [None] * PROMPT_COUNT
+        server.faults.unreadable = 100
+        store, run_id = _new_run(make_spec(tmp_path / "again"), spec, epochs=1)
+        _drive(store, run_id, _provider(spec, server), BatchExecutor(**FAST), 1)
+        errors = _once_each(store, run_id, PROMPT_COUNT)
+        assert all(e and e.startswith("cannot read the results of batch") for e in errors)
+        assert batches_of(store, run_id) == [(server.created[1], "open")]
+        server.faults.unreadable = 0
+        provider = _provider(spec, server)
+        resumed = _drive(store, run_id, provider, BatchExecutor(**FAST), 1, retry_errors=True)
+        assert resumed == "complete"
+    finally:
+        server.stop()
+    assert _once_each(store, run_id, PROMPT_COUNT) == [None] * PROMPT_COUNT
+    assert len(server.created) == 2  # one per run: the second was collected on resume
+    assert server.direct_calls == 0
+    assert batches_of(store, run_id) == [(server.created[1], "collected")]
 
 
 def test_polling_backs_off(tmp_path: Path) -> None:

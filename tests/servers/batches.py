@@ -44,6 +44,8 @@ class BatchFaults:
     """Answered with a server-side error (worth sending again)."""
     fail_batches: int = 0
     """Whole batches that fail (OpenAI: status `failed`; Anthropic: every request errored)."""
+    unreadable: int = 0
+    """Reads of results (an output file, a results URL) answered 503."""
 
 
 @dataclass(slots=True)
@@ -215,6 +217,15 @@ class BatchHandler(JsonHandler):
         with self.server.lock:
             self.server.direct_calls += 1
 
+    def _unavailable(self) -> bool:
+        """Answer 503 if an `unreadable` fault is left."""
+        with self.server.lock:
+            if self.server.faults.unreadable <= 0:
+                return False
+            self.server.faults.unreadable -= 1
+        self.send_json(503, {"error": {"message": "try later", "type": "overloaded_error"}})
+        return True
+
     def _send_bytes(self, body: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
@@ -347,8 +358,8 @@ class BatchHandler(JsonHandler):
         content = self.server.files.get(file_id)
         if content is None:
             self._not_found()
-            return
-        self._send_bytes(content)
+        elif not self._unavailable():
+            self._send_bytes(content)
 
     # Anthropic
 
@@ -423,6 +434,8 @@ class BatchHandler(JsonHandler):
             return
         if not batch.outcome:
             self._refuse("the batch has not ended")
+            return
+        if self._unavailable():
             return
         lines = [
             {"custom_id": r["custom_id"], "result": self._anthropic_result(r)}

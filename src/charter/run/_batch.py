@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,7 +47,9 @@ if TYPE_CHECKING:
     from charter.run._plan import Challenge
 
 CANCEL_SECONDS = 30.0
-"""How long a cancel on Ctrl-C may take before the batch is left as it is."""
+"""How long a submission or a cancel under way at Ctrl-C may take to finish."""
+RESULT_ATTEMPTS = 5
+"""Tries at reading an ended batch's results when the network fails."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 Item = TypeVar("Item")
 Finished = tuple["Call", str, "ModelOutput | None", "str | None"]
@@ -180,8 +181,13 @@ class BatchExecutor:
         calls: dict[str, tuple[Call, str]],
     ) -> None:
         requests = [BatchRequest(cid, call.challenge.messages) for cid, (call, _) in calls.items()]
+        submitting = asyncio.ensure_future(api.submit(requests, engine.options.config))
         try:
-            batch_id = await api.submit(requests, engine.options.config)
+            batch_id = await asyncio.shield(submitting)
+        except asyncio.CancelledError:  # interrupted while sending: record the batch if it came
+            with contextlib.suppress(ProviderError, TimeoutError, asyncio.CancelledError):
+                ledger.record(await asyncio.wait_for(submitting, CANCEL_SECONDS), calls)
+            raise
         except ProviderError as error:
             refused: list[Finished] = [
                 (call, key, None, f"batch not sent: {error}") for call, key in calls.values()
@@ -213,12 +219,20 @@ class BatchExecutor:
             raise
         except ProviderError as error:
             failure = f"cannot follow batch {batch_id}: {error}"
+        _raise_if_cancelled()
         if failure is not None:
             self.failures.append(failure)
         results: list[BatchResult] = []
         if failure is None and calls:
-            results = await api.results(batch_id, config)
-        done, resend = [], dict(calls)
+            try:
+                results = await self._results(api, batch_id, config)
+            except ProviderError as error:  # left open: `--resume` collects the batch
+                message = f"cannot read the results of batch {batch_id}: {error}"
+                unread: list[Finished] = [(c, k, None, message) for c, k in calls.values()]
+                await self._finish_all(engine, unread)
+                return
+        done: list[Finished] = []
+        resend = dict(calls)
         for result in results:
             found = resend.get(result.custom_id)
             if found is None or (result.output is None and result.resend):
@@ -228,8 +242,21 @@ class BatchExecutor:
         await self._finish_all(engine, done)
         self.resent += len(resend)
         await self._resend(engine, resend)
-        with contextlib.suppress(sqlite3.Error):
-            ledger.collected(batch_id)
+        ledger.collected(batch_id)
+
+    async def _results(self, api: BatchApi, batch_id: str, config: Any) -> list[BatchResult]:
+        """The ended batch's results, read again after a network failure."""
+        interval = self.poll_seconds
+        for _ in range(RESULT_ATTEMPTS - 1):
+            try:
+                return await api.results(batch_id, config)
+            except ProviderError as error:
+                if not error.retryable:
+                    raise
+            _raise_if_cancelled()
+            await asyncio.sleep(interval)
+            interval = min(interval * self.backoff, self.max_poll_seconds)
+        return await api.results(batch_id, config)
 
     async def _wait(self, api: BatchApi, batch_id: str, config: Any) -> str | None:
         """Poll until the batch ends; the reason it failed as a whole, or None."""
@@ -247,6 +274,7 @@ class BatchExecutor:
                         if state.failure is None
                         else f"batch {batch_id} failed: {state.failure}"
                     )
+            _raise_if_cancelled()
             await asyncio.sleep(interval)
             interval = min(interval * self.backoff, self.max_poll_seconds)
 
@@ -269,6 +297,14 @@ class BatchExecutor:
             await call.finish(key, None, output, error)
 
         await _bounded(engine.workers(), done, one)
+
+
+def _raise_if_cancelled() -> None:
+    """Go on cancelling a task whose cancellation an HTTP client or `asyncio.wait_for` (before
+    Python 3.12) turned into an error or a result: a stopped run must not go on polling."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def _bounded(
