@@ -225,6 +225,31 @@ def test_results_that_cannot_be_read_are_read_again_or_left_for_resume(
     assert batches_of(store, run_id) == [(server.created[1], "collected")]
 
 
+def test_a_batch_that_cannot_be_reached_is_left_open_for_resume(tmp_path: Path) -> None:
+    server = BatchServer(delay=0.1, faults=BatchFaults(unreachable=3)).start()
+    try:
+        spec = PROVIDERS[0]
+        store, run_id = _new_run(make_spec(tmp_path), spec, epochs=1)
+        first = _drive(store, run_id, _provider(spec, server), BatchExecutor(**FAST), 1)
+        assert first == "complete"
+        assert _once_each(store, run_id, PROMPT_COUNT) == [None] * PROMPT_COUNT  # 3 misses
+        server.faults.unreachable = 100
+        store, run_id = _new_run(make_spec(tmp_path / "again"), spec, epochs=1)
+        executor = BatchExecutor(**FAST)
+        _drive(store, run_id, _provider(spec, server), executor, 1)
+        errors = _once_each(store, run_id, PROMPT_COUNT)
+        assert all(e and e.startswith(f"cannot reach batch {server.created[1]}") for e in errors)
+        assert batches_of(store, run_id) == [(server.created[1], "open")]
+        server.faults.unreachable = 0
+        again = _drive(store, run_id, _provider(spec, server), BatchExecutor(**FAST), 1, None, True)
+        assert again == "complete"
+    finally:
+        server.stop()
+    assert _once_each(store, run_id, PROMPT_COUNT) == [None] * PROMPT_COUNT
+    assert len(server.created) == 2
+    assert server.direct_calls == 0
+
+
 def test_polling_backs_off(tmp_path: Path) -> None:
     server = BatchServer(delay=1.0).start()
     try:

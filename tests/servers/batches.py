@@ -46,6 +46,8 @@ class BatchFaults:
     """Whole batches that fail (OpenAI: status `failed`; Anthropic: every request errored)."""
     unreadable: int = 0
     """Reads of results (an output file, a results URL) answered 503."""
+    unreachable: int = 0
+    """Looks at a batch (`GET` of the batch) answered 503."""
 
 
 @dataclass(slots=True)
@@ -217,12 +219,12 @@ class BatchHandler(JsonHandler):
         with self.server.lock:
             self.server.direct_calls += 1
 
-    def _unavailable(self) -> bool:
-        """Answer 503 if an `unreadable` fault is left."""
+    def _unavailable(self, fault: str = "unreadable") -> bool:
+        """Answer 503 if a `fault` (`unreadable` or `unreachable`) is left."""
         with self.server.lock:
-            if self.server.faults.unreadable <= 0:
+            if getattr(self.server.faults, fault) <= 0:
                 return False
-            self.server.faults.unreadable -= 1
+            setattr(self.server.faults, fault, getattr(self.server.faults, fault) - 1)
         self.send_json(503, {"error": {"message": "try later", "type": "overloaded_error"}})
         return True
 
@@ -234,13 +236,16 @@ class BatchHandler(JsonHandler):
         self.wfile.write(body)
 
     def _batch(self, batch_id: str, kind: str) -> Batch | None:
+        looking = self.command == "GET" and not self.path.endswith("/results")
+        if looking and self._unavailable("unreachable"):
+            return None
         batch = self.server.batches.get(batch_id)
         if batch is None or batch.kind != kind:
             self.send_json(404, {"error": {"message": f"no batch {batch_id}"}})
             return None
         self.server.settle(batch)
         with self.server.lock:
-            self.server.polls += self.command == "GET" and not self.path.endswith("/results")
+            self.server.polls += looking
         return batch
 
     def _cancel(self, batch_id: str, show: Any) -> None:

@@ -50,6 +50,9 @@ CANCEL_SECONDS = 30.0
 """How long a submission or a cancel under way at Ctrl-C may take to finish."""
 RESULT_ATTEMPTS = 5
 """Tries at reading an ended batch's results when the network fails."""
+POLL_FAILURES = 10
+"""Looks in a row that may fail on the network (or a server error) before the batch is left
+open for `--resume`."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 Item = TypeVar("Item")
 Finished = tuple["Call", str, "ModelOutput | None", "str | None"]
@@ -218,6 +221,9 @@ class BatchExecutor:
                     )
             raise
         except ProviderError as error:
+            if error.retryable:  # unreachable for now: left open, `--resume` collects it
+                await self._left_open(engine, calls, f"cannot reach batch {batch_id}: {error}")
+                return
             failure = f"cannot follow batch {batch_id}: {error}"
         _raise_if_cancelled()
         if failure is not None:
@@ -226,10 +232,9 @@ class BatchExecutor:
         if failure is None and calls:
             try:
                 results = await self._results(api, batch_id, config)
-            except ProviderError as error:  # left open: `--resume` collects the batch
+            except ProviderError as error:
                 message = f"cannot read the results of batch {batch_id}: {error}"
-                unread: list[Finished] = [(c, k, None, message) for c, k in calls.values()]
-                await self._finish_all(engine, unread)
+                await self._left_open(engine, calls, message)
                 return
         done: list[Finished] = []
         resend = dict(calls)
@@ -243,6 +248,15 @@ class BatchExecutor:
         self.resent += len(resend)
         await self._resend(engine, resend)
         ledger.collected(batch_id)
+
+    async def _left_open(
+        self, engine: Engine, calls: dict[str, tuple[Call, str]], message: str
+    ) -> None:
+        """Store the samples of a batch that is left open as errors saying why: `--resume`
+        (which tries failed samples again) re-attaches to the batch and collects them."""
+        self.failures.append(message)
+        unread: list[Finished] = [(c, k, None, message) for c, k in calls.values()]
+        await self._finish_all(engine, unread)
 
     async def _results(self, api: BatchApi, batch_id: str, config: Any) -> list[BatchResult]:
         """The ended batch's results, read again after a network failure."""
@@ -260,14 +274,17 @@ class BatchExecutor:
 
     async def _wait(self, api: BatchApi, batch_id: str, config: Any) -> str | None:
         """Poll until the batch ends; the reason it failed as a whole, or None."""
-        interval = self.poll_seconds
+        interval = min(self.poll_seconds, self.max_poll_seconds)
+        misses = 0
         while True:
             try:
                 state = await api.state(batch_id, config)
             except ProviderError as error:
-                if not error.retryable:
+                misses += 1
+                if not error.retryable or misses >= POLL_FAILURES:
                     raise
             else:
+                misses = 0
                 if state.ended:
                     return (
                         None
