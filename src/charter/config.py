@@ -229,6 +229,7 @@ _EXAMPLE = {
     "bool_type": "true",
     "int_type": "3",
     "float_type": "0.9",
+    "greater_than": "1",
     "string_type": '"text"',
     "list_type": '["a", "b"]',
     "dict_type": "{ key = value }",
