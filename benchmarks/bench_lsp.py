@@ -6,7 +6,8 @@ Goal on a 2-core machine: under 150 ms, median of 20 edits, from the client send
     python benchmarks/bench_lsp.py [--corpora ../shared/corpora] [--runs 20]
 
 A real LSP client (pygls) starts `python -m charter lsp` over stdio, opens model_spec.md and types
-one character then deletes it, alternately, at a sentence of the spec. The edits are timed twice:
+one character at a sentence of the spec, then types over it with another, so that every edit
+gives a text the server has not seen. The edits are timed twice:
 with the debounce off (the server's work) and with the server's default debounce (what an editor
 waits). The server's own log gives the split: re-reading the edited file, then the project check.
 """
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import re
 import statistics
+import string
 import sys
 import time
 from pathlib import Path
@@ -71,13 +73,13 @@ async def _session(spec: Path, runs: int, debounce_ms: float | None) -> dict[str
     line = next(n for n, t in enumerate(lines) if "must" in t and "[^" not in t and n > 100)
     column = lines[line].index("must")
     figures: dict[str, list[float]] = {"latency": [], "read": [], "check": []}
+    at = types.Position(line, column)
     for number in range(runs):
-        at = types.Position(line, column)
-        if number % 2 == 0:
-            change = types.TextDocumentContentChangePartial(types.Range(at, at), "x")
-        else:
-            after = types.Position(line, column + 1)
-            change = types.TextDocumentContentChangePartial(types.Range(at, after), "")
+        # Type a letter, then type over it with the next: every text is new, so nothing the
+        # server keeps from an earlier text can stand in for the work an edit needs.
+        end = at if number == 0 else types.Position(line, column + 1)
+        letter = string.ascii_letters[number % len(string.ascii_letters)]
+        change = types.TextDocumentContentChangePartial(types.Range(at, end), letter)
         client.logs.clear()
         started = time.perf_counter()
         client.text_document_did_change(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from charter._memo import Memo
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.spec._examples import read_example
@@ -44,6 +45,7 @@ from charter.text import (
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 MAX_NESTING = 20
@@ -67,7 +69,51 @@ def markdown_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     parser.use(front_matter_plugin).use(admon_plugin).enable("table")
+    parser.core.ruler.at("inline", _inline_remembered)
+    parser.core.ruler.push("remember_inline", _remember_inline)
     return parser
+
+
+_INLINE: Memo[str, list[Token]] = Memo(16384)
+"""The inline tokens of each paragraph, heading or cell text parsed lately, by its text."""
+_PARSED: Memo[str, list[Token]] = Memo(32)
+"""The block tokens of the markdown files parsed lately, by their text."""
+
+
+def _inline_remembered(state: StateCore) -> None:
+    """markdown-it's `inline` rule, taking a text's inline tokens from `_INLINE` when it was
+    parsed before. Inline parsing depends only on the text and the link reference definitions,
+    so the memo is used only when the file has none."""
+    memo = not state.env.get("references")
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        known = _INLINE.get(token.content) if memo else None
+        if known is not None:
+            token.children = known
+        else:
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _remember_inline(state: StateCore) -> None:
+    """After `text_join` (which leaves joined tokens as they are): keep each text's tokens."""
+    if state.env.get("references"):
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children is not None:
+            _INLINE.put(token.content, token.children)
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The tokens of a markdown file's `text` (`\\n` line ends), parsed once however many
+    readers ask for them. The tokens are shared: read them, never change them."""
+    return _PARSED.get(text) or _PARSED.put(text, markdown_parser().parse(text))
+
+
+def parsed_tokens(text: str) -> list[Token] | None:
+    """The tokens of `text` when `markdown_tokens` parsed it lately, else None."""
+    return _PARSED.get(text)
 
 
 @dataclass(slots=True)
@@ -521,8 +567,7 @@ def read_markdown(
 ) -> Document:
     """Read one markdown file into a `Document`, adding findings to `sink`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as markdown-it sees them
-    tokens = markdown_parser().parse(text)
-    return _Walker(path, text, sink, prompt_file=prompt_file).run(tokens)
+    return _Walker(path, text, sink, prompt_file=prompt_file).run(markdown_tokens(text))
 
 
 def resolve_title_links(document_clauses: list[Clause], titles: dict[str, str]) -> None:
