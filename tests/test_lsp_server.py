@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -517,6 +518,26 @@ async def test_a_burst_of_edits_is_checked_once(client: LanguageClient, spec: Pa
     await _published(client, uri)
     await asyncio.sleep(0.6)  # longer than the debounce: a second check would have come by now
     assert _checks_logged(client) - opened == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("client", [1500], indirect=True)
+async def test_an_edit_after_a_quiet_spell_is_checked_without_the_delay(
+    client: LanguageClient, spec: Path
+) -> None:
+    uri = _uri(spec)
+    await asyncio.sleep(1.6)  # no edit and no check for longer than the debounce
+    _forget(client, uri)
+    at = types.Position(0, 0)
+    started = time.monotonic()
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=2, uri=uri),
+            [types.TextDocumentContentChangePartial(types.Range(at, at), " ")],
+        )
+    )
+    await _published(client, uri)
+    assert time.monotonic() - started < 1.2  # checked at once, not after the 1.5 s delay
 
 
 def _replace_all(client: LanguageClient, uri: str, version: int, text: str) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from charter._memo import Memo
 from charter.lint._normative import normative
 from charter.spec import MAX_NESTING, parsed_tokens
+from charter.spec._markdown import LARGEST_REMEMBERED
 from charter.text import APOSTROPHES, CLAUSE_TAG, sentence_bounds
 
 if TYPE_CHECKING:
@@ -190,7 +191,12 @@ _FILES: Memo[tuple[str, str], ProseFile] = Memo(64)
 def read_prose(path: str, text: str) -> ProseFile:
     """The normative blocks of one spec file's markdown `text` (shared with the earlier calls
     for the same file and text: read it, never change it)."""
-    return _FILES.get((path, text)) or _FILES.put((path, text), _read_prose(path, text))
+    found = _FILES.get((path, text))
+    if found is None:
+        found = _read_prose(path, text)
+        if len(text) <= LARGEST_REMEMBERED:
+            _FILES.put((path, text), found)
+    return found
 
 
 def _read_prose(path: str, text: str) -> ProseFile:

@@ -78,6 +78,9 @@ _INLINE: Memo[str, list[Token]] = Memo(16384)
 """The inline tokens of each paragraph, heading or cell text parsed lately, by its text."""
 _PARSED: Memo[str, list[Token]] = Memo(32)
 """The block tokens of the markdown files parsed lately, by their text."""
+LARGEST_REMEMBERED = 2_000_000
+"""Characters of the largest file whose tokens and prose are kept after it is read (a larger
+one is read once per check, and its tokens would only hold memory)."""
 
 
 def _inline_remembered(state: StateCore) -> None:
@@ -108,7 +111,12 @@ def _remember_inline(state: StateCore) -> None:
 def markdown_tokens(text: str) -> list[Token]:
     """The tokens of a markdown file's `text` (`\\n` line ends), parsed once however many
     readers ask for them. The tokens are shared: read them, never change them."""
-    return _PARSED.get(text) or _PARSED.put(text, markdown_parser().parse(text))
+    found = _PARSED.get(text)
+    if found is None:
+        found = markdown_parser().parse(text)
+        if len(text) <= LARGEST_REMEMBERED:
+            _PARSED.put(text, found)
+    return found
 
 
 def parsed_tokens(text: str) -> list[Token] | None:
