@@ -1,8 +1,9 @@
-"""The markdown reader's memo of inline tokens: a text parsed again gives the tokens a parser
-without the memo gives, and a file's link reference definitions are never ignored."""
+"""The markdown reader's memos: a text parsed again, or parsed in pieces, gives the tokens a
+plain parser gives for the whole text, and a file's link reference definitions always count."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from charter._memo import Memo, forget_all
 from charter.spec import MAX_NESTING, markdown_parser, markdown_tokens, parsed_tokens
+from charter.spec._chunks import cut_points
 
 
 def _plain_parser() -> MarkdownIt:
@@ -59,3 +61,64 @@ def test_memo_drops_the_entry_used_longest_ago() -> None:
     memo.put("c", 3)
     assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, None, 3)
     assert len(memo) == 2
+
+
+def _pieces_parse(text: str) -> list[object]:
+    forget_all()
+    return _dump(markdown_tokens(text))
+
+
+_TRICKY = [
+    "# A\n\n```\n\n# not a heading\n```\n\n# B\n",
+    "# A\n\n~~~xml\n<user>\n\n# in the example\n</user>\n\n# still in it\n",  # never closed
+    "- item\n\n  ```\n  code\n\n# B\n\n```\n\n# in the fence\n```\n",
+    "- item\n  <!-- open\n\n```\n-->\n\n# in the fence\n```\n",
+    "<!-- a comment\n\n# inside it\n-->\n\n# B\n",
+    "<div>\n```\n</div>\n\n# A\n```\ntext\n\n# in the fence\n```\n",
+    "See [the rules].\n\n# A\n\n[the rules]: #rules\n",
+    "# A\n\n[multi\nline]: /x\n\n# B\n\n[multi line]\n",
+    "<pre>\n\n# inside pre\n</pre>\n\n# B\n",
+    "---\nname: x\n---\n# A\n\ntext\n\n# B\n",
+    "---\nname: x\n\n# not closed\n",
+    "> quote\n\n# A\n> more\n# B\n\n    # code\n\n# C\n",
+    "1. one\n   ```bash\n   run\n   ```\n\n# A\n\n!!! meta\n    # commentary\n\n# B\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n# A\n\ntext\n# B\n",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_a_file_parsed_in_pieces_gives_the_tokens_of_the_whole(text: str) -> None:
+    assert _pieces_parse(text) == _dump(_plain_parser().parse(text))
+
+
+def test_random_files_parsed_in_pieces_give_the_tokens_of_the_whole() -> None:
+    blocks = [
+        "# Heading", "## Sub {#sub}", "Text with [a link](#sub).", "```", "   ```", "~~~xml",
+        "~~~", "- item", "  ```", "  nested", "<!-- open", "-->", "<!-- one line -->", "<div>",
+        "> quote", "    indented", "[ref]", "!!! meta", "    note", "<user>", "---",
+        "| a |\n|---|",
+    ]  # fmt: skip
+    plain = _plain_parser()
+    chooser = random.Random(17)
+    cut = 0
+    for _ in range(1000):
+        count = chooser.randint(3, 40)
+        text = "".join(
+            chooser.choice(blocks) + chooser.choice(["\n", "\n\n"]) for _ in range(count)
+        )
+        cut += len(cut_points(text) or [0]) > 1
+        assert _pieces_parse(text) == _dump(plain.parse(text)), text
+    assert cut > 50  # enough of the files were cut for the comparison to count
+
+
+@pytest.mark.usefixtures("corpora")
+def test_the_model_spec_is_parsed_in_pieces_and_an_edit_reparses_one(release_0912: Path) -> None:
+    text = (release_0912 / "model_spec.md").read_text(encoding="utf-8")
+    points = cut_points(text)
+    assert points is not None and len(points) > 50
+    assert _pieces_parse(text) == _dump(_plain_parser().parse(text))
+    for edited in (
+        text.replace("The assistant must", "The assistant must quickly", 1),
+        text.replace("The assistant must", "The assistant\n\nmust", 1),  # lines move below
+    ):
+        assert _dump(markdown_tokens(edited)) == _dump(_plain_parser().parse(edited))

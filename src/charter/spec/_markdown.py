@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from charter._memo import Memo
 from charter._source import Span
 from charter.diagnostics import Diagnostics
+from charter.spec._chunks import cut_points
 from charter.spec._examples import read_example
 from charter.spec._model import (
     LEGACY_AUTHORITIES,
@@ -113,10 +114,54 @@ def markdown_tokens(text: str) -> list[Token]:
     readers ask for them. The tokens are shared: read them, never change them."""
     found = _PARSED.get(text)
     if found is None:
-        found = markdown_parser().parse(text)
+        points = cut_points(text) if len(text) <= LARGEST_REMEMBERED else None
+        if points is None or len(points) == 1:
+            found = markdown_parser().parse(text)
+        else:
+            found = _parse_pieces(text, points)
         if len(text) <= LARGEST_REMEMBERED:
             _PARSED.put(text, found)
     return found
+
+
+_PIECES: Memo[str, tuple[int, list[Token]]] = Memo(4096)
+"""The tokens of each piece of a file parsed lately, by the piece's text, with the line the
+piece started at (its tokens' line numbers count from there)."""
+
+
+def _parse_pieces(text: str, points: list[int]) -> list[Token]:
+    """The tokens of `text` parsed piece by piece (`cut_points`), the unchanged pieces' taken
+    from `_PIECES` (moved when lines were added or removed above them)."""
+    from copy import copy
+
+    offsets = [0]
+    position = text.find("\n")
+    while position != -1:
+        offsets.append(position + 1)
+        position = text.find("\n", position + 1)
+    tokens: list[Token] = []
+    for start, end in zip(points, [*points[1:], None], strict=True):
+        piece = text[offsets[start] : len(text) if end is None else offsets[end]]
+        known = _PIECES.get(piece)
+        if known is None:
+            found = _moved(markdown_parser().parse(piece), start)
+            _PIECES.put(piece, (start, found))
+        elif known[0] != start:
+            found = _moved([copy(token) for token in known[1]], start - known[0])
+            _PIECES.put(piece, (start, found))
+        else:
+            found = known[1]
+        tokens.extend(found)
+    return tokens
+
+
+def _moved(tokens: list[Token], lines: int) -> list[Token]:
+    """The tokens with their line numbers moved by `lines` (changed in place)."""
+    if lines:
+        for token in tokens:
+            if token.map is not None:
+                token.map = [token.map[0] + lines, token.map[1] + lines]
+    return tokens
 
 
 def parsed_tokens(text: str) -> list[Token] | None:
