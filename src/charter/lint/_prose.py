@@ -101,7 +101,7 @@ class Block:
         return None
 
     def words(self) -> int:
-        return len(_WORD.findall(self.plain))
+        return len(self.tokens)  # a token per word of `plain`
 
 
 @dataclass(slots=True)
@@ -161,14 +161,21 @@ _EMPHASIS = re.compile(
 
 
 def emphasised(text: str) -> list[tuple[int, str, bool]]:
-    """Offset, text and boldness of each emphasised run."""
-    found: list[tuple[int, str, bool]] = []
-    for match in _EMPHASIS.finditer(text):
-        bold = match.group("bold") is not None
-        body = match.group("bold") if bold else match.group("italic")
-        start = match.start("bold") if bold else match.start("italic")
-        found.append((start, body, bold))
+    """Offset, text and boldness of each emphasised run (shared by the calls for one text:
+    read the list, never change it)."""
+    found = _EMPHASISED.get(text)
+    if found is None:
+        found = []
+        for match in _EMPHASIS.finditer(text):
+            bold = match.group("bold") is not None
+            body = match.group("bold") if bold else match.group("italic")
+            start = match.start("bold") if bold else match.start("italic")
+            found.append((start, body, bold))
+        _EMPHASISED.put(text, found)
     return found
+
+
+_EMPHASISED: Memo[str, list[tuple[int, str, bool]]] = Memo(16384)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ def _indent(line: str) -> int:
 def _defines_reference(lines: list[str], index: int) -> bool:
     """Whether a `]:` follows the line's opening bracket within its paragraph (a link reference
     definition, maybe spanning lines, could start there)."""
-    found = _BRACKET_START.match(lines[index])
+    found = _BRACKET_START.match(lines[index]) if "[" in lines[index] else None
     if found is None:
         return False
     rest = [lines[index][found.end() :]]
@@ -84,7 +84,9 @@ def cut_points(text: str) -> list[int] | None:
     for number in range(first, len(lines)):
         line = lines[number]
         blank = not line.strip()
-        if (not blank and _defines_reference(lines, number)) or _RAW_HTML.match(line):
+        if (not blank and _defines_reference(lines, number)) or (
+            "<" in line and _RAW_HTML.match(line)
+        ):
             return None
         inside = fence or comment
         if inside is not None:
