@@ -7,11 +7,12 @@ Goal on a 2-core machine: under 150 ms, median of 20 edits, from the client send
 
 A real LSP client (pygls) starts `python -m charter lsp` over stdio, opens model_spec.md and types
 one character at a sentence of the spec, then types over it with another, so that every edit
-gives a text the server has not seen. Before each edit the client pauses for longer than the
-debounce, as a writer does between two corrections; the edits are timed twice: with the debounce
-off (the server's work) and with the server's default debounce (what an editor waits: an edit
-after a pause is checked at once, only an edit in a burst waits for the delay). The server's
-own log gives the split: the wait, re-reading the edited file, then the project check.
+gives a text the server has not seen. The edits are timed twice: with the debounce off, each
+edit sent as soon as the last one's diagnostics came (the server's work), and with the server's
+default debounce, each edit sent after a pause a little longer than the debounce, as a writer
+pauses between two corrections (what an editor waits: an edit after a quiet spell is checked at
+once, only an edit in a burst waits for the delay). The server's own log gives the split: the
+wait, re-reading the edited file, then the project check.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ async def _session(spec: Path, runs: int, debounce_ms: float | None) -> dict[str
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text))
     )
     first = await _until(client, uri)
-    pause = 4 * (DEFAULT_DEBOUNCE if debounce_ms is None else debounce_ms / 1000) + 0.1
+    debounce = DEFAULT_DEBOUNCE if debounce_ms is None else debounce_ms / 1000
+    pause = 1.5 * debounce + 0.01 if debounce > 0 else 0.0  # a quiet spell, just longer
     lines = text.split("\n")
     line = next(n for n, t in enumerate(lines) if "must" in t and "[^" not in t and n > 100)
     column = lines[line].index("must")
@@ -85,7 +87,8 @@ async def _session(spec: Path, runs: int, debounce_ms: float | None) -> dict[str
         end = at if number == 0 else types.Position(line, column + 1)
         letter = string.ascii_letters[number % len(string.ascii_letters)]
         change = types.TextDocumentContentChangePartial(types.Range(at, end), letter)
-        await asyncio.sleep(pause)  # a one-character edit after a pause, not inside a burst
+        if pause:
+            await asyncio.sleep(pause)  # a one-character edit after a pause, not in a burst
         client.logs.clear()
         started = time.perf_counter()
         client.text_document_did_change(
@@ -142,7 +145,7 @@ def main() -> int:
                 f"re-read the edited file {statistics.median(figures['read']):.1f} ms, "
                 f"project check {statistics.median(figures['check']):.1f} ms (medians)"
             )
-    print("goal: under 150 ms with the debounce off")
+    print("goal: under 150 ms, median, with the debounce off and with the default debounce")
     return 0
 
 
