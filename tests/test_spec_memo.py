@@ -4,6 +4,7 @@ plain parser gives for the whole text, and a file's link reference definitions a
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,18 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from charter._memo import Memo, forget_all
+from charter._memo import Memo, forget_all, remember_texts, remembering
 from charter.spec import MAX_NESTING, markdown_parser, markdown_tokens, parsed_tokens
 from charter.spec._chunks import cut_points
+
+
+@pytest.fixture(autouse=True)
+def _remembering() -> Iterator[None]:
+    """The memos on, as the language server has them."""
+    before = remembering()
+    remember_texts()
+    yield
+    remember_texts(before)
 
 
 def _plain_parser() -> MarkdownIt:
@@ -122,3 +132,14 @@ def test_the_model_spec_is_parsed_in_pieces_and_an_edit_reparses_one(release_091
         text.replace("The assistant must", "The assistant\n\nmust", 1),  # lines move below
     ):
         assert _dump(markdown_tokens(edited)) == _dump(_plain_parser().parse(edited))
+
+
+def test_with_the_memos_off_only_the_shared_parse_is_kept() -> None:
+    remember_texts(False)
+    forget_all()
+    memo: Memo[str, int] = Memo(2)
+    memo.put("a", 1)
+    assert memo.get("a") is None and len(memo) == 0
+    text = "# Title\n\nThe assistant must reply.\n\n# Second\n\nText.\n"
+    assert markdown_tokens(text) is markdown_tokens(text)  # the reader's parse, for the linter
+    assert _dump(markdown_tokens(text)) == _dump(_plain_parser().parse(text))

@@ -15,11 +15,27 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class Memo(Generic[K, V]):
-    """At most `size` entries; the entry used longest ago goes first."""
+_REMEMBERING = [False]
 
-    def __init__(self, size: int) -> None:
+
+def remember_texts(on: bool = True) -> None:
+    """Switch the memos on (the language server, which reads the same texts again and again)
+    or off. A command reads each text once: off, the memos cost it time and hold memory for
+    nothing, and only those made with `always=True` keep anything."""
+    _REMEMBERING[0] = on
+
+
+def remembering() -> bool:
+    return _REMEMBERING[0]
+
+
+class Memo(Generic[K, V]):
+    """At most `size` entries; the entry used longest ago goes first. Unless made with
+    `always=True`, it keeps nothing while `remember_texts` is off."""
+
+    def __init__(self, size: int, *, always: bool = False) -> None:
         self.size = size
+        self.always = always
         self._entries: dict[K, V] = {}
         _MEMOS.append(self)
 
@@ -27,6 +43,8 @@ class Memo(Generic[K, V]):
         return len(self._entries)
 
     def get(self, key: K) -> V | None:
+        if not (self.always or _REMEMBERING[0]):
+            return None
         entries = self._entries
         found = entries.pop(key, None)
         if found is not None:
@@ -34,6 +52,8 @@ class Memo(Generic[K, V]):
         return found
 
     def put(self, key: K, value: V) -> V:
+        if not (self.always or _REMEMBERING[0]):
+            return value
         entries = self._entries
         entries.pop(key, None)
         entries[key] = value

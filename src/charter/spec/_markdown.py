@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from charter._memo import Memo
+from charter._memo import Memo, remembering
 from charter._source import Span
 from charter.diagnostics import Diagnostics
 from charter.spec._chunks import cut_points
@@ -77,8 +77,9 @@ def markdown_parser() -> MarkdownIt:
 
 _INLINE: Memo[str, list[Token]] = Memo(16384)
 """The inline tokens of each paragraph, heading or cell text parsed lately, by its text."""
-_PARSED: Memo[str, list[Token]] = Memo(32)
-"""The block tokens of the markdown files parsed lately, by their text."""
+_PARSED: Memo[str, list[Token]] = Memo(32, always=True)
+"""The tokens of the markdown files parsed lately, by their text (kept by commands too, so
+that the linter reads the reader's parse)."""
 LARGEST_REMEMBERED = 2_000_000
 """Characters of the largest file whose tokens and prose are kept after it is read (a larger
 one is read once per check, and its tokens would only hold memory)."""
@@ -114,7 +115,7 @@ def markdown_tokens(text: str) -> list[Token]:
     readers ask for them. The tokens are shared: read them, never change them."""
     found = _PARSED.get(text)
     if found is None:
-        points = cut_points(text) if len(text) <= LARGEST_REMEMBERED else None
+        points = cut_points(text) if remembering() and len(text) <= LARGEST_REMEMBERED else None
         if points is None or len(points) == 1:
             found = markdown_parser().parse(text)
         else:
