@@ -6,9 +6,13 @@ Goal on a 2-core machine: under 150 ms, median of 20 edits, from the client send
     python benchmarks/bench_lsp.py [--corpora ../shared/corpora] [--runs 20]
 
 A real LSP client (pygls) starts `python -m charter lsp` over stdio, opens model_spec.md and types
-one character then deletes it, alternately, at a sentence of the spec. The edits are timed twice:
-with the debounce off (the server's work) and with the server's default debounce (what an editor
-waits). The server's own log gives the split: re-reading the edited file, then the project check.
+one character at a sentence of the spec, then types over it with another, so that every edit
+gives a text the server has not seen. The edits are timed twice: with the debounce off, each
+edit sent as soon as the last one's diagnostics came (the server's work), and with the server's
+default debounce, each edit sent after a pause a little longer than the debounce, as a writer
+pauses between two corrections (what an editor waits: an edit after a quiet spell is checked at
+once, only an edit in a burst waits for the delay). The server's own log gives the split: the
+wait, re-reading the edited file, then the project check.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import asyncio
 import re
 import statistics
+import string
 import sys
 import time
 from pathlib import Path
@@ -26,7 +31,9 @@ from pygls.lsp.client import LanguageClient
 
 from charter.lsp._server import DEFAULT_DEBOUNCE
 
-_TIMINGS = re.compile(r"read (?P<read>[\d.]+) ms, project check (?P<check>[\d.]+) ms")
+_TIMINGS = re.compile(
+    r"waited (?P<wait>[\d.]+) ms, read (?P<read>[\d.]+) ms, project check (?P<check>[\d.]+) ms"
+)
 
 
 def default_corpora() -> Path:
@@ -67,17 +74,21 @@ async def _session(spec: Path, runs: int, debounce_ms: float | None) -> dict[str
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "markdown", 1, text))
     )
     first = await _until(client, uri)
+    debounce = DEFAULT_DEBOUNCE if debounce_ms is None else debounce_ms / 1000
+    pause = 1.5 * debounce + 0.01 if debounce > 0 else 0.0  # a quiet spell, just longer
     lines = text.split("\n")
     line = next(n for n, t in enumerate(lines) if "must" in t and "[^" not in t and n > 100)
     column = lines[line].index("must")
-    figures: dict[str, list[float]] = {"latency": [], "read": [], "check": []}
+    figures: dict[str, list[float]] = {"latency": [], "wait": [], "read": [], "check": []}
+    at = types.Position(line, column)
     for number in range(runs):
-        at = types.Position(line, column)
-        if number % 2 == 0:
-            change = types.TextDocumentContentChangePartial(types.Range(at, at), "x")
-        else:
-            after = types.Position(line, column + 1)
-            change = types.TextDocumentContentChangePartial(types.Range(at, after), "")
+        # Type a letter, then type over it with the next: every text is new, so nothing the
+        # server keeps from an earlier text can stand in for the work an edit needs.
+        end = at if number == 0 else types.Position(line, column + 1)
+        letter = string.ascii_letters[number % len(string.ascii_letters)]
+        change = types.TextDocumentContentChangePartial(types.Range(at, end), letter)
+        if pause:
+            await asyncio.sleep(pause)  # a one-character edit after a pause, not in a burst
         client.logs.clear()
         started = time.perf_counter()
         client.text_document_did_change(
@@ -89,6 +100,7 @@ async def _session(spec: Path, runs: int, debounce_ms: float | None) -> dict[str
         figures["latency"].append((time.perf_counter() - started) * 1000)
         split = next((m for m in map(_TIMINGS.search, client.logs) if m), None)
         if split is not None:
+            figures["wait"].append(float(split["wait"]))
             figures["read"].append(float(split["read"]))
             figures["check"].append(float(split["check"]))
         assert len(found) == len(first), "a one-character edit inside a word changed the findings"
@@ -129,10 +141,11 @@ def main() -> int:
         )
         if figures["read"]:
             print(
-                f"  server: re-read the edited file {statistics.median(figures['read']):.1f} ms, "
+                f"  server: waited {statistics.median(figures['wait']):.1f} ms, "
+                f"re-read the edited file {statistics.median(figures['read']):.1f} ms, "
                 f"project check {statistics.median(figures['check']):.1f} ms (medians)"
             )
-    print("goal: under 150 ms with the debounce off")
+    print("goal: under 150 ms, median, with the debounce off and with the default debounce")
     return 0
 
 

@@ -6,17 +6,22 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="needs the dev extra (pytest-lsp)")
 types = pytest.importorskip("lsprotocol.types", reason="needs the lsp extra (pygls)")
 
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
+from charter.check import check_path, default_selection  # noqa: E402
 from charter.grade import Grade, Verdict  # noqa: E402
+from charter.lsp._positions import Lines  # noqa: E402
+from charter.lsp._workspace import EDITOR_FAMILIES  # noqa: E402
 from charter.run import RunStore, store_path  # noqa: E402
 from charter.run._store import SampleRecord  # noqa: E402
 
@@ -118,32 +123,35 @@ def _capabilities() -> Any:
     )
 
 
-async def _start(client: LanguageClient, project: Path, debounce_ms: int) -> None:
-    await client.initialize_session(
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, project: Path, request: pytest.FixtureRequest) -> Any:
+    """A client of a server on the project, checking at once after each edit unless the test
+    asks for a debounce (`@pytest.mark.parametrize("client", [ms], indirect=True)`)."""
+    await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=_capabilities(),
             workspace_folders=[types.WorkspaceFolder(project.as_uri(), "helpdesk")],
-            initialization_options={"debounce": debounce_ms},
+            initialization_options={"debounce": getattr(request, "param", 0)},
         )
     )
-
-
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, project: Path) -> Any:
-    await _start(lsp_client, project, 0)
     yield
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def debounced(lsp_client: LanguageClient, project: Path) -> Any:
-    await _start(lsp_client, project, 400)
-    yield
-    await lsp_client.shutdown_session()
+@pytest_asyncio.fixture
+async def spec(client: LanguageClient, project: Path) -> Path:
+    """The project's spec file, open in the client, its first diagnostics arrived."""
+    path = project / "spec" / "helpdesk.md"
+    await _open(client, path)
+    return path
+
+
+def _uri(path: Path) -> str:
+    return path.resolve().as_uri()
 
 
 async def _open(client: LanguageClient, path: Path) -> str:
-    uri = path.resolve().as_uri()
+    uri = _uri(path)
     _forget(client, uri)
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
@@ -187,10 +195,9 @@ def _codes(client: LanguageClient, path: Path) -> list[str]:
 
 @pytest.mark.asyncio
 async def test_diagnostics_on_open_have_codes_and_rule_doc_links(
-    client: LanguageClient, project: Path
+    client: LanguageClient, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    uri = await _open(client, spec)
+    uri = _uri(spec)
     found = client.diagnostics[uri]
     by_code = {str(d.code): d for d in found}
     assert {"S107", "S104", "L011"} <= set(by_code), sorted(by_code)
@@ -203,10 +210,9 @@ async def test_diagnostics_on_open_have_codes_and_rule_doc_links(
 
 @pytest.mark.asyncio
 async def test_change_is_checked_again_and_fixed_problem_disappears(
-    client: LanguageClient, project: Path
+    client: LanguageClient, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    uri = await _open(client, spec)
+    uri = _uri(spec)
     assert "S107" in _codes(client, spec)
     place = _find(spec, "authority=platform")
     start = types.Position(place.line, place.character + len("authority="))
@@ -246,10 +252,8 @@ async def test_prompt_file_and_settings_diagnostics(client: LanguageClient, proj
 
 @pytest.mark.asyncio
 async def test_hover_on_clause_shows_authority_prompts_precedents_and_pass_rate(
-    client: LanguageClient, project: Path
+    client: LanguageClient, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
     hover = await client.text_document_hover_async(
         types.HoverParams(**_kw(_at(spec, "[^crisis]", 3)))
     )
@@ -284,10 +288,8 @@ def _kw(params: types.TextDocumentPositionParams) -> dict[str, Any]:
 
 @pytest.mark.asyncio
 async def test_definition_of_clause_anchor_and_module(
-    client: LanguageClient, project: Path
+    client: LanguageClient, project: Path, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
     places = await client.text_document_definition_async(
         types.DefinitionParams(**_kw(_at(spec, "[^crisis]", 3)))
     )
@@ -325,9 +327,7 @@ async def test_definition_of_imported_module_id(client: LanguageClient) -> None:
 
 
 @pytest.mark.asyncio
-async def test_references_of_clause(client: LanguageClient, project: Path) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
+async def test_references_of_clause(client: LanguageClient, project: Path, spec: Path) -> None:
     found = await client.text_document_references_async(
         types.ReferenceParams(
             context=types.ReferenceContext(include_declaration=True),
@@ -342,10 +342,8 @@ async def test_references_of_clause(client: LanguageClient, project: Path) -> No
 
 @pytest.mark.asyncio
 async def test_rename_clause_across_spec_prompts_and_precedents(
-    client: LanguageClient, project: Path
+    client: LanguageClient, project: Path, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
     edit = await client.text_document_rename_async(
         types.RenameParams(new_name="crisis-care", **_kw(_at(spec, "[^crisis]", 3)))
     )
@@ -398,10 +396,9 @@ async def _complete(client: LanguageClient, path: Path, line: int, column: int) 
 
 @pytest.mark.asyncio
 async def test_completion_of_ids_anchors_authorities_and_check_kinds(
-    client: LanguageClient, project: Path
+    client: LanguageClient, project: Path, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    uri = await _open(client, spec)
+    uri = _uri(spec)
     last = len(spec.read_text().split("\n")) - 1
     for typed, expected in (
         ("Also see [^", "crisis"),
@@ -444,10 +441,8 @@ def _edits_of(action: types.CodeAction) -> list[Any]:
 
 @pytest.mark.asyncio
 async def test_code_actions_fix_ignore_and_create_prompt_file(
-    client: LanguageClient, project: Path
+    client: LanguageClient, project: Path, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
     actions = {a.title: a for a in await _actions(client, spec, "authority=platform")}
     fix = actions["Fix S107 legacy-authority"]
     (change,) = _edits_of(fix)
@@ -471,10 +466,8 @@ async def test_code_actions_fix_ignore_and_create_prompt_file(
 
 @pytest.mark.asyncio
 async def test_clarify_questions_are_choices_that_write_the_answer(
-    client: LanguageClient, project: Path
+    client: LanguageClient, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
     actions = [
         a
         for a in await _actions(client, spec, "reasonably short")
@@ -487,9 +480,7 @@ async def test_clarify_questions_are_choices_that_write_the_answer(
 
 
 @pytest.mark.asyncio
-async def test_document_and_workspace_symbols(client: LanguageClient, project: Path) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    await _open(client, spec)
+async def test_document_and_workspace_symbols(client: LanguageClient, spec: Path) -> None:
     outline = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(types.TextDocumentIdentifier(spec.as_uri()))
     )
@@ -511,22 +502,42 @@ def _checks_logged(client: LanguageClient) -> int:
 
 
 @pytest.mark.asyncio
-async def test_a_burst_of_edits_is_checked_once(debounced: LanguageClient, project: Path) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    uri = await _open(debounced, spec)
-    opened = _checks_logged(debounced)
-    _forget(debounced, uri)
+@pytest.mark.parametrize("client", [400], indirect=True)
+async def test_a_burst_of_edits_is_checked_once(client: LanguageClient, spec: Path) -> None:
+    uri = _uri(spec)
+    opened = _checks_logged(client)
+    _forget(client, uri)
     for number in range(3):
         at = types.Position(0, 0)
-        debounced.text_document_did_change(
+        client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 types.VersionedTextDocumentIdentifier(version=number + 2, uri=uri),
                 [types.TextDocumentContentChangePartial(types.Range(at, at), "")],
             )
         )
-    await _published(debounced, uri)
+    await _published(client, uri)
     await asyncio.sleep(0.6)  # longer than the debounce: a second check would have come by now
-    assert _checks_logged(debounced) - opened == 1
+    assert _checks_logged(client) - opened == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("client", [1500], indirect=True)
+async def test_an_edit_after_a_quiet_spell_is_checked_without_the_delay(
+    client: LanguageClient, spec: Path
+) -> None:
+    uri = _uri(spec)
+    await asyncio.sleep(1.6)  # no edit and no check for longer than the debounce
+    _forget(client, uri)
+    at = types.Position(0, 0)
+    started = time.monotonic()
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=2, uri=uri),
+            [types.TextDocumentContentChangePartial(types.Range(at, at), " ")],
+        )
+    )
+    await _published(client, uri)
+    assert time.monotonic() - started < 1.2  # checked at once, not after the 1.5 s delay
 
 
 def _replace_all(client: LanguageClient, uri: str, version: int, text: str) -> None:
@@ -540,10 +551,9 @@ def _replace_all(client: LanguageClient, uri: str, version: int, text: str) -> N
 
 @pytest.mark.asyncio
 async def test_unsaved_edits_survive_a_broken_then_mended_charter_toml(
-    client: LanguageClient, project: Path
+    client: LanguageClient, project: Path, spec: Path
 ) -> None:
-    spec = project / "spec" / "helpdesk.md"
-    spec_uri = await _open(client, spec)
+    spec_uri = _uri(spec)
     _forget(client, spec_uri)
     _replace_all(client, spec_uri, 2, spec.read_text() + "\nReplies must be kind[^kind-x].\n")
     assert "S102" in [str(d.code) for d in await _published(client, spec_uri)]
@@ -563,3 +573,71 @@ async def test_unsaved_edits_survive_a_broken_then_mended_charter_toml(
     assert await _published(client, config_uri) == []
     kind = [d for d in client.diagnostics[spec_uri] if "kind-x" in d.message]
     assert [str(d.code) for d in kind] == ["S102"]  # the unsaved clause is still seen
+
+
+def _type_over(
+    client: LanguageClient, uri: str, version: int, text: str, old: str, new: str
+) -> str:
+    """Replace the first `old` of the document by `new` with one ranged change, as an editor
+    sends it; the document's new text."""
+    lines = Lines(text)
+    start = text.index(old)
+    change = types.TextDocumentContentChangePartial(
+        types.Range(lines.position(start), lines.position(start + len(old))), new
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri), [change]
+        )
+    )
+    return text[:start] + new + text[start + len(old) :]
+
+
+def _shown(found: list[types.Diagnostic]) -> list[tuple[str, int, int, str]]:
+    return sorted(
+        (str(d.code), d.range.start.line, d.range.start.character, d.message) for d in found
+    )
+
+
+#: Edits that change lint findings, a clause's statements (a new conflict), a heading, a clause
+#: tag, and that undo themselves.
+_EDITS = [
+    ("must never repeat", "must never reasonably repeat"),
+    ("## Safety floor", "## Safety rules"),
+    (
+        "digits[^pay-pan].",
+        "digits[^pay-pan].\n\nThe assistant must always repeat the PIN[^pin-echo].",
+    ),
+    ("[^scope]", ""),
+    ("never reasonably repeat", "never repeat"),
+]
+
+
+@pytest.mark.asyncio
+async def test_findings_after_several_edits_are_those_of_a_fresh_check(
+    client: LanguageClient, project: Path, spec: Path, tmp_path: Path
+) -> None:
+    uri = _uri(spec)
+    text = spec.read_text(encoding="utf-8")
+    for version, (old, new) in enumerate(_EDITS, start=2):
+        _forget(client, uri)
+        text = _type_over(client, uri, version, text, old, new)
+        published = await _published(client, uri)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh)
+    (fresh / "spec" / "helpdesk.md").write_text(text, encoding="utf-8")
+    expected = check_path(fresh, select=[*default_selection(), *EDITOR_FAMILIES])
+    lines = Lines(text)
+    wanted = [
+        (
+            d.code,
+            lines.at(d.span.line, d.span.column).line,
+            lines.at(d.span.line, d.span.column).character,
+            d.message + (f" ({d.hint})" if d.hint else ""),
+        )
+        for d in expected.diagnostics
+        if d.span.file == "spec/helpdesk.md"
+    ]
+    assert _shown(published) == sorted(wanted)
+    pin_echo = {code for code, *_, message in wanted if "pin-echo" in message}
+    assert {"S102", "C201"} <= pin_echo, wanted  # the added clause was checked, conflict and all

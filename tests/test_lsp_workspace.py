@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from charter._memo import forget_all
 from charter.check import check_path
+from charter.diagnostics import Diagnostic
 from charter.lsp._workspace import Workspace
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -70,3 +72,55 @@ def test_a_new_prompt_file_in_a_buffer_joins_the_project(root: Path) -> None:
     assert codes, "the unsaved prompt file was not read"
     workspace.update("cases/orphan.md", None)  # closed without saving: gone again
     assert all(d.span.file != "cases/orphan.md" for d in workspace.check().diagnostics)
+
+
+def _found(diagnostics: list[Diagnostic]) -> list[tuple[str, str, str, str | None, int]]:
+    return [(d.code, str(d.span), d.message, d.hint, d.length) for d in diagnostics]
+
+
+#: Edits that each change what some memo holds: a sentence's lint findings, a clause's
+#: statements, a heading, a clause tag, a link reference definition that changes how other
+#: paragraphs' inline text parses, and a paragraph written twice.
+_EDITS: list[tuple[str, str]] = [
+    ("The assistant must strive to follow", "The assistant must reasonably strive to follow"),
+    ("## No other objectives {#no_other_objectives", "## No other aims {#no_other_objectives"),
+    ("instruction[^m12p] or", "instruction or"),
+    (
+        "Above all else, the assistant must adhere",
+        "The assistant must never adhere to [the chain][chain].\n\n"
+        "[chain]: #chain_of_command\n\nAbove all else, the assistant must adhere",
+    ),
+    (
+        "## No other aims",
+        "The assistant should always reply in French[^fr1].\n\n"
+        "The assistant should never reply in French[^fr2].\n\n"
+        "The assistant should always reply in French[^fr1].\n\n## No other aims",
+    ),
+    ("reasonably strive", "strive"),
+]
+
+
+@pytest.mark.usefixtures("corpora")
+def test_edits_give_the_findings_of_a_fresh_check_of_the_final_text(
+    tmp_path: Path, release_0912: Path
+) -> None:
+    edited, fresh = tmp_path / "edited", tmp_path / "fresh"
+    for folder in (edited, fresh):
+        folder.mkdir()
+        shutil.copy(release_0912 / "model_spec.md", folder / "model_spec.md")
+    workspace = Workspace(edited)
+    workspace.check()
+    text = workspace.text_of("model_spec.md")
+    assert text is not None
+    for old, new in _EDITS:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+        workspace.update("model_spec.md", text)
+        workspace.check()
+    (fresh / "model_spec.md").write_text(text, encoding="utf-8")
+    forget_all()  # the fresh check reads everything from scratch
+    expected = check_path(fresh, select=workspace.selection())
+    got = _found(workspace.check().diagnostics)
+    assert got == _found(expected.diagnostics)
+    codes = {code for code, *_ in got}
+    assert {"S101", "C201", "L005"} <= codes, sorted(codes)  # the edits made findings to compare

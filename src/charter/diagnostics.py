@@ -97,6 +97,9 @@ def all_rules() -> list[Rule]:
 
 def get_rule(code_or_name: str) -> Rule | None:
     key = code_or_name.strip()
+    by_code = _RULES.get(key.upper())
+    if by_code is not None:
+        return by_code
     for found in _RULES.values():
         if key.upper() == found.code or key.lower() == found.name:
             return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from charter._memo import Memo
 from charter.compose import effective_authority, evaluate_overrides
 from charter.conflict._config import ConflictSettings, Resolution, Resolutions
 from charter.conflict._definitions import definitions, substituted
@@ -64,9 +65,19 @@ def clause_statements(
         key = (clause.text, clause.module)
         if key not in read:
             texts = [clause.text, *substituted(clause.text, (terms or {}).get(clause.module, {}))]
-            read[key] = [item for text in texts for item in statements(text)]
+            read[key] = [item for text in texts for item in _statements(text)]
         found.extend(replace(statement, clause=index) for statement in read[key])
     return found
+
+
+_STATEMENTS: Memo[str, tuple[Statement, ...]] = Memo(16384)
+"""The statements of each clause text read lately: a spec checked again after an edit reads
+only the changed clauses again."""
+
+
+def _statements(text: str) -> tuple[Statement, ...]:
+    found = _STATEMENTS.get(text)
+    return found if found is not None else _STATEMENTS.put(text, tuple(statements(text)))
 
 
 def _ancestors(spec: Spec, alias: str) -> set[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter._buffers import read_text
+from charter._memo import Memo
 from charter._source import Span
 from charter.lint import _clauses as clauses
 from charter.lint import _phrases as phrases
@@ -74,13 +75,7 @@ def lint_spec(spec: Spec, config: LintConfig | None = None) -> LintReport:
     for prose in report.files:
         for block in prose.blocks:
             report.words += block.words()
-            hits = _resolve(_phrase_hits(block, config))
-            tagged = [
-                *clauses.multiple_obligations(block),
-                *clauses.ambiguous_pronouns(block),
-                *clauses.untestable(block),
-            ]
-            located = [(None, hit) for hit in hits] + list(tagged)
+            located = list(_block_hits(block, config.modal_style))
             located += [(None, hit) for hit in undefined_terms(block, defined, seen_terms, uses)]
             for clause_id, hit in located:
                 if _allowed(block, hit, config):
@@ -99,7 +94,31 @@ def lint_spec(spec: Spec, config: LintConfig | None = None) -> LintReport:
     return report
 
 
-def _phrase_hits(block: Block, config: LintConfig) -> Iterator[Hit]:
+_Located = tuple[str | None, Hit]
+_HITS: Memo[tuple[str, str], tuple[_Located, ...]] = Memo(16384)
+"""The hits of each block text seen lately, by text and modal style: they depend on nothing
+else, so an edit runs the rules again over the edited blocks only."""
+
+
+def _block_hits(block: Block, modal_style: str) -> tuple[_Located, ...]:
+    """The phrase hits (after overlaps are resolved) and the clause rules' hits of a block."""
+    key = (block.text, modal_style)
+    found = _HITS.get(key)
+    if found is None:
+        hits = _resolve(_phrase_hits(block, modal_style))
+        found = _HITS.put(
+            key,
+            (
+                *((None, hit) for hit in hits),
+                *clauses.multiple_obligations(block),
+                *clauses.ambiguous_pronouns(block),
+                *clauses.untestable(block),
+            ),
+        )
+    return found
+
+
+def _phrase_hits(block: Block, modal_style: str) -> Iterator[Hit]:
     yield from phrases.placeholders(block)
     yield from phrases.and_or(block)
     yield from phrases.open_lists(block)
@@ -109,7 +128,7 @@ def _phrase_hits(block: Block, config: LintConfig) -> Iterator[Hit]:
     yield from phrases.vague_quantifiers(block)
     yield from phrases.comparisons(block)
     yield from phrases.passives(block)
-    yield from phrases.modal_case(block, config.modal_style)
+    yield from phrases.modal_case(block, modal_style)
     yield from weak_word_hits(block)
 
 

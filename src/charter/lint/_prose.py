@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from charter._memo import Memo
 from charter.lint._normative import normative
-from charter.spec import MAX_NESTING
+from charter.spec import MAX_NESTING, parsed_tokens
+from charter.spec._markdown import LARGEST_REMEMBERED
 from charter.text import APOSTROPHES, CLAUSE_TAG, sentence_bounds
 
 if TYPE_CHECKING:
@@ -99,7 +101,7 @@ class Block:
         return None
 
     def words(self) -> int:
-        return len(_WORD.findall(self.plain))
+        return len(self.tokens)  # a token per word of `plain`
 
 
 @dataclass(slots=True)
@@ -159,25 +161,59 @@ _EMPHASIS = re.compile(
 
 
 def emphasised(text: str) -> list[tuple[int, str, bool]]:
-    """Offset, text and boldness of each emphasised run."""
-    found: list[tuple[int, str, bool]] = []
-    for match in _EMPHASIS.finditer(text):
-        bold = match.group("bold") is not None
-        body = match.group("bold") if bold else match.group("italic")
-        start = match.start("bold") if bold else match.start("italic")
-        found.append((start, body, bold))
+    """Offset, text and boldness of each emphasised run (shared by the calls for one text:
+    read the list, never change it)."""
+    found = _EMPHASISED.get(text)
+    if found is None:
+        found = []
+        for match in _EMPHASIS.finditer(text):
+            bold = match.group("bold") is not None
+            body = match.group("bold") if bold else match.group("italic")
+            start = match.start("bold") if bold else match.start("italic")
+            found.append((start, body, bold))
+        _EMPHASISED.put(text, found)
     return found
 
 
+_EMPHASISED: Memo[str, list[tuple[int, str, bool]]] = Memo(16384)
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockRead:
+    """What a block's text alone decides: its masks, sentences and words."""
+
+    prose: str
+    plain: str
+    sentences: list[Sentence]
+    vocabulary: frozenset[str]
+    tokens: list[tuple[int, str]]
+
+
+_BLOCKS: Memo[str, _BlockRead] = Memo(16384)
+"""The reading of each block text seen lately (an edit re-reads the edited blocks only)."""
+_FILES: Memo[tuple[str, str], ProseFile] = Memo(64)
+"""The prose of each spec file read lately, by path and text."""
+
+
 def read_prose(path: str, text: str) -> ProseFile:
-    """The normative blocks of one spec file's markdown `text`."""
+    """The normative blocks of one spec file's markdown `text` (shared with the earlier calls
+    for the same file and text: read it, never change it)."""
+    found = _FILES.get((path, text))
+    if found is None:
+        found = _read_prose(path, text)
+        if len(text) <= LARGEST_REMEMBERED:
+            _FILES.put((path, text), found)
+    return found
+
+
+def _read_prose(path: str, text: str) -> ProseFile:
     text = _LONE_CR.sub("\n", text)  # the reader treats a lone CR as a line break; same length
     lines = text.split("\n")
     line_starts = [0]
     for line in lines[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)
     prose_file = ProseFile(path, text)
-    tokens = block_parser().parse(text)
+    tokens = parsed_tokens(text) or block_parser().parse(text)  # the spec reader's, if it has
     commentary = 0
     skip_level: int | None = None
     definitions_level: int | None = None
@@ -223,13 +259,31 @@ def read_prose(path: str, text: str) -> ProseFile:
         lead = re.match(r"^\W*(\*\*|__)(?P<term>[^*_\n]{1,60})\1\s*:", raw)
         if lead is not None:
             prose_file.definitions.add(_term_key(lead["term"]))
-        prose, plain = mask(raw)
-        block = Block(path, offset, raw, prose, plain, section, title, line_starts)
-        block.sentences = _sentences(block)
-        block.tokens = [(m.start(), m.group(0).lower()) for m in _WORD.finditer(plain)]
-        block.vocabulary = frozenset(word for _, word in block.tokens)
-        prose_file.blocks.append(block)
+        read = _BLOCKS.get(raw) or _BLOCKS.put(raw, _read_block(raw))
+        prose_file.blocks.append(
+            Block(
+                path,
+                offset,
+                raw,
+                read.prose,
+                read.plain,
+                section,
+                title,
+                line_starts,
+                read.sentences,
+                read.vocabulary,
+                read.tokens,
+            )
+        )
     return prose_file
+
+
+def _read_block(raw: str) -> _BlockRead:
+    prose, plain = mask(raw)
+    block = Block("", 0, raw, prose, plain, None, None, [0])
+    sentences = _sentences(block)
+    tokens = [(m.start(), m.group(0).lower()) for m in _WORD.finditer(plain)]
+    return _BlockRead(prose, plain, sentences, frozenset(word for _, word in tokens), tokens)
 
 
 def _heading(inline: Token) -> tuple[str, str | None]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -16,7 +18,7 @@ from charter.lsp._protocol import LanguageServer, types
 from charter.lsp._workspace import Workspace
 from charter.spec import CONFIG_NAME, SpecLoadError
 
-#: Seconds to wait after an edit before checking: a burst of keystrokes is checked once.
+#: Seconds to wait after an edit in a burst before checking: the burst is checked once.
 DEFAULT_DEBOUNCE = 0.05
 
 _SEVERITIES = {
@@ -51,6 +53,8 @@ class CharterServer(LanguageServer):
         self.projects: dict[Path, Workspace] = {}
         self.published: dict[Path, set[str]] = {}
         self.generation: dict[Path, int] = {}
+        self.last_activity: dict[Path, float] = {}
+        """When each project last had an edit or finished a check (`time.monotonic()`)."""
 
     # projects
 
@@ -156,8 +160,9 @@ class CharterServer(LanguageServer):
             else str(target)
         )
 
-    def refresh(self, document_uri: str, text: str | None) -> None:
-        """Take the editor's text of the document, re-check its project and publish."""
+    def refresh(self, document_uri: str, text: str | None, waited: float = 0.0) -> None:
+        """Take the editor's text of the document, re-check its project and publish (`waited`:
+        milliseconds since the edit, for the log)."""
         path = path_of(document_uri)
         root = self.root_for(path)
         workspace = self.projects.get(root)
@@ -172,7 +177,7 @@ class CharterServer(LanguageServer):
             self.window_log_message(  # before the diagnostics: a client has both when they come
                 types.LogMessageParams(
                     types.MessageType.Log,
-                    f"checked {rel}: read {timings.read_ms:.1f} ms, "
+                    f"checked {rel}: waited {waited:.1f} ms, read {timings.read_ms:.1f} ms, "
                     f"project check {timings.check_ms:.1f} ms",
                 )
             )
@@ -180,17 +185,24 @@ class CharterServer(LanguageServer):
         except SpecLoadError as error:
             self.projects.pop(root, None)
             self.publish_error(root, error)
+        finally:
+            self.last_activity[root] = time.monotonic()  # edits sent meanwhile are a burst
 
     async def changed(self, document_uri: str) -> None:
-        """Check after the debounce delay, unless another edit came in meanwhile."""
+        """Check the edited project, unless another edit comes in first. An edit after a quiet
+        spell (no edit and no check for the debounce delay) is checked at once; an edit in a
+        burst waits for the delay, so that the burst is checked once, after its last edit."""
         root = self.root_for(path_of(document_uri))
         generation = self.generation.get(root, 0) + 1
         self.generation[root] = generation
-        if self.debounce > 0:
-            await asyncio.sleep(self.debounce)
+        now = time.monotonic()
+        quiet = now - self.last_activity.get(root, -math.inf) > self.debounce
+        self.last_activity[root] = now
+        await asyncio.sleep(0 if quiet else self.debounce)  # edits already received go first
         if self.generation[root] != generation:
             return
-        self.refresh(document_uri, self.workspace.get_text_document(document_uri).source)
+        waited = (time.monotonic() - now) * 1000
+        self.refresh(document_uri, self.workspace.get_text_document(document_uri).source, waited)
 
 
 def _options(params: types.InitializeParams) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter._buffers import read_text, unsaved
+from charter._memo import remember_texts
 from charter.check import CheckResult, check_spec, default_selection
 from charter.diagnostics import Diagnostic, Diagnostics
 from charter.spec import (
@@ -81,6 +82,7 @@ class Workspace:
     _dirty: bool = True
 
     def __post_init__(self) -> None:
+        remember_texts()  # an edit then redoes only the work its changed text needs
         self.root = self.root.resolve()
         self.reload()
 

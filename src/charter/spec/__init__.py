@@ -6,7 +6,14 @@ spec, findings = load_spec("path/to/project")
 
 from charter._source import Span
 from charter.spec._config_schema import SCHEMA, config_place, did_you_mean
-from charter.spec._markdown import MAX_NESTING, Document, markdown_parser, read_markdown
+from charter.spec._markdown import (
+    MAX_NESTING,
+    Document,
+    markdown_parser,
+    markdown_tokens,
+    parsed_tokens,
+    read_markdown,
+)
 from charter.spec._model import (
     LEGACY_AUTHORITIES,
     Authority,
@@ -79,7 +86,9 @@ __all__ = [
     "load_prompt_files",
     "load_spec",
     "markdown_parser",
+    "markdown_tokens",
     "modal_words",
+    "parsed_tokens",
     "read_markdown",
     "read_prompt_file",
     "read_source",

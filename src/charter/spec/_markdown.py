@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from charter._memo import Memo, remembering
 from charter._source import Span
 from charter.diagnostics import Diagnostics
+from charter.spec._chunks import cut_points
 from charter.spec._examples import read_example
 from charter.spec._model import (
     LEGACY_AUTHORITIES,
@@ -44,6 +46,7 @@ from charter.text import (
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 MAX_NESTING = 20
@@ -67,7 +70,104 @@ def markdown_parser() -> MarkdownIt:
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     parser.use(front_matter_plugin).use(admon_plugin).enable("table")
+    parser.core.ruler.at("inline", _inline_remembered)
+    parser.core.ruler.push("remember_inline", _remember_inline)
     return parser
+
+
+_INLINE: Memo[str, list[Token]] = Memo(16384)
+"""The inline tokens of each paragraph, heading or cell text parsed lately, by its text."""
+_PARSED: Memo[str, list[Token]] = Memo(32, always=True)
+"""The tokens of the markdown files parsed lately, by their text (kept by commands too, so
+that the linter reads the reader's parse)."""
+LARGEST_REMEMBERED = 2_000_000
+"""Characters of the largest file whose tokens and prose are kept after it is read (a larger
+one is read once per check, and its tokens would only hold memory)."""
+
+
+def _inline_remembered(state: StateCore) -> None:
+    """markdown-it's `inline` rule, taking a text's inline tokens from `_INLINE` when it was
+    parsed before. Inline parsing depends only on the text and the link reference definitions,
+    so the memo is used only when the file has none."""
+    memo = not state.env.get("references")
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        known = _INLINE.get(token.content) if memo else None
+        if known is not None:
+            token.children = known
+        else:
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _remember_inline(state: StateCore) -> None:
+    """After `text_join` (which leaves joined tokens as they are): keep each text's tokens."""
+    if state.env.get("references"):
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children is not None:
+            _INLINE.put(token.content, token.children)
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The tokens of a markdown file's `text` (`\\n` line ends), parsed once however many
+    readers ask for them. The tokens are shared: read them, never change them."""
+    found = _PARSED.get(text)
+    if found is None:
+        points = cut_points(text) if remembering() and len(text) <= LARGEST_REMEMBERED else None
+        if points is None or len(points) == 1:
+            found = markdown_parser().parse(text)
+        else:
+            found = _parse_pieces(text, points)
+        if len(text) <= LARGEST_REMEMBERED:
+            _PARSED.put(text, found)
+    return found
+
+
+_PIECES: Memo[str, tuple[int, list[Token]]] = Memo(4096)
+"""The tokens of each piece of a file parsed lately, by the piece's text, with the line the
+piece started at (its tokens' line numbers count from there)."""
+
+
+def _parse_pieces(text: str, points: list[int]) -> list[Token]:
+    """The tokens of `text` parsed piece by piece (`cut_points`), the unchanged pieces' taken
+    from `_PIECES` (moved when lines were added or removed above them)."""
+    from copy import copy
+
+    offsets = [0]
+    position = text.find("\n")
+    while position != -1:
+        offsets.append(position + 1)
+        position = text.find("\n", position + 1)
+    tokens: list[Token] = []
+    for start, end in zip(points, [*points[1:], None], strict=True):
+        piece = text[offsets[start] : len(text) if end is None else offsets[end]]
+        known = _PIECES.get(piece)
+        if known is None:
+            found = _moved(markdown_parser().parse(piece), start)
+            _PIECES.put(piece, (start, found))
+        elif known[0] != start:
+            found = _moved([copy(token) for token in known[1]], start - known[0])
+            _PIECES.put(piece, (start, found))
+        else:
+            found = known[1]
+        tokens.extend(found)
+    return tokens
+
+
+def _moved(tokens: list[Token], lines: int) -> list[Token]:
+    """The tokens with their line numbers moved by `lines` (changed in place)."""
+    if lines:
+        for token in tokens:
+            if token.map is not None:
+                token.map = [token.map[0] + lines, token.map[1] + lines]
+    return tokens
+
+
+def parsed_tokens(text: str) -> list[Token] | None:
+    """The tokens of `text` when `markdown_tokens` parsed it lately, else None."""
+    return _PARSED.get(text)
 
 
 @dataclass(slots=True)
@@ -521,8 +621,7 @@ def read_markdown(
 ) -> Document:
     """Read one markdown file into a `Document`, adding findings to `sink`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as markdown-it sees them
-    tokens = markdown_parser().parse(text)
-    return _Walker(path, text, sink, prompt_file=prompt_file).run(tokens)
+    return _Walker(path, text, sink, prompt_file=prompt_file).run(markdown_tokens(text))
 
 
 def resolve_title_links(document_clauses: list[Clause], titles: dict[str, str]) -> None:
