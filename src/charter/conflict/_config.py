@@ -24,6 +24,8 @@ class ConflictSettings:
     judge: str | None = None
     judge_options: dict[str, Any] = field(default_factory=dict, hash=False)
     """Provider options for the judge, from `[models."PROVIDER:MODEL"]` (e.g. `base_url`)."""
+    calibration: str | None = None
+    """A file of labelled pairs (relative to the project root) the judge is measured on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
             f"{path}: [conflicts] judge must be a model as provider:model",
             'e.g. judge = "openai:gpt-4o"',
         )
+    calibration = table.get("calibration")
+    if calibration is not None and (not isinstance(calibration, str) or not calibration.strip()):
+        raise SpecLoadError(
+            f"{path}: [conflicts] calibration must be the path of a file of labelled pairs",
+            'e.g. calibration = "conflict-pairs.toml"',
+        )
     return ConflictSettings(
         enabled=bool(table.get("enabled", True)),
         semantic=bool(table.get("semantic", False)),
@@ -77,6 +85,7 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
         similarity=_fraction(table, "similarity", CORE_SIMILARITY, path),
         judge=judge,
         judge_options=config.provider_options(judge) if judge else {},
+        calibration=calibration,
     )
 
 
