@@ -168,7 +168,8 @@ def test_check_exit_code_and_publish_follow_the_verdicts(
     code, out, err = _cli(capsys, "check", root)
     assert code == 1, out + err
     assert re.search(r"C201 \[error\] `(calm|exclaim)` .* contradicts `(calm|exclaim)`", out), out
-    assert "judge openai:scripted (not calibrated): one asks for exclamation marks, one bans them" in out
+    said = "judge openai:scripted (not calibrated): one asks for exclamation marks, one bans them"
+    assert said in out
     assert re.search(r"C202 \[note\] `(cite|link)` .* may conflict with `(cite|link)`", out), out
     assert "could not be adjudicated by openai:scripted" in out
     assert "`recap`" not in out and "`summary`" not in out  # judged: no conflict
