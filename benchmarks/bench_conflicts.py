@@ -5,6 +5,7 @@ MiniLM embedding candidates with LSH; no judge). Prints seconds for loading and 
 and how the search time grows; the target is under 60 s at 10k clauses.
 
     HF_HUB_OFFLINE=1 python benchmarks/bench_conflicts.py [--sizes 1000,2000,5000,10000]
+        [--no-semantic]   # the deterministic search alone
 
 The clauses are realistic rule sentences from templates (subject, modal, action, object, one of
 300 products, scope, and some amounts), so many pairs share words and some are planted
@@ -147,7 +148,7 @@ def clauses(count: int, seed: int = 7) -> list[str]:
     return found
 
 
-def write_project(root: Path, texts: list[str]) -> None:
+def write_project(root: Path, texts: list[str], semantic: bool = True) -> None:
     """The clauses spread over the project file and four imported modules."""
     names = ["", *MODULES]
     shares: dict[str, list[str]] = {name: [] for name in names}
@@ -168,15 +169,16 @@ def write_project(root: Path, texts: list[str]) -> None:
             encoding="utf-8",
         )
     (root / "charter.toml").write_text(
-        '[spec]\nfiles = ["spec.md"]\n\n[conflicts]\nsemantic = true\nthreshold = 0.9\n',
+        f'[spec]\nfiles = ["spec.md"]\n\n[conflicts]\nsemantic = {str(semantic).lower()}\n'
+        "threshold = 0.9\n",
         encoding="utf-8",
     )
 
 
-def run(count: int) -> dict[str, float]:
+def run(count: int, semantic: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        write_project(root, clauses(count))
+        write_project(root, clauses(count), semantic)
         start = time.perf_counter()
         spec = load_project(root).spec
         loading = time.perf_counter() - start
@@ -195,15 +197,19 @@ def run(count: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,2000,5000,10000")
+    parser.add_argument(
+        "--no-semantic", action="store_true", help="the deterministic search alone (no MiniLM)"
+    )
     args = parser.parse_args()
-    start = time.perf_counter()
-    _model()
-    print(f"model load: {time.perf_counter() - start:.1f} s (not counted below)")
+    if not args.no_semantic:
+        start = time.perf_counter()
+        _model()
+        print(f"model load: {time.perf_counter() - start:.1f} s (not counted below)")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'clauses':>8} {'load':>7} {'search':>8} {'findings':>9} {'candidates':>11}")
     previous: tuple[int, float] | None = None
     for size in (int(part) for part in args.sizes.split(",")):
-        figures = run(size)
+        figures = run(size, not args.no_semantic)
         growth = ""
         if previous is not None:
             ratio = figures["search"] / previous[1]

@@ -170,7 +170,7 @@ def signed_tokens(text: str, act: bool = False) -> tuple[list[str], int]:
     """Content words of `text` with antonyms folded (`disable` -> `enable`), and the sign the
     folding flips the statement's polarity by. With `act`, the first content word is the act
     and WordNet's verb antonyms fold it too."""
-    found = []
+    found: list[str] = []
     sign = 1
     text = _CASE_STYLE.sub(lambda m: m.group(1).lower() + "case", collapse_code(text))
     for word in _WORD.findall(straight_apostrophes(text.lower())):
