@@ -4,10 +4,10 @@
     python tools/wordnet_antonyms.py [DICT_DIR]
 
 Reads the direct antonym pointers (`!`) of verbs and keeps the unambiguous ones:
-single words whose only direct antonym is the other word, and whose antonym has only them
-(`lock`/`unlock`; not `keep`, which has both `lose` and `break`). The
-word of each pair without a negative prefix (`un-`, `dis-`, `in-`, `non-`...) is the head the
-other folds to with a negative sign; with no such prefix, the alphabetically first. The file is
+single words whose only direct antonym is the other word, whose antonym has only them, and
+one of which is the other with a negative prefix (`un-`, `dis-`, `in-`, `non-`, `de-`...):
+`lock`/`unlock`, `connect`/`disconnect`; not `keep` (both `lose` and `break`) nor `go`/`come`.
+The unprefixed word is the head the other folds to with a negative sign. The file is
 read at run time, so nothing is downloaded and WordNet need not be installed to use Charter.
 """
 
@@ -50,11 +50,13 @@ def _antonyms(folder: Path, part: str) -> set[tuple[str, str]]:
     return found
 
 
-def _head(first: str, second: str) -> str:
+def _head(first: str, second: str) -> str | None:
+    """The word the other is made from with a negative prefix (`lock` for `unlock`); None for
+    pairs of unrelated words (`go`/`come`, `let`/`prevent`), whose senses stray too far."""
     for word, other in ((first, second), (second, first)):
         if any(other == prefix + word for prefix in NEGATIVE):
             return word
-    return min(first, second)
+    return None
 
 
 def table(folder: Path) -> dict[str, str]:
@@ -70,7 +72,7 @@ def table(folder: Path) -> dict[str, str]:
         if other is None or partners[other] != {word}:
             continue
         head = _head(word, other)
-        if head != word:
+        if head is not None and head != word:
             folded[word] = head
     return folded
 

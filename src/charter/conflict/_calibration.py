@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from charter.conflict._config import line_of
 from charter.spec import SpecLoadError
 
 if TYPE_CHECKING:
@@ -54,16 +55,6 @@ class JudgeCalibration:
         accuracy = 0.0 if figures.accuracy is None else figures.accuracy
         hits = round(accuracy * figures.n)
         return f"agrees on {hits}/{figures.n} labelled pairs of {self.source}, kappa {kappa}"
-
-
-def _entry_line(text: str, occurrence: int) -> int:
-    seen = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip().replace(" ", "") == "[[pairs]]":
-            seen += 1
-            if seen == occurrence:
-                return number
-    return 1
 
 
 def load_pairs(root: Path, name: str) -> list[LabelledPair]:
@@ -100,7 +91,7 @@ def load_pairs(root: Path, name: str) -> list[LabelledPair]:
             found.append(LabelledPair(first, second, label))
             continue
         raise SpecLoadError(
-            f"{name}:{_entry_line(text, number)}: labelled pair {number}: {problem}",
+            f"{name}:{line_of(text, number, '[[pairs]]')}: labelled pair {number}: {problem}",
             'write first = "...", second = "..." and conflict = true or false',
         )
     return found

@@ -89,10 +89,11 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
     )
 
 
-def _line_of(text: str, occurrence: int) -> int:
+def line_of(text: str, occurrence: int, header: str = "[[resolutions]]") -> int:
+    """The line of the `occurrence`-th `header` (an array-of-tables header) of TOML `text`."""
     seen = 0
     for number, line in enumerate(text.split("\n"), 1):
-        if line.strip().replace(" ", "") == "[[resolutions]]":
+        if line.strip().replace(" ", "") == header:
             seen += 1
             if seen == occurrence:
                 return number
@@ -108,7 +109,7 @@ def load_resolutions(config: ProjectConfig) -> Resolutions:
         found.problems.append((1, "`resolutions` must be an array of tables: [[resolutions]]"))
         return found
     for number, entry in enumerate(entries, 1):
-        line = _line_of(text, number)
+        line = line_of(text, number)
         if not isinstance(entry, dict):
             found.problems.append((line, "each resolution must be a table"))
             continue
