@@ -5,13 +5,13 @@ tracing` and `uppercase` as `not lowercase`.
 The sets are written for rule text (agent instructions, assistant policies); a word belongs to
 at most one set. A stem is looked up after the light stemmer of `_normalize.stem`.
 
-Behind the hand-written antonyms stand WordNet 3.0's unambiguous direct antonyms of verbs
-(`wordnet_antonyms.json`, written by `tools/wordnet_antonyms.py` from Debian's `wordnet-base`;
-`pack`/`unpack`, `connect`/`disconnect`: pairs made with a negative prefix). They fold only the act, the verb a rule starts its action
-with: elsewhere in a sentence (`after you push`, `for the foreground`) an antonym says nothing
-about the rule's polarity. A word the hand-written lists name, as a member or a head, keeps its
-hand-written meaning. The file ships inside the package and is read once; without it (a
-stripped install) the hand-written lexicon is used alone.
+Behind the hand-written antonyms stand WordNet 3.0's unambiguous direct antonyms of verbs made
+with a negative prefix (`pack`/`unpack`, `connect`/`disconnect`), in `wordnet_antonyms.json`,
+written by `tools/wordnet_antonyms.py` from Debian's `wordnet-base`. They fold only the act, the
+verb a rule starts its action with: elsewhere in a sentence (`after you disconnect`) an antonym
+says nothing about the rule's polarity. A word the hand-written lists name, as a member or a
+head, keeps its hand-written meaning. The file ships inside the package and is read once;
+without it (a stripped install) the hand-written lexicon is used alone.
 """
 
 from __future__ import annotations
