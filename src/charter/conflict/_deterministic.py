@@ -49,7 +49,7 @@ def same_situation(a: Statement, b: Statement) -> bool:
     for default, specific in ((a, b), (b, a)):
         if default.modal == "prefer" and (specific.scope - default.scope):
             return False  # a preference is a default; a scoped rule is its exception
-    return overlap(a.scope, b.scope) >= SCOPE_OVERLAP
+    return overlap(a.scope, b.scope) > SCOPE_OVERLAP
 
 
 def _frame(item: Statement) -> frozenset[str]:
