@@ -25,8 +25,8 @@ from charter.conflict._config import line_of
 from charter.spec import SpecLoadError
 
 if TYPE_CHECKING:
+    from charter._agreement import Agreement
     from charter.conflict._judge import JudgeVerdict
-    from charter.grade import Agreement
 
 #: Labels in the grader's vocabulary, so the grader's figures apply unchanged.
 _CONFLICT, _CLEAR, _MISSING = "violate", "comply", "error"
@@ -105,7 +105,7 @@ def measure(
     judge: str, source: str, pairs: list[LabelledPair], verdicts: list[JudgeVerdict]
 ) -> JudgeCalibration:
     """The judge's agreement with the labels; a verdict it could not give counts as a miss."""
-    from charter.grade import MIN_PRECEDENTS, agreement, is_reliable
+    from charter._agreement import MIN_PRECEDENTS, agreement, is_reliable
 
     figures = agreement(
         [(_label(p.conflict), _label(v.conflict)) for p, v in zip(pairs, verdicts, strict=True)]

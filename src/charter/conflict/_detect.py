@@ -254,10 +254,10 @@ def _adjudicate(
             )
             for i, j, why in pairs
         ]
+    from charter._agreement import MIN_PRECEDENTS, RELIABLE_KAPPA
     from charter.conflict._calibration import load_pairs, measure
     from charter.conflict._judge import adjudicate
     from charter.conflict._verdict_cache import VerdictCache
-    from charter.grade import MIN_PRECEDENTS, RELIABLE_KAPPA
 
     root = Path(spec.root)
     labelled = load_pairs(root, settings.calibration) if settings.calibration else []
