@@ -1,10 +1,10 @@
 """Precision and recall of the conflict checker on the independent conflict set, no judge.
 
-    python benchmarks/eval_conflicts.py [--half dev|test] [--label NAME] [--show] [--semantic]
+    python benchmarks/eval_conflicts.py [--half dev|dev2|test] [--label NAME] [--show] [--semantic]
 
 Writes the half as a Charter project (the root file imports one module per team; a group's
 definitions go into a definitions section of its module), runs the conflict search, and compares
-the reported pairs with the labelled ones. `--show` lists the mistakes (dev half only).
+the reported pairs with the labelled ones. `--show` lists the mistakes (development sets only).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def labels(groups: dict[str, Any]) -> dict[frozenset[str], bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--half", choices=("dev", "test"), default="test")
+    parser.add_argument("--half", choices=("dev", "dev2", "test"), default="test")
     parser.add_argument("--label")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--semantic", action="store_true")
@@ -111,7 +111,7 @@ def main() -> None:
         "semantic": options.semantic,
     }
     print(json.dumps(figures))
-    if options.show and options.half == "dev":
+    if options.show and options.half.startswith("dev"):
         for pair in sorted(reported | {p for p, v in truth.items() if v}, key=sorted):
             if (pair in reported) != truth.get(pair, False):
                 kind = "FP" if pair in reported else "FN"

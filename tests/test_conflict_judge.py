@@ -138,7 +138,7 @@ def test_each_kind_of_verdict_is_recorded_and_has_its_effect(
     confirmed = found[frozenset(("exclaim", "calm"))]
     assert confirmed.status == CONFLICT
     assert confirmed.evidence == (
-        "judge openai:scripted: one asks for exclamation marks, one bans them"
+        "judge openai:scripted (not calibrated): one asks for exclamation marks, one bans them"
     )
     undecided = found[frozenset(("cite", "link"))]
     assert undecided.status == POSSIBLE
@@ -168,7 +168,8 @@ def test_check_exit_code_and_publish_follow_the_verdicts(
     code, out, err = _cli(capsys, "check", root)
     assert code == 1, out + err
     assert re.search(r"C201 \[error\] `(calm|exclaim)` .* contradicts `(calm|exclaim)`", out), out
-    assert "judge openai:scripted: one asks for exclamation marks, one bans them" in out
+    said = "judge openai:scripted (not calibrated): one asks for exclamation marks, one bans them"
+    assert said in out
     assert re.search(r"C202 \[note\] `(cite|link)` .* may conflict with `(cite|link)`", out), out
     assert "could not be adjudicated by openai:scripted" in out
     assert "`recap`" not in out and "`summary`" not in out  # judged: no conflict
@@ -270,13 +271,13 @@ def test_llama_cpp_judge_verdict_is_parsed_and_recorded(
     if verdict.conflict:
         ((finding,),) = [report.conflicts]
         assert finding.status == CONFLICT
-        assert finding.evidence == f"judge openai:smollm2: {verdict.reason}"
+        assert finding.evidence == f"judge openai:smollm2 (not calibrated): {verdict.reason}"
     else:
         assert report.conflicts == []
 
     code, out, err = _cli(capsys, "check", root)
     assert code == (1 if verdict.conflict else 0), out + err
-    assert ("judge openai:smollm2: " in out) is verdict.conflict
+    assert ("judge openai:smollm2 (not calibrated): " in out) is verdict.conflict
 
 
 def test_llama_cpp_judge_without_structured_output_is_never_invented(

@@ -117,6 +117,7 @@ class ConflictsTable(_Table):
     threshold: float = SEMANTIC_THRESHOLD
     similarity: float = CORE_SIMILARITY
     judge: str | None = None
+    calibration: str | None = None
 
 
 class Resolution(_Table):

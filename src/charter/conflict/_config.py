@@ -24,6 +24,8 @@ class ConflictSettings:
     judge: str | None = None
     judge_options: dict[str, Any] = field(default_factory=dict, hash=False)
     """Provider options for the judge, from `[models."PROVIDER:MODEL"]` (e.g. `base_url`)."""
+    calibration: str | None = None
+    """A file of labelled pairs (relative to the project root) the judge is measured on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
             f"{path}: [conflicts] judge must be a model as provider:model",
             'e.g. judge = "openai:gpt-4o"',
         )
+    calibration = table.get("calibration")
+    if calibration is not None and (not isinstance(calibration, str) or not calibration.strip()):
+        raise SpecLoadError(
+            f"{path}: [conflicts] calibration must be the path of a file of labelled pairs",
+            'e.g. calibration = "conflict-pairs.toml"',
+        )
     return ConflictSettings(
         enabled=bool(table.get("enabled", True)),
         semantic=bool(table.get("semantic", False)),
@@ -77,13 +85,15 @@ def conflict_settings(config: ProjectConfig) -> ConflictSettings:
         similarity=_fraction(table, "similarity", CORE_SIMILARITY, path),
         judge=judge,
         judge_options=config.provider_options(judge) if judge else {},
+        calibration=calibration,
     )
 
 
-def _line_of(text: str, occurrence: int) -> int:
+def line_of(text: str, occurrence: int, header: str = "[[resolutions]]") -> int:
+    """The line of the `occurrence`-th `header` (an array-of-tables header) of TOML `text`."""
     seen = 0
     for number, line in enumerate(text.split("\n"), 1):
-        if line.strip().replace(" ", "") == "[[resolutions]]":
+        if line.strip().replace(" ", "") == header:
             seen += 1
             if seen == occurrence:
                 return number
@@ -99,7 +109,7 @@ def load_resolutions(config: ProjectConfig) -> Resolutions:
         found.problems.append((1, "`resolutions` must be an array of tables: [[resolutions]]"))
         return found
     for number, entry in enumerate(entries, 1):
-        line = _line_of(text, number)
+        line = line_of(text, number)
         if not isinstance(entry, dict):
             found.problems.append((line, "each resolution must be a table"))
             continue

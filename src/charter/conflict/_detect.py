@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter._memo import Memo
@@ -15,11 +16,15 @@ from charter.conflict._witness import Witness, witness
 from charter.spec import Authority, Clause, Spec
 
 if TYPE_CHECKING:
+    from charter.conflict._calibration import JudgeCalibration
     from charter.conflict._judge import JudgeVerdict
 
 #: Kinds of finding: a confirmed contradiction, a guideline the importer overrides implicitly,
 #: and a candidate nobody has adjudicated.
 CONFLICT, IMPLICIT, POSSIBLE = "conflict", "implicit-override", "possible"
+#: With a judge configured, opposite-modality pairs whose acts are alike within this much below
+#: `[conflicts] similarity` are asked about too (the modality test alone drops them).
+NEAR_MARGIN = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,9 @@ class ConflictReport:
     judged: list[tuple[Clause, Clause, JudgeVerdict]] = field(default_factory=list)
     """Every candidate the judge was asked about, with its verdict and reason, the pairs it
     found no conflict in included (they leave no finding)."""
+    calibration: JudgeCalibration | None = None
+    """The judge's agreement with the labelled pairs of `[conflicts] calibration` (None: no
+    judge was asked, or no labelled pairs were named)."""
     semantic_missing: list[str] = field(default_factory=list)
     """Modules of the `embeddings` extra that were missing, so the semantic search was left
     out although `[conflicts] semantic = true` asked for it (empty: it ran, or was not asked)."""
@@ -132,7 +140,7 @@ def classify(spec: Spec, a: Clause, b: Clause, evidence: str) -> Conflict:
 
 def _semantic_pairs(
     clauses: list[Clause], settings: ConflictSettings, known: set[tuple[int, int]]
-) -> list[tuple[int, int, float]]:
+) -> list[tuple[int, int, str]]:
     from charter.conflict._semantic import candidate_pairs, embed
 
     vectors = embed([clause.text for clause in clauses])
@@ -145,7 +153,7 @@ def _semantic_pairs(
         first, second = statements(clauses[i].text, i), statements(clauses[j].text, j)
         if _only_prohibitions(first + second) or decided(first, second, settings.similarity):
             continue
-        found.append((i, j, score))
+        found.append((i, j, f"embedding similarity {score:.2f}"))
     return found
 
 
@@ -189,12 +197,14 @@ def find_conflicts(
         from charter.conflict._semantic import embeddings_missing
 
         report.semantic_missing = embeddings_missing()
+    pairs: list[tuple[int, int, str]] = []
     if settings.semantic and not report.semantic_missing:
         pairs = _semantic_pairs(clauses, settings, known)
-        pairs = [
-            p for p in pairs if frozenset((clauses[p[0]].id, clauses[p[1]].id)) not in overridden
-        ]
-        report.candidates = len(pairs)
+    if settings.judge is not None:
+        pairs += _near_pairs(items, settings, known)
+    pairs = [p for p in pairs if frozenset((clauses[p[0]].id, clauses[p[1]].id)) not in overridden]
+    report.candidates = len(pairs)
+    if pairs:
         found.extend(_adjudicate(spec, clauses, pairs, settings, report))
     for conflict in found:
         if conflict.ids in overridden:
@@ -214,10 +224,32 @@ def _witnessed(conflict: Conflict, first: Statement, second: Statement) -> Confl
     return replace(conflict, witness=proof, proposal=proposal)
 
 
+def _near_pairs(
+    items: list[Statement], settings: ConflictSettings, known: set[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Opposite modality whose acts are alike, but less than the similarity that decides: the
+    deterministic pass cannot tell, so with a judge configured the judge is asked."""
+    lower = max(settings.similarity - NEAR_MARGIN, 0.05)
+    found = []
+    for match in opposite_modality(items, lower):
+        key = (match.first.clause, match.second.clause)
+        if key in known or match.similarity >= settings.similarity:
+            continue
+        known.add(key)
+        found.append(
+            (
+                *key,
+                f"opposite modality (`{match.first.modal}` vs `{match.second.modal}`) on acts "
+                f"alike at {match.similarity:.2f}, below {settings.similarity:.2f}",
+            )
+        )
+    return found
+
+
 def _adjudicate(
     spec: Spec,
     clauses: list[Clause],
-    pairs: list[tuple[int, int, float]],
+    pairs: list[tuple[int, int, str]],
     settings: ConflictSettings,
     report: ConflictReport,
 ) -> list[Conflict]:
@@ -227,34 +259,61 @@ def _adjudicate(
                 clauses[i],
                 clauses[j],
                 POSSIBLE,
-                f"embedding similarity {score:.2f}; no judge is configured",
+                f"{why}; no judge is configured",
                 "a judge model ([conflicts] judge) or a person must decide; record the decision "
                 "under [[resolutions]]",
             )
-            for i, j, score in pairs
+            for i, j, why in pairs
         ]
+    from charter._agreement import MIN_PRECEDENTS, RELIABLE_KAPPA
+    from charter.conflict._calibration import load_pairs, measure
     from charter.conflict._judge import adjudicate
+    from charter.conflict._verdict_cache import VerdictCache
 
-    verdicts = adjudicate(
-        settings.judge,
-        [(clauses[i].text, clauses[j].text) for i, j, _ in pairs],
-        settings.judge_options,
-    )
+    root = Path(spec.root)
+    labelled = load_pairs(root, settings.calibration) if settings.calibration else []
+    questions = [(clauses[i].text, clauses[j].text) for i, j, _ in pairs]
+    cache = VerdictCache.for_project(root)
+    try:
+        verdicts = adjudicate(
+            settings.judge,
+            questions + [(p.first, p.second) for p in labelled],
+            settings.judge_options,
+            cache,
+        )
+    finally:
+        cache.close()
+    verdicts, calibrated = verdicts[: len(pairs)], verdicts[len(pairs) :]
+    if settings.calibration:
+        report.calibration = measure(settings.judge, settings.calibration, labelled, calibrated)
+    trust = report.calibration
+    standing = "not calibrated" if trust is None else trust.summary()
     found = []
-    for (i, j, score), verdict in zip(pairs, verdicts, strict=True):
+    for (i, j, why), verdict in zip(pairs, verdicts, strict=True):
         report.judged.append((clauses[i], clauses[j], verdict))
-        if verdict.conflict is True:
+        said = f"judge {verdict.judge} ({standing})"
+        if verdict.conflict is not None and trust is not None and not trust.reliable:
             found.append(
-                classify(spec, clauses[i], clauses[j], f"judge {verdict.judge}: {verdict.reason}")
+                Conflict(
+                    clauses[i],
+                    clauses[j],
+                    POSSIBLE,
+                    f"{why}; {said} says {'' if verdict.conflict else 'no '}conflict: "
+                    f"{verdict.reason}; an unreliable judge does not decide (it needs kappa >= "
+                    f"{RELIABLE_KAPPA} on at least {MIN_PRECEDENTS} labelled pairs)",
+                    "a person must decide; record the decision under [[resolutions]], or "
+                    "improve the judge until its calibration is reliable",
+                )
             )
+        elif verdict.conflict is True:
+            found.append(classify(spec, clauses[i], clauses[j], f"{said}: {verdict.reason}"))
         elif verdict.conflict is None:
             found.append(
                 Conflict(
                     clauses[i],
                     clauses[j],
                     POSSIBLE,
-                    f"embedding similarity {score:.2f}; could not be adjudicated by "
-                    f"{verdict.judge}: {verdict.reason}",
+                    f"{why}; could not be adjudicated by {verdict.judge}: {verdict.reason}",
                     "a person must decide; record the decision under [[resolutions]]",
                 )
             )

@@ -49,7 +49,7 @@ def same_situation(a: Statement, b: Statement) -> bool:
     for default, specific in ((a, b), (b, a)):
         if default.modal == "prefer" and (specific.scope - default.scope):
             return False  # a preference is a default; a scoped rule is its exception
-    return overlap(a.scope, b.scope) >= SCOPE_OVERLAP
+    return overlap(a.scope, b.scope) > SCOPE_OVERLAP
 
 
 def _frame(item: Statement) -> frozenset[str]:
@@ -61,10 +61,18 @@ def similarity_of(a: Statement, b: Statement) -> float | None:
     Statements with the same subject compare their cores; when one side's subject is the
     assistant and the other's is a thing (`TUI styles must ...`), the thing is what the
     assistant acts on, so acts, objects and scopes are compared together."""
+    return _alike(a, b, None)
+
+
+def _alike(
+    a: Statement, b: Statement, frames: tuple[frozenset[str], frozenset[str]] | None
+) -> float | None:
+    """`similarity_of`, with the two frames as built before (None: build them)."""
     if a.subject & b.subject:
         return jaccard(a.core, b.core)
     if "assistant" in a.subject or "assistant" in b.subject:
-        return jaccard(_frame(a), _frame(b))
+        first, second = frames or (_frame(a), _frame(b))
+        return jaccard(first, second)
     return None
 
 
@@ -191,6 +199,7 @@ def opposite_modality(
     (`TUI styles must ...`) is compared with the assistant's statements on its whole frame."""
     frames = [item.core | item.scope for item in items]
     frequency = Counter(token for frame in frames for token in frame)
+    bare = [frame - {"assistant"} for frame in frames]
     index: dict[int, dict[str, list[int]]] = {1: defaultdict(list), -1: defaultdict(list)}
     found: dict[tuple[int, int], ModalityMatch] = {}
     order = sorted(range(len(items)), key=lambda i: len(frames[i]))
@@ -207,6 +216,9 @@ def opposite_modality(
                     continue
                 seen.add(other)
                 partner = items[other]
+                alike = _alike(item, partner, (bare[position], bare[other]))
+                if alike is None or alike < threshold:
+                    continue  # settled without building the frames again
                 similarity = opposed(item, partner, threshold)
                 if similarity is None:
                     continue

@@ -1,4 +1,9 @@
-"""Ask a configured judge model whether two clauses conflict; a JSON verdict with a reason."""
+"""Ask a configured judge model whether two clauses conflict; a JSON verdict with a reason.
+
+Questions go out in batches of `BATCH` (at most `CONCURRENCY` in flight); each batch's decided
+verdicts are written to the verdict cache before the next is sent, so an interrupted run keeps
+what it was told, and a re-run asks only what it was never told (or was told no verdict).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from charter.conflict._verdict_cache import CachedVerdict, VerdictCache, verdict_key
 from charter.model import (
     GenerateConfig,
     Message,
@@ -17,6 +23,12 @@ from charter.model import (
     get_provider,
 )
 from charter.spec import SpecLoadError
+
+#: Changes whenever SYSTEM, the user message or SCHEMA change: cached verdicts are then stale.
+PROMPT_VERSION = "conflict-judge-1"
+#: Questions sent (and cached) together.
+BATCH = 16
+CONCURRENCY = 4
 
 #: What the instruction shows in place of the reason; a judge that repeats it gave none.
 PLACEHOLDER = "one sentence"
@@ -43,6 +55,8 @@ class JudgeVerdict:
     judge: str
     reply: str = ""
     """The judge's reply as it came, for audit (empty when the call failed)."""
+    cached: bool = False
+    """Read from the verdict cache, not asked this run."""
 
 
 def _one_line(text: str) -> str:
@@ -88,9 +102,17 @@ def _messages(first: str, second: str) -> list[Message]:
     ]
 
 
-async def _ask_all(provider: Provider, pairs: list[tuple[str, str]]) -> list[JudgeVerdict]:
+def _question(first: str, second: str) -> tuple[str, str]:
+    """The pair in a fixed order, so that (a, b) and (b, a) are one question."""
+    return (first, second) if first <= second else (second, first)
+
+
+async def _ask_all(
+    provider: Provider, questions: list[tuple[str, str]], cache: VerdictCache | None
+) -> dict[tuple[str, str], JudgeVerdict]:
     config = GenerateConfig(temperature=0.0, max_tokens=200)
-    calls = ModelCaller(provider, concurrency=4)
+    calls = ModelCaller(provider, concurrency=CONCURRENCY)
+    settings = provider.reply_settings()
 
     async def ask(first: str, second: str) -> JudgeVerdict:
         try:
@@ -100,22 +122,58 @@ async def _ask_all(provider: Provider, pairs: list[tuple[str, str]]) -> list[Jud
         conflict, reason = parse_verdict(output.text)
         return JudgeVerdict(conflict, reason, provider.spec, output.text)
 
+    found: dict[tuple[str, str], JudgeVerdict] = {}
+    keys = {q: verdict_key(*q, provider.spec, settings, PROMPT_VERSION) for q in questions}
+    waiting = []
+    for question in questions:
+        hit = cache.get(keys[question]) if cache else None
+        if hit is None:
+            waiting.append(question)
+        else:
+            found[question] = JudgeVerdict(
+                hit.conflict, hit.reason, provider.spec, hit.reply, cached=True
+            )
     try:
-        return list(await asyncio.gather(*(ask(a, b) for a, b in pairs)))
+        for start in range(0, len(waiting), BATCH):
+            batch = waiting[start : start + BATCH]
+            verdicts = await asyncio.gather(*(ask(a, b) for a, b in batch))
+            found.update(zip(batch, verdicts, strict=True))
+            if cache is not None:
+                cache.put_all(
+                    [
+                        (
+                            keys[q],
+                            provider.spec,
+                            PROMPT_VERSION,
+                            *q,
+                            CachedVerdict(bool(v.conflict), v.reason, v.reply),
+                        )
+                        for q, v in zip(batch, verdicts, strict=True)
+                        if v.conflict is not None
+                    ]
+                )
     finally:
         await provider.aclose()
+    return found
 
 
 def adjudicate(
-    judge: str, pairs: list[tuple[str, str]], options: dict[str, Any] | None = None
+    judge: str,
+    pairs: list[tuple[str, str]],
+    options: dict[str, Any] | None = None,
+    cache: VerdictCache | None = None,
 ) -> list[JudgeVerdict]:
     """One verdict per (clause text, clause text) pair from the judge `provider:model`, built
-    with `options` (its `[models."provider:model"]` table). Raises `SpecLoadError` when the
-    judge cannot be set up (unknown provider, bad option, missing key)."""
+    with `options` (its `[models."provider:model"]` table); with `cache`, verdicts kept there
+    are reused and new decided ones kept. A question is sent once however many pairs ask it.
+    Raises `SpecLoadError` when the judge cannot be set up (unknown provider, bad option,
+    missing key)."""
     if not pairs:
         return []
     try:
         provider = get_provider(judge, **(options or {}))
     except ProviderConfigError as error:
         raise SpecLoadError(f"[conflicts] judge {judge}: {error}") from None
-    return asyncio.run(_ask_all(provider, pairs))
+    questions = list(dict.fromkeys(_question(a, b) for a, b in pairs))
+    found = asyncio.run(_ask_all(provider, questions, cache))
+    return [found[_question(a, b)] for a, b in pairs]

@@ -4,9 +4,20 @@ tracing` and `uppercase` as `not lowercase`.
 
 The sets are written for rule text (agent instructions, assistant policies); a word belongs to
 at most one set. A stem is looked up after the light stemmer of `_normalize.stem`.
+
+Behind the hand-written antonyms stand WordNet 3.0's unambiguous direct antonyms of verbs made
+with a negative prefix (`pack`/`unpack`, `connect`/`disconnect`), in `wordnet_antonyms.json`,
+written by `tools/wordnet_antonyms.py` from Debian's `wordnet-base`. They fold only the act, the
+verb a rule starts its action with: elsewhere in a sentence (`after you disconnect`) an antonym
+says nothing about the rule's polarity. A word the hand-written lists name, as a member or a
+head, keeps its hand-written meaning. The file ships inside the package and is read once;
+without it (a stripped install) the hand-written lexicon is used alone.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 #: Each line: the canonical word, then the words folded into it.
 _SYNONYM_SETS = """
@@ -75,5 +86,30 @@ def _antonyms() -> dict[str, str]:
     return table
 
 
+WORDNET_FILE = Path(__file__).with_name("wordnet_antonyms.json")
+
+
+def wordnet_antonyms(path: Path = WORDNET_FILE) -> dict[str, str]:
+    """WordNet's antonyms as folded word -> head; empty when the file is missing or broken."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8")).get("antonyms", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+
+
+def _backed(hand: dict[str, str], synonyms: dict[str, str]) -> dict[str, str]:
+    """The hand-written antonyms, with WordNet's added for words they do not name."""
+    named = set(hand) | set(hand.values()) | set(synonyms) | set(synonyms.values())
+    extra = {
+        word: head
+        for word, head in wordnet_antonyms().items()
+        if word not in named and head not in named
+    }
+    return {**extra, **hand}
+
+
 SYNONYMS = _synonyms()
 ANTONYMS = _antonyms()
+ACT_ANTONYMS = _backed(ANTONYMS, SYNONYMS)
+"""Antonyms for the act (the action's first word): the hand-written ones and WordNet's."""

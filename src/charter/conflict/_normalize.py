@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from charter.conflict._lexicon import ANTONYMS, SYNONYMS
+from charter.conflict._lexicon import ACT_ANTONYMS, ANTONYMS, SYNONYMS
 from charter.conflict._quantity import Quantity, find_quantity
 from charter.text import sentence_bounds, straight_apostrophes
 
@@ -158,16 +158,28 @@ _PERMISSION = ("may", "is allowed to", "are allowed to", "can")
 _MAX_VARIANTS = 8
 
 
-def signed_tokens(text: str) -> tuple[list[str], int]:
+def _act_antonym(word: str) -> str | None:
+    """The head `word` folds to as an act (`stopping` -> `start`), or None."""
+    for form in (word, word[:-1], word[:-2], word[:-3]):
+        if form in ACT_ANTONYMS and (form == word or word[len(form) :] in ("s", "ed", "ing")):
+            return ACT_ANTONYMS[form]
+    return None
+
+
+def signed_tokens(text: str, act: bool = False) -> tuple[list[str], int]:
     """Content words of `text` with antonyms folded (`disable` -> `enable`), and the sign the
-    folding flips the statement's polarity by."""
-    found = []
+    folding flips the statement's polarity by. With `act`, the first content word is the act
+    and WordNet's verb antonyms fold it too."""
+    found: list[str] = []
     sign = 1
     text = _CASE_STYLE.sub(lambda m: m.group(1).lower() + "case", collapse_code(text))
     for word in _WORD.findall(straight_apostrophes(text.lower())):
         word = word.split("'")[0]
-        if word in ANTONYMS:
-            word = ANTONYMS[word]
+        head = ANTONYMS.get(word)
+        if head is None and act and not found and word not in STOPWORDS:
+            head = _act_antonym(word)
+        if head is not None:
+            word = head
             sign = -sign
         if word and word not in STOPWORDS and not word.isdigit():
             found.append(stem(word))
@@ -274,7 +286,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         }
         for sign_of, act in [(polarity, action), *extras]:
             for variant in list_variants(act):
-                words, sign = signed_tokens(variant)
+                words, sign = signed_tokens(variant, act=True)
                 found.append(
                     Statement(
                         polarity=sign_of * sign,

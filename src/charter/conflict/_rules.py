@@ -30,10 +30,12 @@ POSSIBLE_CONFLICT = rule(
     Severity.NOTE,
     "Two clauses read alike and may conflict; a judge model or a person must decide.",
     """
-    Sentence embeddings put the two clauses close together, but the modality test does not
-    confirm a contradiction, and no judge model is configured (or it gave no usable verdict).
-    Embedding similarity cannot tell a contradiction from a restatement, so Charter reports the
-    pair for review and does not block publication.
+    Sentence embeddings put the two clauses close together, or (with a judge configured) they
+    have opposite modality on acts alike but not alike enough to decide, and the modality test
+    does not confirm a contradiction; no judge model is configured, it gave no usable verdict,
+    or its calibration on labelled pairs is too weak for its verdict to decide. Similarity cannot
+    tell a contradiction from a restatement, so Charter reports the pair for review; `charter
+    publish` refuses until it is judged or resolved.
 
     Example: `Replies must stay under 80 words` and `Replies must walk through every step of
     the fix`.

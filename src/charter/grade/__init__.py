@@ -4,6 +4,7 @@ No packaged model is a usable judge, so without checks or a configured `--grader
 `needs_review` rather than given a guessed verdict.
 """
 
+from charter._agreement import Agreement, agreement, cohen_kappa
 from charter.grade._calibrate import (
     CALIBRATION_DIR,
     MIN_PRECEDENTS,
@@ -39,7 +40,6 @@ from charter.grade._checks import (
 from charter.grade._choose import JudgeFigures, choose_judge, close_grader, judge_figures
 from charter.grade._context import ClauseContext, clause_context
 from charter.grade._judge import ModelJudge, VerdictFormatError, load_template, parse_verdict
-from charter.grade._metrics import Agreement, agreement, cohen_kappa
 from charter.grade._panel import Panel, majority
 from charter.grade._policy import GradingPolicy
 from charter.grade._prompt_checks import PromptProblem, prompt_file_problem

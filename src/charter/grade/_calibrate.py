@@ -18,19 +18,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from charter._agreement import MIN_PRECEDENTS as MIN_PRECEDENTS
+from charter._agreement import MISSING, Agreement, agreement
+from charter._agreement import RELIABLE_KAPPA as RELIABLE_KAPPA
+from charter._agreement import is_reliable as is_reliable
 from charter.grade._context import ClauseContext, clause_context, definitions
-from charter.grade._metrics import MISSING, Agreement, agreement
 from charter.grade._spec_judge import SpecJudge
 from charter.grade._types import Grade, GradeInput
 from charter.precedent import Precedent
 from charter.spec import Spec
 
 CALIBRATION_DIR = Path(".charter") / "calibration"
-RELIABLE_KAPPA = 0.4
-"""Below this kappa a judge's verdicts are shown as unreliable (needs review)."""
-MIN_PRECEDENTS = 20
-"""Fewer precedents than this measure nothing: the judge stays unmeasured, whatever its kappa
-(`[judge] min-precedents` in charter.toml changes it)."""
 
 Progress = Callable[[int, int], None]
 
@@ -218,10 +216,6 @@ class Calibration:
             "flags": self.flags() if is_reliable(overall.kappa) else [],
             "flags_withheld": 0 if is_reliable(overall.kappa) else len(self.flags()),
         }
-
-
-def is_reliable(kappa: float | None) -> bool:
-    return kappa is not None and kappa >= RELIABLE_KAPPA
 
 
 async def calibrate(

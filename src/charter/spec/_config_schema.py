@@ -67,7 +67,7 @@ JUDGE_KEYS = _keys(
     "mode",
     "min-precedents",
 )
-CONFLICTS_KEYS = _keys("enabled", "semantic", "threshold", "similarity", "judge")
+CONFLICTS_KEYS = _keys("enabled", "semantic", "threshold", "similarity", "judge", "calibration")
 RESOLUTION_KEYS = _keys("clauses", "decision", "by")
 PUBLISH_KEYS = _keys("require-run", "fail-under")
 AGENTS_KEYS = _keys("token-budget", "skip")

@@ -1,4 +1,5 @@
-"""Agreement between a judge and decided cases: accuracy, TPR/TNR, Cohen's kappa, confusion."""
+"""Agreement between a judge and decided cases: accuracy, TPR/TNR, Cohen's kappa, confusion, and
+when a judge counts as reliable. Shared by the graders' calibration and the conflict judge's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ from typing import Any
 LABELS = ("comply", "violate", "not_applicable")
 MISSING = "error"
 """The predicted label for an `error` or `needs_review` grade: counted as a miss."""
+RELIABLE_KAPPA = 0.4
+"""Below this kappa a judge's verdicts are shown as unreliable (needs review)."""
+MIN_PRECEDENTS = 20
+"""Fewer precedents than this measure nothing: the judge stays unmeasured, whatever its kappa
+(`[judge] min-precedents` in charter.toml changes it)."""
+
+
+def is_reliable(kappa: float | None) -> bool:
+    return kappa is not None and kappa >= RELIABLE_KAPPA
 
 
 @dataclass(frozen=True, slots=True)
