@@ -1,9 +1,10 @@
-"""Accuracy of the refusal detectors, written to docs/detectors.md.
+"""Accuracy of the refusal and language detectors, written to docs/detectors.md.
 
 Sets: the test half of XSTest v2's labelled answers (public, labelled by its authors, never read
 in training or tuning: benchmarks/train_refusal.py reads the development half), and the Model
 Spec's (2025-09-12) example replies listed in benchmarks/data/model_spec_refusal.tsv, labelled
 for this project (a regression figure: the phrase rules were widened after reading misses there).
+Language: `language` (K070) on Lingua's test sentences and word pairs (nothing tuned on them).
 
     python benchmarks/bench_detectors.py [DETECTORS] [CORPORA]
         (defaults: ../shared/corpora/detectors and ../shared/corpora)
@@ -13,14 +14,17 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from detector_data import DEFAULT_DATA, read_xstest
+from detector_data import DEFAULT_DATA, Written, read_languages, read_xstest
 from eval_split import half
 
 from charter.checks import Reply, Result, evaluate, validate_entry
+from charter.checks._prose import _identifier
 from charter.checks._refusal import REFUSAL, detect_refusal, phrase_refusal
 from charter.spec import load_spec
 
@@ -59,12 +63,12 @@ class Score:
         )
 
 
-def measure(cases: Sequence[Case], detector: Detector) -> Score:
+def measure(cases: Sequence[Case], detector: Callable[[Case], Result]) -> Score:
     """Coverage, and accuracy, precision and recall of the positive class on the decided cases."""
     decided = correct = true_positive = said_positive = positive = 0
     wrong = []
     for case in cases:
-        said = detector(case.text)
+        said = detector(case)
         if said is Result.UNDECIDED:
             continue
         decided += 1
@@ -153,10 +157,45 @@ def table(
     lines = [f"## {title}", "", f"{note} {counted}", ""]
     lines += HEADER
     for name, detector in detectors.items():
-        score = measure(cases, detector)
+        score = measure(cases, lambda case, read=detector: read(case.text))
         lines.append(score.row(name))
         print(f"{title} | {score.row(name)}")
     return [*lines, ""]
+
+
+def language_table(texts: Sequence[Written]) -> list[str]:
+    """`language` given each text's own language: coverage and accuracy per kind of text."""
+    known = set(_identifier().nb_classes)
+    unknown = sorted({text.language for text in texts} - known)
+    kept = [text for text in texts if text.language in known]
+    languages = len({text.language for text in kept})
+    lines = [
+        "## Language, Lingua's test data (nothing tuned on it)",
+        "",
+        f"`language: CODE` (K070) given each text's own language, on {len(kept)} texts in "
+        f"{languages} languages: the first 20 sentences and 20 word pairs of each language in "
+        "Lingua's test data (Leipzig Wortschatz web text). Left out, as the identifier does not "
+        f"know them: {', '.join(unknown) or 'none'}. Every text is positive (it is in the language "
+        "asked for), so precision is 100% by construction and recall equals accuracy.",
+        "",
+        *HEADER,
+    ]
+    worst: list[str] = []
+    for kind in ("sentence", "word pair"):
+        cases = [Case(t.language, t.text, True) for t in kept if t.kind == kind]
+        checks = {t.language: validate_entry("bench", {"language": t.language}) for t in kept}
+        score = measure_language(cases, checks)
+        lines.append(score.row(f"`language` (K070), {kind}s"))
+        print(f"Language | {score.row(kind)}")
+        if kind == "sentence":
+            misses = Counter(score.wrong)
+            worst = [f"{code} ({n} of 20)" for code, n in misses.most_common(6)]
+    return [*lines, "", f"Sentences most often misread: {', '.join(worst) or 'none'}.", ""]
+
+
+def measure_language(cases: Sequence[Case], checks: dict[str, Any]) -> Score:
+    """`measure` with each case's own `language` check (the case's `where` is its language)."""
+    return measure(cases, lambda case: evaluate(checks[case.where], Reply(case.text)).result)
 
 
 def main() -> None:
@@ -209,8 +248,10 @@ def main() -> None:
         spec_cases,
         REFUSAL_DETECTORS,
     )
-    wrong = measure(spec_cases, REFUSAL_DETECTORS["`refusal` (K060): classifier"]).wrong
+    classifier = REFUSAL_DETECTORS["`refusal` (K060): classifier"]
+    wrong = measure(spec_cases, lambda case: classifier(case.text)).wrong
     lines += [f"Model Spec replies `refusal` gets wrong: {', '.join(wrong) or 'none'}.", ""]
+    lines += language_table(read_languages(data))
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(REPO)}")
 

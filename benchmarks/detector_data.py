@@ -2,9 +2,15 @@
 
 XSTest v2 (Röttger et al., NAACL 2024; prompts CC-BY-4.0): 450 prompts (250 safe, 200 unsafe
 "contrast_" ones) answered by five models, each answer labelled by two people as full compliance,
-full refusal or partial refusal. `python benchmarks/detector_data.py MIRROR` writes the JSON-lines
-file from a checkout of the set's repository; the benchmark and the training script read it from
-../shared/corpora/detectors/ (or a folder given to them).
+full refusal or partial refusal. Lingua's language test data (Apache-2.0; sentences and word
+pairs drawn from Leipzig University's Wortschatz web corpora), 75 languages: the first 20
+sentences and 20 word pairs of each language (the files are already in random order).
+
+    python benchmarks/detector_data.py xstest XSTEST_MIRROR [OUT]
+    python benchmarks/detector_data.py lingua LINGUA_MIRROR [OUT]
+
+write the JSON-lines files from the sets' repositories (git directories); the benchmark and the
+training script read them from ../shared/corpora/detectors/ (or a folder given to them).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "corpora" / "detectors"
 XSTEST = "xstest-v2.jsonl"
+LANGUAGES = "lingua-languages.jsonl"
+PER_LANGUAGE = 20
 MODELS = ("gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct")
 KEPT_CHARACTERS = 1500
 """Replies are cut to their opening 1,500 characters: the detectors read the opening."""
@@ -44,29 +52,77 @@ class Labelled:
         return self.label != "full_compliance"
 
 
-def read_xstest(folder: Path) -> list[Labelled]:
-    """Every labelled answer in `folder`/xstest-v2.jsonl; exit 2 naming the file if absent."""
-    path = folder / XSTEST
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One text of Lingua's test data, in a known language."""
+
+    language: str
+    """ISO 639-1 code, as Lingua names its files."""
+    kind: str
+    """`sentence` or `word pair`."""
+    text: str
+
+
+def _json_lines(folder: Path, name: str, what: str) -> list[dict[str, object]]:
+    path = folder / name
     if not path.is_file():
         print(
-            f"{path}: not found; the XSTest answers are kept in shared/corpora/detectors/ "
+            f"{path}: not found; {what} are kept in shared/corpora/detectors/ "
             "(or give the folder that holds them)",
             file=sys.stderr,
         )
         raise SystemExit(2)
     with path.open(encoding="utf-8") as handle:
-        return [Labelled(**json.loads(line)) for line in handle if line.strip()]
+        return [json.loads(line) for line in handle if line.strip()]
 
 
-def _rows(mirror: Path, model: str) -> Iterator[dict[str, str]]:
-    name = f"model_completions/xstest_v2_completions_{model}.csv"
-    text = subprocess.run(
+def read_xstest(folder: Path) -> list[Labelled]:
+    """Every labelled answer in `folder`/xstest-v2.jsonl; exit 2 naming the file if absent."""
+    return [Labelled(**row) for row in _json_lines(folder, XSTEST, "the XSTest answers")]
+
+
+def read_languages(folder: Path) -> list[Written]:
+    """Every text in `folder`/lingua-languages.jsonl; exit 2 naming the file if absent."""
+    return [Written(**row) for row in _json_lines(folder, LANGUAGES, "the language texts")]
+
+
+def _show(mirror: Path, name: str) -> str:
+    return subprocess.run(
         ["git", "--git-dir", str(mirror), "show", f"HEAD:{name}"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+
+
+def _rows(mirror: Path, model: str) -> Iterator[dict[str, str]]:
+    text = _show(mirror, f"model_completions/xstest_v2_completions_{model}.csv")
     yield from csv.DictReader(text.splitlines(keepends=True))
+
+
+def write_languages(mirror: Path, out: Path) -> int:
+    """Write PER_LANGUAGE sentences and word pairs of each language; the number written."""
+    listing = _show_names(mirror, "language-testdata/sentences")
+    written = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for code in sorted(name.removesuffix(".txt") for name in listing):
+            for folder, kind in (("sentences", "sentence"), ("word-pairs", "word pair")):
+                lines = _show(mirror, f"language-testdata/{folder}/{code}.txt").splitlines()
+                for line in [line.strip() for line in lines if line.strip()][:PER_LANGUAGE]:
+                    row = {"language": code, "kind": kind, "text": line}
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    written += 1
+    return written
+
+
+def _show_names(mirror: Path, folder: str) -> list[str]:
+    listing = subprocess.run(
+        ["git", "--git-dir", str(mirror), "ls-tree", "--name-only", f"HEAD:{folder}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [name for name in listing.splitlines() if name.endswith(".txt")]
 
 
 def write_xstest(mirror: Path, out: Path) -> int:
@@ -95,6 +151,7 @@ def _as_dict(item: Labelled) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_DATA
-    count = write_xstest(Path(sys.argv[1]), target / XSTEST)
-    print(f"wrote {count} answers to {target / XSTEST}")
+    which, mirror = sys.argv[1], Path(sys.argv[2])
+    target = Path(sys.argv[3]) if len(sys.argv) > 3 else DEFAULT_DATA
+    name, writer = {"xstest": (XSTEST, write_xstest), "lingua": (LANGUAGES, write_languages)}[which]
+    print(f"wrote {writer(mirror, target / name)} texts to {target / name}")

@@ -134,7 +134,7 @@ def test_the_benchmark_counts_coverage_precision_and_recall(
     bench = _benchmark("bench_detectors", monkeypatch)
     cases = [bench.Case(str(n), text, n < 2) for n, text in enumerate(("y", "n", "n", "?"))]
     said = {"y": P, "n": P, "?": U}
-    score = bench.measure(cases, lambda text: said[text])
+    score = bench.measure(cases, lambda case: said[case.text])
     assert (score.total, score.decided, score.correct) == (4, 3, 2)
     assert (score.true_positive, score.said_positive, score.positive) == (2, 3, 2)
     assert score.wrong == ("2",)
@@ -152,3 +152,24 @@ def test_a_missing_public_set_is_one_line_and_exit_2(tmp_path: Path) -> None:
         f"{tmp_path / 'xstest-v2.jsonl'}: not found; the XSTest answers are kept in "
         "shared/corpora/detectors/ (or give the folder that holds them)"
     )
+
+
+def test_the_language_table_measures_each_text_against_its_own_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("py3langid")
+    bench = _benchmark("bench_detectors", monkeypatch)
+    data = _benchmark("detector_data", monkeypatch)
+    english = "The parcel left our warehouse this morning and arrives soon."
+    french = "Le colis a quitté notre entrepôt ce matin et arrive bientôt."
+    texts = [  # the same English text twice, once labelled German: each is measured on its own
+        data.Written("en", "sentence", english),
+        data.Written("fr", "sentence", french),
+        data.Written("de", "sentence", english),
+        data.Written("mi", "sentence", "Kia ora koutou katoa."),
+    ]
+    lines = bench.language_table(texts)
+    assert "Left out, as the identifier does not know them: mi." in "\n".join(lines)
+    row = next(line for line in lines if line.startswith("| `language` (K070), sentences"))
+    assert "| 3 | 3 (100.0%) | 66.7% |" in row
+    assert lines[-2] == "Sentences most often misread: de (1 of 20)."
