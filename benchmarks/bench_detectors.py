@@ -4,7 +4,8 @@ Sets: the test half of XSTest v2's labelled answers (public, labelled by its aut
 in training or tuning: benchmarks/train_refusal.py reads the development half), and the Model
 Spec's (2025-09-12) example replies listed in benchmarks/data/model_spec_refusal.tsv, labelled
 for this project (a regression figure: the phrase rules were widened after reading misses there).
-Language: `language` (K070) on Lingua's test sentences and word pairs (nothing tuned on them).
+Language: `language` (K070) on Lingua's test sentences and word pairs; IBANs: `no_iban` (K051) on
+python-stdnum's IBAN test numbers (the IBAN detector was widened after reading its misses).
 
     python benchmarks/bench_detectors.py [DETECTORS] [CORPORA]
         (defaults: ../shared/corpora/detectors and ../shared/corpora)
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from detector_data import DEFAULT_DATA, Written, read_languages, read_xstest
+from detector_data import DEFAULT_DATA, Number, Written, read_ibans, read_languages, read_xstest
 from eval_split import half
 
 from charter.checks import Reply, Result, evaluate, validate_entry
@@ -198,6 +199,50 @@ def measure_language(cases: Sequence[Case], checks: dict[str, Any]) -> Score:
     return measure(cases, lambda case: evaluate(checks[case.where], Reply(case.text)).result)
 
 
+_NO_IBAN = validate_entry("bench", {"no_iban": True})
+IBAN_SENTENCE = "Please send the refund to {} by Friday."
+
+
+def iban_table(numbers: Sequence[Number]) -> list[str]:
+    """`no_iban` on each test number set in a sentence: positive, a valid IBAN (the check fails)."""
+    cases = [
+        Case(number.text, IBAN_SENTENCE.format(number.text), number.valid) for number in numbers
+    ]
+
+    def found(case: Case) -> Result:
+        result = evaluate(_NO_IBAN, Reply(case.text)).result
+        return {Result.PASS: Result.FAIL, Result.FAIL: Result.PASS}.get(result, result)
+
+    score = measure(cases, found)
+    print(f"IBAN | {score.row('no_iban')}")
+    valid = sum(number.valid for number in numbers)
+    missed = Counter(
+        where[:2] for where in score.wrong if where in {n.text for n in numbers if n.valid}
+    )
+    flagged = [where for where in score.wrong if where not in {n.text for n in numbers if n.valid}]
+    return [
+        "## IBANs, python-stdnum's IBAN tests",
+        "",
+        f"`no_iban: true` (K051) on each of {len(numbers)} numbers from python-stdnum's IBAN "
+        f'tests, set in "{IBAN_SENTENCE}": {valid} sample numbers of the IBAN registry '
+        f"(positive: the check should fail), {len(numbers) - valid} with a broken checksum, a "
+        "wrong length, a letter out of place or an unknown country (negative). Not held out:"
+        " `no_iban` was widened after reading its misses here (it knew 36 European countries"
+        " and spaces only); before, this benchmark measured 55.8% accuracy, 96.3% precision and"
+        " 53.1% recall.",
+        "",
+        *HEADER,
+        score.row("`no_iban` (K051)"),
+        "",
+        "Valid IBANs missed, by country: "
+        + (", ".join(f"{code} ({n})" for code, n in sorted(missed.items())) or "none")
+        + ". Invalid numbers read as IBANs: "
+        + (", ".join(flagged) or "none")
+        + ".",
+        "",
+    ]
+
+
 def main() -> None:
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     corpora = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO.parent / "shared" / "corpora"
@@ -252,6 +297,7 @@ def main() -> None:
     wrong = measure(spec_cases, lambda case: classifier(case.text)).wrong
     lines += [f"Model Spec replies `refusal` gets wrong: {', '.join(wrong) or 'none'}.", ""]
     lines += language_table(read_languages(data))
+    lines += iban_table(read_ibans(data))
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(REPO)}")
 

@@ -5,9 +5,12 @@ XSTest v2 (Röttger et al., NAACL 2024; prompts CC-BY-4.0): 450 prompts (250 saf
 full refusal or partial refusal. Lingua's language test data (Apache-2.0; sentences and word
 pairs drawn from Leipzig University's Wortschatz web corpora), 75 languages: the first 20
 sentences and 20 word pairs of each language (the files are already in random order).
+python-stdnum's IBAN tests (LGPL-2.1): the IBAN registry's sample numbers, valid, and numbers
+with broken checksums, wrong lengths or misplaced letters, invalid.
 
     python benchmarks/detector_data.py xstest XSTEST_MIRROR [OUT]
     python benchmarks/detector_data.py lingua LINGUA_MIRROR [OUT]
+    python benchmarks/detector_data.py stdnum STDNUM_MIRROR [OUT]
 
 write the JSON-lines files from the sets' repositories (git directories); the benchmark and the
 training script read them from ../shared/corpora/detectors/ (or a folder given to them).
@@ -27,6 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "corpora" / "detectors"
 XSTEST = "xstest-v2.jsonl"
 LANGUAGES = "lingua-languages.jsonl"
+IBANS = "stdnum-ibans.jsonl"
+_QUOTES = "'" * 3
+_VALID_BLOCK = ">>> [ x for x in numbers.splitlines() if x and not iban.is_valid(x) ]"
 PER_LANGUAGE = 20
 MODELS = ("gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct")
 KEPT_CHARACTERS = 1500
@@ -84,6 +90,37 @@ def read_xstest(folder: Path) -> list[Labelled]:
 def read_languages(folder: Path) -> list[Written]:
     """Every text in `folder`/lingua-languages.jsonl; exit 2 naming the file if absent."""
     return [Written(**row) for row in _json_lines(folder, LANGUAGES, "the language texts")]
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """One account number from python-stdnum's IBAN tests, and whether it is a valid IBAN."""
+
+    text: str
+    valid: bool
+
+
+def read_ibans(folder: Path) -> list[Number]:
+    """Every number in `folder`/stdnum-ibans.jsonl; exit 2 naming the file if absent."""
+    return [Number(**row) for row in _json_lines(folder, IBANS, "the IBAN test numbers")]
+
+
+def write_ibans(mirror: Path, out: Path) -> int:
+    """Write each number of the doctest's `numbers = ...` blocks: valid when the block is
+    followed by the test that none of them is invalid."""
+    lines = _show(mirror, "tests/test_iban.doctest").splitlines()
+    written = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for start, line in enumerate(lines):
+            if not line.startswith(f">>> numbers = {_QUOTES}"):
+                continue
+            end = next(i for i in range(start + 1, len(lines)) if lines[i] == f"... {_QUOTES}")
+            valid = lines[end + 1] == _VALID_BLOCK
+            for number in lines[start + 1 : end]:
+                row = {"text": number.removeprefix("... ").strip(), "valid": valid}
+                handle.write(json.dumps(row) + "\n")
+                written += 1
+    return written
 
 
 def _show(mirror: Path, name: str) -> str:
@@ -153,5 +190,9 @@ def _as_dict(item: Labelled) -> dict[str, object]:
 if __name__ == "__main__":
     which, mirror = sys.argv[1], Path(sys.argv[2])
     target = Path(sys.argv[3]) if len(sys.argv) > 3 else DEFAULT_DATA
-    name, writer = {"xstest": (XSTEST, write_xstest), "lingua": (LANGUAGES, write_languages)}[which]
+    name, writer = {
+        "xstest": (XSTEST, write_xstest),
+        "lingua": (LANGUAGES, write_languages),
+        "stdnum": (IBANS, write_ibans),
+    }[which]
     print(f"wrote {writer(mirror, target / name)} texts to {target / name}")

@@ -1,5 +1,6 @@
-"""The refusal classifiers behind `refusal` (K060) and `over_refusal` (K061): the shipped weights,
-their features, their abstention, and the training and measuring code in benchmarks/."""
+"""The measured detectors: the refusal classifiers behind `refusal` (K060) and `over_refusal`
+(K061), their weights, features and abstention; `no_iban` on the IBAN registry's countries; and
+the training and measuring code in benchmarks/."""
 
 from __future__ import annotations
 
@@ -173,3 +174,21 @@ def test_the_language_table_measures_each_text_against_its_own_language(
     row = next(line for line in lines if line.startswith("| `language` (K070), sentences"))
     assert "| 3 | 3 (100.0%) | 66.7% |" in row
     assert lines[-2] == "Sentences most often misread: de (1 of 20)."
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "AE070331234567890123456",  # outside Europe: once not looked for
+        "BR1800000000141455123924100C2",
+        "ES 58 0049 0290 3424 1352 8341",  # a space after the country code
+        "ES15-0049-1806-9121-1186-9374",  # dashes
+        "NO 44 1850.05.14562",  # dots
+    ],
+)
+def test_no_iban_finds_every_registry_country_and_other_separators(iban: str) -> None:
+    assert outcome({"no_iban": True}, f"Please send the refund to {iban} by Friday.") is F
+
+
+def test_no_iban_still_passes_a_broken_checksum() -> None:
+    assert outcome({"no_iban": True}, "Pay to AT61 1804 3002 3457 3201 today.") is P
