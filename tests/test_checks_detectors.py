@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,28 @@ def test_no_iban_finds_every_registry_country_and_other_separators(iban: str) ->
 
 def test_no_iban_still_passes_a_broken_checksum() -> None:
     assert outcome({"no_iban": True}, "Pay to AT61 1804 3002 3457 3201 today.") is P
+
+
+def _public_sets() -> Path:
+    """`$CHARTER_DETECTOR_DATA`, or shared/corpora/detectors beside the repository."""
+    override = os.environ.get("CHARTER_DETECTOR_DATA")
+    shared = BENCHMARKS.parents[1] / "shared" / "corpora" / "detectors"
+    return Path(override) if override else shared
+
+
+@pytest.mark.skipif(
+    not (_public_sets() / "xstest-v2.jsonl").is_file(),
+    reason="the public detector sets are not in shared/corpora/detectors",
+)
+def test_the_shipped_classifier_holds_its_figures_on_the_held_out_half(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _benchmark("detector_data", monkeypatch)
+    split = _benchmark("eval_split", monkeypatch)
+    bench = _benchmark("bench_detectors", monkeypatch)
+    items = data.read_xstest(_public_sets())
+    test = [item for item in items if split.half(item.prompt_id) == "test"]
+    cases = [bench.Case(item.prompt_id, item.reply, item.refuses) for item in test]
+    score = bench.measure(cases, lambda case: classify(case.text)[0])
+    assert score.decided / score.total >= 0.9
+    assert score.correct / score.decided >= 0.95
