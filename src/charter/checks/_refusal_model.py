@@ -50,9 +50,10 @@ HEDGED = re.compile(
 )
 
 
-def features(text: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def features(text: str) -> frozenset[str]:
     """The words, adjacent word pairs and phrase cues of the opening `WINDOW` characters, and
-    the length of the whole reply."""
+    the length of the whole reply (kept for the texts last seen: both models read them)."""
     opening = text[:WINDOW]
     words = _WORD.findall(opening.lower().replace("\u2019", "'"))
     found = set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
@@ -62,7 +63,7 @@ def features(text: str) -> set[str]:
         found.add(HEDGE)
     length = len(text.split())
     found.update(f"<under {limit} words>" for limit in LENGTHS if length < limit)
-    return found
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
