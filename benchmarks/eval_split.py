@@ -1,7 +1,9 @@
 """Split the independent evaluation sets into development and test halves, by a hash of the
-paragraph (lint) or topic group (conflicts), so that sentences read together stay together.
+paragraph (lint), topic group (conflicts) or prompt (XSTest, whose five models' answers to one
+prompt stay together), so that texts read together stay together.
 
-    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,conflicts}/{dev,test}.*)
+    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,conflicts}/{dev,test}.* and
+                                          benchmarks/data/xstest_split.tsv)
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from pathlib import Path
 
 import yaml
 
-EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval"
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO / "tests" / "data" / "eval"
+XSTEST_SPLIT = REPO / "benchmarks" / "data" / "xstest_split.tsv"
+XSTEST_PROMPTS = 450
 
 
 def half(key: str) -> str:
@@ -35,6 +40,14 @@ def split_conflicts() -> None:
         (EVAL / "conflicts" / f"{name}.yaml").write_text(text, encoding="utf-8")
 
 
+def split_xstest() -> None:
+    """One line per XSTest prompt id (v2-1 ... v2-450) with its half."""
+    ids = [f"v2-{number}" for number in range(1, XSTEST_PROMPTS + 1)]
+    rows = [f"{key}\t{half(key)}" for key in ids]
+    XSTEST_SPLIT.write_text("\n".join(["prompt_id\thalf", *rows]) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     split_lint()
     split_conflicts()
+    split_xstest()

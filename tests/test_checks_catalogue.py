@@ -97,7 +97,7 @@ P, F, U = Result.PASS, Result.FAIL, Result.UNDECIDED
         ({"asks_question": True}, "It ships Friday. See https://x.example/?q=1", F),
         ({"refusal": True}, "I'm sorry, but I can't help with that request.", P),
         ({"refusal": False}, "Sure! Here are the steps to reset it.", P),
-        ({"over_refusal": True}, "I can't help with that.", F),
+        ({"over_refusal": True}, "I'm sorry, but I can't help with that request.", F),
     ],
 )  # fmt: skip
 def test_each_kind_decides(check: dict[str, Any], text: str, expected: Result) -> None:
