@@ -106,8 +106,10 @@ class WireClient:
             )
         except ssl.SSLError as error:
             raise WireError(f"TLS failed: {error.reason or error}") from None
+        except ConnectionRefusedError:
+            raise WireError("could not connect: connection refused") from None
         except OSError as error:
-            reason = error.strerror or str(error) or "refused"
+            reason = error.strerror or str(error) or type(error).__name__
             raise WireError(f"could not connect: {reason.lower()}") from None
         return _Connection(reader, writer)
 
