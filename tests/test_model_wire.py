@@ -98,7 +98,7 @@ def test_a_body_cut_short_is_an_error_that_says_so() -> None:
 
 
 def test_a_reply_that_is_not_http_is_an_error_that_says_so() -> None:
-    with pytest.raises(WireError, match="the server's reply is not HTTP: 'SSH-2.0"):
+    with pytest.raises(WireError, match=r"the server's reply is not HTTP: 'SSH-2\.0"):
         asyncio.run(_exchange(not_http, 1))
 
 
@@ -111,5 +111,5 @@ def test_a_port_nobody_listens_on_is_refused() -> None:
         client = WireClient(f"http://127.0.0.1:{port}/v1", {}, 1)
         return await client.post("/chat/completions", b"{}")
 
-    with pytest.raises(WireError, match="^could not connect: connection refused$"):
+    with pytest.raises(WireError, match=r"^could not connect: connection refused$"):
         asyncio.run(post())
