@@ -95,8 +95,7 @@ class ModelCaller:
         """One attempt in a slot of the limiter: the checked reply, or what went wrong."""
         async with self.limiter.slot():
             try:
-                async with asyncio.timeout(config.timeout):  # no task per call, as wait_for makes
-                    output = await send()
+                output = await asyncio.wait_for(send(), config.timeout)
                 output = checked_output(output, self.provider.spec)
             except RateLimited as error:
                 self.limiter.rate_limited(error.retry_after)

@@ -64,6 +64,7 @@ class WireClient:
         if ":" in self.host:  # an IPv6 literal
             authority = f"[{self.host}]" if default_port else f"[{self.host}]:{self.port}"
         lines = [f"Host: {authority}", "Content-Type: application/json", "Accept: */*"]
+        lines.append("User-Agent: charter")
         lines += [f"{name}: {value}" for name, value in headers.items()]
         self._headers = ("\r\n".join(lines) + "\r\n").encode("latin-1")
         self._idle: list[_Connection] = []
