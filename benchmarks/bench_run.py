@@ -10,19 +10,17 @@ Targets (2 cores): throughput >= 90% of 160/s, CPU <= 2 ms per sample in Charter
 peak RSS <= 300 MB, the fully cached re-run <= 5 s.
 
     python benchmarks/bench_run.py [--samples 2000] [--concurrency 32] [--delay 0.2]
-        [--profile] [--others] [--install-others] [--keep]
+        [--profile] [--keep]
 
 `--profile` also runs the same load in this process under cProfile and prints the top entries.
-`--others` runs the same load through promptfoo and inspect_ai where installed (in
-`~/.cache/charter-bench/`, or `--promptfoo-dir` / `--inspect-python`); `--install-others`
-installs them there first (npm install promptfoo; inspect-ai in its own venv).
+The same load through promptfoo, inspect_ai and the Ray executor, side by side:
+`benchmarks/compare_peers.py`.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import csv
 import io
 import json
 import os
@@ -38,7 +36,6 @@ from pathlib import Path
 
 from servers import REPLY, LatencyServer
 
-CACHE = Path.home() / ".cache" / "charter-bench"
 CLAUSES = 100
 CHECK = "30 days"
 assert CHECK in REPLY
@@ -132,8 +129,8 @@ def verdict(ok: bool) -> str:
     return "meets target" if ok else "MISSES target"
 
 
-def run_charter(args: argparse.Namespace, work: Path) -> float:
-    """Measure the run and the cached re-run, print the figures; the run's wall seconds."""
+def run_charter(args: argparse.Namespace, work: Path) -> None:
+    """Measure the run and the cached re-run, print the figures."""
     root = work / "spec"
     root.mkdir()
     bound = args.concurrency / args.delay
@@ -193,7 +190,6 @@ def run_charter(args: argparse.Namespace, work: Path) -> float:
     if second.returncode != 0:
         print(f"  (the re-run exited {second.returncode}: {second.output[-500:]})")
     html_report(root)
-    return first.wall
 
 
 def html_report(root: Path) -> None:
@@ -242,127 +238,6 @@ def profile_charter(args: argparse.Namespace, work: Path) -> None:
     print("\n".join(out.getvalue().splitlines()[:60]))
 
 
-# the same load through promptfoo and inspect_ai
-
-
-def install_others(promptfoo_dir: Path, inspect_python: Path) -> None:
-    promptfoo_dir.mkdir(parents=True, exist_ok=True)
-    if not (promptfoo_dir / "node_modules" / ".bin" / "promptfoo").exists():
-        print(f"installing promptfoo into {promptfoo_dir} ...", flush=True)
-        subprocess.run(["npm", "init", "-y"], cwd=promptfoo_dir, capture_output=True, check=False)
-        subprocess.run(["npm", "install", "promptfoo"], cwd=promptfoo_dir, check=False)
-    if not inspect_python.exists():
-        venv = inspect_python.parents[1]
-        print(f"installing inspect-ai into {venv} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=False)
-        subprocess.run([str(inspect_python), "-m", "pip", "install", "-q", "inspect-ai", "openai"])
-
-
-def run_promptfoo(args: argparse.Namespace, work: Path, charter_wall: float) -> None:
-    binary = args.promptfoo_dir / "node_modules" / ".bin" / "promptfoo"
-    if not binary.exists():
-        print(f"promptfoo: not run: not installed in {args.promptfoo_dir} (--install-others)")
-        return
-    folder = work / "promptfoo"
-    folder.mkdir()
-    with (folder / "tests.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["prompt", "__expected"])
-        for prompt in all_prompts(args.samples):
-            writer.writerow([prompt, f"contains:{CHECK}"])
-    with LatencyServer(args.delay) as server:
-        (folder / "promptfooconfig.yaml").write_text(
-            "prompts:\n  - '{{prompt}}'\n"
-            "providers:\n  - id: openai:chat:bench\n    config:\n"
-            f"      apiBaseUrl: {server.url}\n      apiKey: bench\n"
-            "tests: file://tests.csv\n",
-            encoding="utf-8",
-        )
-        env = {
-            **os.environ,
-            "PROMPTFOO_DISABLE_TELEMETRY": "1",
-            "PROMPTFOO_DISABLE_UPDATE": "1",
-            "PROMPTFOO_CONFIG_DIR": str(folder / "home"),
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
-        command = [
-            str(binary),
-            "eval",
-            "-c",
-            "promptfooconfig.yaml",
-            "--max-concurrency",
-            str(args.concurrency),
-            "--no-cache",
-            "--no-progress-bar",
-            "--no-table",
-            "-o",
-            "out.json",
-        ]
-        result = measure(command, folder, env)
-        served = server.served()
-    _print_other("promptfoo", result, served, args.samples, charter_wall)
-
-
-def run_inspect(args: argparse.Namespace, work: Path, charter_wall: float) -> None:
-    if not args.inspect_python.exists():
-        print(f"inspect_ai: not run: no venv at {args.inspect_python} (--install-others)")
-        return
-    folder = work / "inspect"
-    folder.mkdir()
-    prompts = all_prompts(args.samples)
-    (folder / "bench_task.py").write_text(
-        "from inspect_ai import Task, task\n"
-        "from inspect_ai.dataset import Sample\n"
-        "from inspect_ai.scorer import includes\n"
-        "from inspect_ai.solver import generate\n\n"
-        f"PROMPTS = {prompts!r}\n\n\n"
-        "@task\n"
-        "def bench():\n"
-        f"    return Task(dataset=[Sample(input=p, target={CHECK!r}) for p in PROMPTS],\n"
-        "                solver=generate(), scorer=includes())\n",
-        encoding="utf-8",
-    )
-    with LatencyServer(args.delay) as server:
-        env = {
-            **os.environ,
-            # `openai-api/<name>/<model>`: inspect's provider for OpenAI-compatible servers
-            # (chat completions; its `openai/` provider speaks the Responses API).
-            "BENCH_BASE_URL": server.url,
-            "BENCH_API_KEY": "bench",
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
-        command = [
-            str(args.inspect_python),
-            "-m",
-            "inspect_ai",
-            "eval",
-            "bench_task.py",
-            "--model",
-            "openai-api/bench/bench",
-            "--max-connections",
-            str(args.concurrency),
-            "--log-dir",
-            str(folder / "logs"),
-            "--display",
-            "none",
-        ]
-        result = measure(command, folder, env)
-        served = server.served()
-    _print_other("inspect_ai", result, served, args.samples, charter_wall)
-
-
-def _print_other(name: str, result: Measured, served: int, samples: int, charter: float) -> None:
-    if result.returncode != 0 or served < samples:
-        tail = " | ".join(result.output.strip().splitlines()[-4:])
-        print(f"{name}: did not complete ({result.returncode}, {served} calls served): {tail}")
-        return
-    print(
-        f"{name}: {samples} samples in {result.wall:.2f} s wall = {samples / result.wall:.1f}/s, "
-        f"{result.cpu / samples * 1000:.2f} ms CPU/sample, peak RSS {result.rss_mb:.0f} MB; "
-        f"charter is {result.wall / charter:.2f}x as fast (wall-time ratio {name}/charter)"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=2000)
@@ -370,25 +245,14 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    parser.add_argument("--others", action="store_true")
-    parser.add_argument("--install-others", action="store_true")
-    parser.add_argument("--promptfoo-dir", type=Path, default=CACHE / "promptfoo")
-    parser.add_argument(
-        "--inspect-python", type=Path, default=CACHE / "inspect-venv" / "bin" / "python"
-    )
     args = parser.parse_args()
     if args.samples % CLAUSES or args.samples <= 0:
         parser.error(f"--samples must be a positive multiple of {CLAUSES}")
     work = Path(tempfile.mkdtemp(prefix="charter-bench-run-"))
     try:
-        charter_wall = run_charter(args, work)
+        run_charter(args, work)
         if args.profile:
             profile_charter(args, work)
-        if args.install_others:
-            install_others(args.promptfoo_dir, args.inspect_python)
-        if args.others or args.install_others:
-            run_promptfoo(args, work, charter_wall)
-            run_inspect(args, work, charter_wall)
     finally:
         if args.keep:
             print(f"work folder kept: {work}")

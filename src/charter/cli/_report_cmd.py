@@ -27,6 +27,7 @@ def report(
         str | None,
         typer.Option("--compare", help="Another run id: print both clause by clause instead."),
     ] = None,
+    clause: Annotated[str | None, typer.Option(help="Only this clause's samples.")] = None,
 ) -> None:
     """Rebuild a stored run's report from the run store (html, json or junit), or compare it
     with another run clause by clause, with the 95% intervals."""
@@ -39,7 +40,7 @@ def report(
     try:
         _, store = project_store(path)
         with store:
-            first = RunReport.load(store, run_id)
+            first = RunReport.load(store, run_id).only_clause(clause)
             second = RunReport.load(store, compare) if compare else None
     except StoreError as error:
         raise UsageError(str(error)) from None

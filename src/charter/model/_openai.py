@@ -1,4 +1,4 @@
-"""`openai:MODEL`: any OpenAI-compatible chat completions endpoint, over aiohttp."""
+"""`openai:MODEL`: any OpenAI-compatible chat completions endpoint, over Charter's own client."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import os
 import time
 from dataclasses import dataclass
 from typing import Any
-
-import aiohttp
 
 from charter.model._http import (
     PerLoop,
@@ -30,6 +28,7 @@ from charter.model._types import (
     RateLimited,
     token_count,
 )
+from charter.model._wire import WireClient, WireError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
@@ -76,19 +75,17 @@ class OpenAIProvider(Provider):
         self.developer_role = role or ("developer" if self.official else "system")
         self.structured = opts.choice("structured", STRUCTURED) or "json_schema"
         self.structured_output = self.structured != "off"
-        self._clients: PerLoop[aiohttp.ClientSession] = PerLoop(self._new_client)
+        self._clients: PerLoop[WireClient] = PerLoop(self._new_client)
 
     def reply_settings(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "developer_role": self.developer_role}
 
-    def _new_client(self) -> aiohttp.ClientSession:
-        # aiohttp, not httpx2: measured on the run benchmark's server (256 in flight, 50 ms),
-        # httpx2 spent 3.5-3.8 ms of CPU per request scanning its pool, aiohttp 0.2-0.3 ms.
+    def _new_client(self) -> WireClient:
+        # Charter's own keep-alive client: on the run benchmark's server (256 in flight, 50 ms)
+        # it spent 0.06 ms of CPU per request, aiohttp 0.19 ms, httpx2 3.5-3.8 ms
+        # (benchmarks/bench_http.py).
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
-        pool = aiohttp.TCPConnector(
-            limit=self.connections, limit_per_host=self.connections, keepalive_timeout=30
-        )
-        return aiohttp.ClientSession(headers=headers, connector=pool, trust_env=False)
+        return WireClient(self.base_url, headers, self.connections)
 
     def request_body(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
         """The JSON body for `messages` under `config`, roles mapped for this host."""
@@ -137,27 +134,21 @@ class OpenAIProvider(Provider):
         return await self._post(body, config)
 
     async def _post(self, body: dict[str, Any], config: GenerateConfig) -> ModelOutput:
-        session = self._clients.get()
-        timeout = aiohttp.ClientTimeout(total=config.timeout, connect=min(config.timeout, 15.0))
+        client = self._clients.get()
+        data = json.dumps(body, ensure_ascii=False).encode()
         started = time.perf_counter()
         try:
-            async with (
-                asyncio.timeout(config.timeout),
-                session.post(
-                    f"{self.base_url}/chat/completions", json=body, timeout=timeout
-                ) as response,
-            ):
-                reply = Reply(response.status, dict(response.headers), await response.read())
+            async with asyncio.timeout(config.timeout):
+                response = await client.post("/chat/completions", data)
         except TimeoutError:
             raise ProviderError(
                 f"{self.spec}: no complete reply from {self.base_url} within {config.timeout:g} s",
                 retryable=True,
             ) from None
-        except aiohttp.ClientError as error:
-            raise ProviderError(
-                f"{self.spec}: {_transport_problem(error)} ({self.base_url})", retryable=True
-            ) from None
+        except WireError as error:
+            raise ProviderError(f"{self.spec}: {error} ({self.base_url})", retryable=True) from None
         latency = time.perf_counter() - started
+        reply = Reply(response.status, response.headers, response.body)
         if reply.status != 200:
             raise self._status_error(reply)
         return self._output(reply, latency)
@@ -228,19 +219,7 @@ class OpenAIProvider(Provider):
     async def aclose(self) -> None:
         client = self._clients.take()
         if client is not None:
-            await client.close()
-
-
-def _transport_problem(error: aiohttp.ClientError) -> str:
-    """What went wrong on the wire, in words: connecting, a dropped connection, a cut body."""
-    if isinstance(error, aiohttp.ClientConnectorError):
-        reason = error.os_error.strerror or str(error.os_error) or "refused"
-        return f"could not connect: {reason.lower()}"
-    if isinstance(error, aiohttp.ServerDisconnectedError):
-        return "the server closed the connection before it replied"
-    if isinstance(error, aiohttp.ClientPayloadError):
-        return f"the reply was cut off: {error}"
-    return f"{type(error).__name__}: {error}"
+            await client.aclose()
 
 
 def _json_kind(value: Any) -> str:

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.report._model import ClauseResult, RunReport
+from charter.report._model import ClauseResult, RunReport, SampleResult
 
 CALIBRATION_DIR = Path(".charter") / "calibration"
 
@@ -144,27 +144,55 @@ def load_calibration(project_root: Path, grader: str | None) -> dict[str, Any] |
 # the embedded data
 
 
-def _clause(result: ClauseResult, texts: dict[str, str]) -> dict[str, Any]:
+PAGE_SAMPLES = 2000
+"""About the most samples one page embeds (some 1 MB of a typical run): a larger run shows each
+clause's first samples, those that did not pass before those that did."""
+FEWEST_PER_CLAUSE = 5
+"""Every clause shows at least this many of its samples, however many clauses the run has."""
+_PASSED = "comply"
+
+
+def _clause(result: ClauseResult, texts: dict[str, str], omitted: int) -> dict[str, Any]:
     return {
         "id": result.id,
         "authority": result.authority,
         "text": texts.get(result.id, ""),
         "carried": result.carried,
+        "omitted": omitted,
         **result.tally.as_json(),
     }
 
 
+def page_samples(report: RunReport) -> tuple[list[SampleResult], dict[str, int]]:
+    """The samples one page embeds, in run order, and how many of each clause's are left out.
+    Each clause keeps up to `PAGE_SAMPLES / clauses` (at least `FEWEST_PER_CLAUSE`), its
+    samples that did not pass first."""
+    by_clause: dict[str, list[SampleResult]] = {}
+    for item in report.samples:
+        by_clause.setdefault(item.sample.clause_id, []).append(item)
+    share = max(FEWEST_PER_CLAUSE, PAGE_SAMPLES // max(1, len(by_clause)))
+    kept: set[int] = set()
+    omitted: dict[str, int] = {}
+    for clause_id, items in by_clause.items():
+        ranked = sorted(items, key=lambda item: item.sample.verdict == _PASSED)  # stable
+        kept.update(item.sample.id for item in ranked[:share])
+        omitted[clause_id] = max(0, len(items) - share)
+    return [item for item in report.samples if item.sample.id in kept], omitted
+
+
 def report_data(report: RunReport, calibration: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything the page shows, as plain JSON data."""
+    """Everything the page shows, as plain JSON data (a large run's samples in part: see
+    `page_samples`)."""
     texts: dict[str, str] = {}
     for item in report.samples:
         if item.challenge is not None:
             texts.setdefault(item.sample.clause_id, item.challenge.clause_text)
+    samples, omitted = page_samples(report)
     return {
         "run": report.metadata(),
         "totals": report.total.as_json(),
-        "clauses": [_clause(result, texts) for result in report.clauses],
-        "samples": [item.as_json() for item in report.samples],
+        "clauses": [_clause(result, texts, omitted.get(result.id, 0)) for result in report.clauses],
+        "samples": [item.as_json() for item in samples],
         "calibration": calibration,
     }
 

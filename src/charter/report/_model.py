@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from charter.run import Challenge, RunRecord, RunStore, StoredSample
+from charter.run import Challenge, RunRecord, RunStore, StoredSample, StoreError
 
 Z_95 = 1.959963984540054
 
@@ -212,6 +212,22 @@ class RunReport:
         """The runs the carried samples came from, in the order first seen."""
         runs = (item.sample.carried_run for item in self.samples)
         return list(dict.fromkeys(run for run in runs if run is not None))
+
+    def only_clause(self, clause_id: str | None) -> RunReport:
+        """The report of one clause's samples (None: the whole report); a clause the run does
+        not have is a `StoreError`."""
+        if clause_id is None:
+            return self
+        found = self.clause(clause_id)
+        if found is None:
+            raise StoreError(
+                f"run {self.run.id} has no clause `{clause_id}` (`charter report {self.run.id}`"
+                " lists them)"
+            )
+        samples = [item for item in self.samples if item.sample.clause_id == clause_id]
+        total = Tally()
+        total.merge(found.tally)
+        return RunReport(self.run, [found], samples, total)
 
     def clause(self, clause_id: str) -> ClauseResult | None:
         for result in self.clauses:

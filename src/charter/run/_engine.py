@@ -1,7 +1,8 @@
 """The run engine: send every pending challenge to the model, store each reply, grade it.
 
 Calls run concurrently through a `ModelCaller` (an adaptive limit, a timeout and retries for each,
-the same wrapper the judges use); a sample is committed as soon as it arrives. Setting the `stop`
+the same wrapper the judges use); a sample is stored as soon as it arrives, committed with the
+others of its loop step (`RunStore.batched`). Setting the `stop`
 event (Ctrl-C) cancels the calls in flight and leaves the run `interrupted` with every stored
 sample kept, ready for `--resume`.
 """
@@ -130,20 +131,32 @@ def parameters(config: GenerateConfig, provider: Provider | None = None) -> dict
     return data
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class CacheKeys:
+    """`cache_key` for one provider and set of parameters: the parts every sample shares are
+    encoded once, and each key is the same text `json.dumps(payload, sort_keys=True)` gives."""
+
+    def __init__(self, provider: Provider, params: dict[str, Any]) -> None:
+        self._tail = (
+            f', "model": {_canonical(provider.spec)}, "parameters": {_canonical(params)}'
+            f', "provider": {_canonical(provider.reply_settings())}}}'
+        )
+
+    def key(self, messages: Sequence[Message], epoch: int) -> str:
+        conversation = _canonical([message_json(m) for m in messages])
+        text = f'{{"conversation": {conversation}, "epoch": {_canonical(epoch)}{self._tail}'
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
 def cache_key(
     provider: Provider, params: dict[str, Any], messages: Sequence[Message], epoch: int
 ) -> str:
     """The key a reply is cached under: the model, its endpoint and options, the sampling
     parameters, every message sent (a system prompt included) and the epoch."""
-    payload = {
-        "model": provider.spec,
-        "provider": provider.reply_settings(),
-        "parameters": params,
-        "conversation": [message_json(m) for m in messages],
-        "epoch": epoch,
-    }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return CacheKeys(provider, params).key(messages, epoch)
 
 
 def judge_callers(judge: Grader | None) -> list[ModelCaller]:
@@ -194,8 +207,7 @@ class Call:
         """The stored reply this call can reuse (or None), and the key it is cached under."""
         engine = self.engine
         engine.progress.started(self.challenge, self.epoch)
-        key = cache_key(engine.provider, engine.params, self.challenge.messages, self.epoch)
-        return (engine.store.cached(key) if engine.options.use_cache else None), key
+        return engine.lookup(self.challenge, self.epoch)
 
     async def finish(
         self,
@@ -315,6 +327,9 @@ class Engine:
         self.options = options
         self.progress: Progress = progress or QuietProgress()
         self.params = parameters(options.config, provider)
+        self.keys = CacheKeys(provider, self.params)
+        self._prefetched: dict[tuple[str, int, int], str] = {}
+        self._hits: dict[str, sqlite3.Row] = {}
         self.caller = ModelCaller(
             provider,
             max_retries=options.max_retries,
@@ -326,6 +341,26 @@ class Engine:
             caller.max_retries = options.max_retries
             caller.backoff = options.backoff
         self.outcome = RunOutcome(run_id, "running", 0, 0)
+
+    def prefetch(self, pending: list[tuple[Challenge, int]]) -> None:
+        """Work out the cache key of every pending sample and look them all up in the store at
+        once (one query per few hundred keys), instead of one query per sample."""
+        keys = self._prefetched
+        for challenge, epoch in pending:
+            keys[challenge.clause_id, challenge.prompt_index, epoch] = self.keys.key(
+                challenge.messages, epoch
+            )
+        if self.options.use_cache:
+            self._hits = self.store.cached_many(keys.values())
+
+    def lookup(self, challenge: Challenge, epoch: int) -> tuple[sqlite3.Row | None, str]:
+        """The stored reply a sample can reuse (or None), and the key it is cached under."""
+        key = self._prefetched.pop((challenge.clause_id, challenge.prompt_index, epoch), None)
+        if key is None:
+            key = self.keys.key(challenge.messages, epoch)
+            hit = self.store.cached(key) if self.options.use_cache else None
+            return hit, key
+        return self._hits.get(key), key
 
     @property
     def limiter(self) -> AdaptiveLimiter:
@@ -397,23 +432,25 @@ class Engine:
             if (challenge.clause_id, challenge.prompt_index, epoch) not in done
         ]
         self.outcome.planned = len(plan) * self.options.epochs
+        self.prefetch(pending)
         self.progress.start(self.outcome.planned, len(done))
         heartbeat = asyncio.ensure_future(self._heartbeat())
         stopper = asyncio.ensure_future((stop or asyncio.Event()).wait())
         tasks: list[asyncio.Future[None]] = []
         try:
-            await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
-            tasks = self.executor.start(self, pending)
-            if tasks:
-                everything: asyncio.Future[Any] = asyncio.gather(*tasks)
-                waiting: set[asyncio.Future[Any]] = {everything, stopper}
-                await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-                if stopper.done() and not everything.done():
-                    everything.cancel()
-                    await asyncio.gather(everything, return_exceptions=True)
-                    self.outcome.status = "interrupted"
-                else:
-                    everything.result()
+            with self.store.batched():
+                await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
+                tasks = self.executor.start(self, pending)
+                if tasks:
+                    everything: asyncio.Future[Any] = asyncio.gather(*tasks)
+                    waiting: set[asyncio.Future[Any]] = {everything, stopper}
+                    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                    if stopper.done() and not everything.done():
+                        everything.cancel()
+                        await asyncio.gather(everything, return_exceptions=True)
+                        self.outcome.status = "interrupted"
+                    else:
+                        everything.result()
         except BaseException:
             for task in tasks:
                 task.cancel()

@@ -1,7 +1,9 @@
 """The run store: SQLite in WAL mode at `<project>/.charter/runs.db`.
 
-Every sample is committed the moment it arrives, so killing the process loses no reply already
-received. In WAL mode with `synchronous=NORMAL` a commit is a write to the log and no fsync: it
+Every sample is committed the moment it arrives; during a run (`RunStore.batched`), the samples
+and grades that arrive in one step of the event loop are committed together at the start of the
+next step, so killing the process loses at most the replies of that one step, which a `--resume`
+sends again. In WAL mode with `synchronous=NORMAL` a commit is a write to the log and no fsync: it
 survives the process being killed (the log is replayed on the next open), and only a power cut
 can lose the last few commits, which a `--resume` then asks the model for again. An fsync per
 commit (`FULL`) blocked the event loop for most of a 2,000-sample run.
@@ -12,6 +14,7 @@ what lets `--resume` finish a run exactly once per sample.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -19,7 +22,7 @@ import secrets
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -180,6 +183,8 @@ class RunStore:
         or an empty file. Without, a file that holds no run database is refused. Two processes
         may create or migrate the same store at once: one does, the other waits and uses it."""
         self.path = path
+        self._batch_loop: asyncio.AbstractEventLoop | None = None
+        self._batch_open = False
         with self._errors():
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +210,10 @@ class RunStore:
         return cls(store_path(project_root))
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            self.db.close()
 
     def __enter__(self) -> RunStore:
         return self
@@ -348,6 +356,7 @@ class RunStore:
     def heartbeat(self, run_id: str) -> None:
         """Record that the process running the run is still alive."""
         with self._errors():
+            self._write()
             self.db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (now(), run_id))
 
     def list_runs(self) -> list[RunSummary]:
@@ -384,6 +393,7 @@ class RunStore:
             "SELECT g.sample_id FROM grades g JOIN samples s ON s.id = g.sample_id"
             " WHERE s.run_id = ? AND (s.error IS NOT NULL OR g.verdict = 'error')"
         )
+        self.flush()
         with self._errors():
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -413,10 +423,63 @@ class RunStore:
             ).fetchone()
         return row
 
-    def add_sample(self, sample: SampleRecord) -> int | None:
-        """Commit one sample and return its id; None if the run already has it."""
+    def cached_many(self, cache_keys: Iterable[str]) -> dict[str, sqlite3.Row]:
+        """`cached` for many keys at once: the rows found, by key (a few queries in all)."""
+        found: dict[str, sqlite3.Row] = {}
+        wanted = list(dict.fromkeys(cache_keys))
+        with self._errors():
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                chunk = wanted[start : start + _KEYS_PER_QUERY]
+                rows = self.db.execute(
+                    "SELECT cache_key, id, reply, latency, input_tokens, output_tokens"
+                    f" FROM samples WHERE cache_key IN ({', '.join('?' * len(chunk))})"
+                    " AND error IS NULL AND reply IS NOT NULL AND reply != '' ORDER BY id",
+                    chunk,
+                )
+                for row in rows:  # the latest sample of a key comes last and wins
+                    found[row["cache_key"]] = row
+        return found
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Within the block (run by an asyncio loop), the samples, grades and heartbeats written
+        during one step of the loop are committed together at the start of the next step: one
+        transaction per step instead of one per row. Leaving the block commits what is left."""
+        self._batch_loop = asyncio.get_running_loop()
+        try:
+            yield
+        finally:
+            self._batch_loop = None
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the writes batched so far (see `batched`); while batching, a commit refused
+        because another process holds the database is tried again a moment later."""
+        if not self._batch_open:
+            return
         try:
             with self._errors():
+                self.db.execute("COMMIT")
+        except StoreError:
+            if self._batch_loop is None:
+                raise
+            self._batch_loop.call_later(0.1, self.flush)
+            return
+        self._batch_open = False
+
+    def _write(self) -> None:
+        """Before a write: open the step's transaction when batching and none is open."""
+        if self._batch_loop is not None and not self._batch_open:
+            self.db.execute("BEGIN")
+            self._batch_open = True
+            self._batch_loop.call_soon(self.flush)
+
+    def add_sample(self, sample: SampleRecord) -> int | None:
+        """Write one sample and return its id (committed now, or with its loop step when
+        `batched`); None if the run already has it."""
+        try:
+            with self._errors():
+                self._write()
                 cursor = self.db.execute(
                     "INSERT INTO samples (run_id, clause_id, prompt_index, prompt_hash, epoch,"
                     " conversation, model, parameters, reply, latency, input_tokens,"
@@ -448,6 +511,7 @@ class RunStore:
     def add_trajectory(self, sample_id: int, steps: list[dict[str, Any]]) -> None:
         """Keep what the agent did for a sample (secrets redacted, as replies are)."""
         with self._errors():
+            self._write()
             self.db.execute(
                 "INSERT OR REPLACE INTO trajectories (sample_id, steps) VALUES (?, ?)",
                 (sample_id, redact(json.dumps(steps, ensure_ascii=False))),
@@ -485,16 +549,18 @@ class RunStore:
 
     def add_grade(self, sample_id: int, grade: Grade) -> None:
         with self._errors():
+            self._write()
             self.db.execute(
                 "INSERT OR IGNORE INTO grades (sample_id, grader, verdict, confidence, rationale,"
                 " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 _grade_row(sample_id, grade),
             )
-            self.db.executemany(
-                "INSERT INTO votes (sample_id, grader, verdict, confidence, rationale,"
-                " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [_grade_row(sample_id, vote) for vote in grade.votes],
-            )
+            if grade.votes:
+                self.db.executemany(
+                    "INSERT INTO votes (sample_id, grader, verdict, confidence, rationale,"
+                    " clause_ids, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [_grade_row(sample_id, vote) for vote in grade.votes],
+                )
 
     def samples(self, run_id: str) -> list[StoredSample]:
         """Every sample of the run in plan order, each with its grade (None when ungraded)."""
@@ -535,6 +601,7 @@ class RunStore:
     def override_grade(self, sample_id: int, grade: Grade) -> None:
         """Make `grade` (a person's verdict) the sample's grade. The grade it replaces stays on
         record as a vote, unless it is one already. One transaction."""
+        self.flush()
         with self._errors():
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -590,6 +657,7 @@ class RunStore:
         """Copy samples of an earlier run into `run_id`, each with its grade and votes, marked
         with `carried_from`. `sources` pairs a sample id with the prompt index it takes in the
         new run. One transaction: all are carried or none. Returns how many were."""
+        self.flush()
         with self._errors():
             self.db.execute("BEGIN")
             try:
@@ -626,6 +694,10 @@ _RUN_COLUMNS = (
     " owner_pid, owner_host, heartbeat"
 )
 """The columns `_run_record` reads."""
+
+
+_KEYS_PER_QUERY = 500
+"""Cache keys looked up per query (SQLite allows 32,766 parameters; fewer keeps each small)."""
 
 
 def _run_record(row: sqlite3.Row) -> RunRecord:

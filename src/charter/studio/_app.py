@@ -200,7 +200,10 @@ class Studio:
         return self.page(request, "runs", view=runs_view(self.workspace))
 
     async def run(self, request: Request) -> Response:
-        view = run_view(self.workspace, request.path_params["run"])
+        query = request.query_params
+        view = run_view(
+            self.workspace, request.path_params["run"], query.get("page"), query.get("clause")
+        )
         return self.page(request, "run", view=view)
 
     async def report_page(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ from charter.report import (
     Comparison,
     HistoryPoint,
     RunReport,
+    SampleResult,
     clause_history,
     compare_runs,
     latest_run_of,
@@ -35,20 +36,53 @@ def runs_view(workspace: Workspace) -> RunsView:
     return RunsView(runs, models, waiting)
 
 
+SAMPLES_PER_PAGE = 200
+"""Rows of the run page's sample table at once: a run of any size opens quickly."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunView:
     report: RunReport
     history: dict[str, list[HistoryPoint]]
+    page: int = 1
+    """Which page of the samples (of `clause`'s only, when set) the table shows, from 1."""
+    clause: str | None = None
+
+    @property
+    def listed(self) -> list[SampleResult]:
+        """The samples of the clause shown (or all), in run order."""
+        samples = self.report.samples
+        if self.clause is None:
+            return samples
+        return [item for item in samples if item.sample.clause_id == self.clause]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.listed) // SAMPLES_PER_PAGE))
+
+    @property
+    def shown(self) -> list[SampleResult]:
+        """The samples of this page."""
+        start = (self.page - 1) * SAMPLES_PER_PAGE
+        return self.listed[start : start + SAMPLES_PER_PAGE]
 
 
-def run_view(workspace: Workspace, run_id: str) -> RunView:
+def run_view(
+    workspace: Workspace, run_id: str, page: str | None = None, clause: str | None = None
+) -> RunView:
+    """The run page: its clauses, and one page of its samples (of `clause`'s, when given)."""
+    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
     with open_store(workspace.root) as store:
         if store is None:
             raise StudioError("no runs recorded yet (run `charter test` first)")
         try:
-            return RunView(RunReport.load(store, run_id), clause_history(store))
+            report = RunReport.load(store, run_id)
+            view = RunView(report, clause_history(store), number, clause or None)
         except StoreError as error:
             raise StudioError(str(error)) from None
+    if view.clause is not None and report.clause(view.clause) is None:
+        raise StudioError(f"run {run_id} has no clause `{view.clause}`")
+    return RunView(view.report, view.history, min(number, view.pages), view.clause)
 
 
 def comparison(workspace: Workspace, first: str, second: str, *, models: bool) -> Comparison:

@@ -270,13 +270,28 @@
       const summary = el("summary", "", clause.id);
       const counts = {};
       for (const sample of samples) counts[verdictOf(sample)] = (counts[verdictOf(sample)] || 0) + 1;
+      const omitted = clause.omitted || 0;
+      if (omitted > 0) {
+        // the page holds part of this clause's samples: the counts are the clause's own
+        counts.comply = clause.passed;
+        counts.violate = clause.failed;
+        counts.needs_review = clause.needs_review;
+        counts.not_applicable = clause.not_applicable;
+        counts.error = clause.errors;
+      }
       const countText = VERDICTS.filter((v) => counts[v]).map((v) => counts[v] + " " + LABELS[v]);
       summary.append(
-        el("span", "counts", (clause.authority || "no authority") + " · " + samples.length +
+        el("span", "counts", (clause.authority || "no authority") + " · " + (samples.length + omitted) +
           " samples · " + countText.join(", "))
       );
       group.append(summary);
       if (clause.text) group.append(el("div", "clause-text", clause.text));
+      if (omitted > 0) {
+        const note = el("p", "omitted", "This page shows " + samples.length + " of the clause's " +
+          (samples.length + omitted) + " samples, those that did not pass first. All of them: ");
+        note.append(el("code", "", "charter report " + data.run.run_id + " --clause " + clause.id));
+        group.append(note);
+      }
       const record = { node: group, clause: clause.id, authority: authority, visible: 0 };
       groups.push(record);
       for (const sample of samples) {
