@@ -79,7 +79,7 @@ def latest_run_of(store: RunStore, model: str) -> str | None:
     return runs[-1] if runs else None
 
 
-def _cell(tally: Tally | None) -> str:
+def cell_text(tally: Tally | None) -> str:
     if tally is None:
         return "-"
     rate, interval = tally.pass_rate, tally.interval
@@ -95,7 +95,7 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, str, str, str]]:
     for item in [*comparison.clauses, comparison.total]:
         change = item.change
         shown = "-" if change is None else f"{change:+.0%}" + (" *" if item.separated else "")
-        rows.append((item.clause_id, _cell(item.first), _cell(item.second), shown))
+        rows.append((item.clause_id, cell_text(item.first), cell_text(item.second), shown))
     return rows
 
 
