@@ -74,12 +74,13 @@ def compare_runs(first: RunReport, second: RunReport) -> Comparison:
 
 
 def latest_run_of(store: RunStore, model: str) -> str | None:
-    """The newest stored run of `model` (any status), for comparing two models."""
-    runs = [summary.run.id for summary in store.list_runs() if summary.run.model == model]
+    """The newest stored run that tests `model` (any status), for comparing two models."""
+    runs = [summary.run.id for summary in store.list_runs() if model in summary.run.models]
     return runs[-1] if runs else None
 
 
 def cell_text(tally: Tally | None) -> str:
+    """A pass rate, its 95% interval and n as one cell; `-` when the clause was not tested."""
     if tally is None:
         return "-"
     rate, interval = tally.pass_rate, tally.interval
