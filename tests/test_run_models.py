@@ -22,8 +22,8 @@ from charter.report import RunReport, compare_models
 from charter.run import SettingsError, open_store
 from charter.session._test import distinct_specs
 from servers.llama_server import LlamaServer
-from test_run_helpers import PROMPT_COUNT, charter as run_charter
-from test_run_helpers import make_spec, query
+from test_run_helpers import PROMPT_COUNT, make_spec, query
+from test_run_helpers import charter as run_charter
 from test_run_openai_server import PROMPTS, SPEC
 
 REAL = ("local:smollm2", "openai:smollm2")
