@@ -183,3 +183,28 @@ def test_two_names_of_the_same_model_are_refused() -> None:
 def test_changed_since_with_several_models_is_refused(bots: Path) -> None:
     with pytest.raises(SettingsError, match="--changed-since carries one model's"):
         charter.TestRun(bots, charter.TestOptions(model=[GOOD, BAD], changed_since="HEAD"))
+
+
+def test_a_run_of_several_models_is_never_the_base_a_later_run_carries_from(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path, must_exist=False) as store:
+        made = {
+            models: store.create_run(
+                project=str(tmp_path),
+                model=models[0],
+                grader=None,
+                settings={},
+                plan=[],
+                epochs=1,
+                models=models,
+            )
+            for models in ((GOOD, BAD), (GOOD,))
+        }
+        for run_id in made.values():
+            store.set_status(run_id, "complete")
+        found = store.latest_complete_run(GOOD, None)
+        assert found is not None and found.id == made[(GOOD,)]
+        assert store.run(made[(GOOD, BAD)]).models == (GOOD, BAD)
+        store.set_status(made[(GOOD,)], "interrupted")
+        assert store.latest_complete_run(GOOD, None) is None

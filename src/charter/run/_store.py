@@ -572,13 +572,15 @@ class RunStore:
     # carrying results forward (`charter test --changed-since`)
 
     def latest_complete_run(self, model: str, grader: str | None) -> RunRecord | None:
-        """The newest complete run of `model` graded by `grader` (None: checks only)."""
+        """The newest complete run of `model` alone graded by `grader` (None: checks only); a
+        run of several models is not one (its samples are not all of `model`)."""
         with self._errors():
             row = self.db.execute(
                 f"SELECT {_RUN_COLUMNS} FROM runs"
                 " WHERE status = 'complete' AND model = ? AND grader IS ?"
+                " AND (models IS NULL OR models = ?)"
                 " ORDER BY rowid DESC LIMIT 1",
-                (model, grader),
+                (model, grader, json.dumps([model])),
             ).fetchone()
         return None if row is None else _run_record(row)
 
