@@ -121,5 +121,6 @@ def model_table(report: RunReport, comparison: ModelComparison) -> Table:
             texts.append(Text(cell, style="green" if model in row.best else style))
         texts.append(Text(cells[-1], style="yellow" if row.differs else ""))
         table.add_row(*texts)
-    table.caption = "* two models' 95% intervals do not overlap"
+    if any(row.separated for row in [*comparison.rows, comparison.total]):
+        table.caption = "* two models' 95% intervals do not overlap"
     return table
