@@ -235,7 +235,8 @@ class TestResult:
         return not self.interrupted and not self.failures.all_failed and self.gate.passed
 
     def summary_line(self) -> str:
-        """New, cached, and the errors and retries of this invocation by role."""
+        """New, cached, and the errors and retries of this invocation by role; for several
+        models, then a line for each (`model_lines`)."""
         outcome = self.outcome
 
         def by_role(counts: dict[str, int]) -> str:
