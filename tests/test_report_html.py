@@ -220,7 +220,8 @@ def test_policy_admits_only_the_page_own_script_and_style(rendered: RenderedRun)
 
 def test_placeholders_in_run_text_are_not_filled(tmp_path: Path, rendered: RenderedRun) -> None:
     run = rendered.report.run
-    odd = type(run)(**{**_fields(run), "model": "python:{{data}}{{script}}"})
+    name = "python:{{data}}{{script}}"
+    odd = type(run)(**{**_fields(run), "model": name, "models": (name,)})
     report = RunReport(odd, rendered.report.clauses, rendered.report.samples, rendered.report.total)
     text = render_html(report, project_root=tmp_path)
     assert "<title>Charter run " in text

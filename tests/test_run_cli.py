@@ -163,13 +163,13 @@ def test_a_panel_is_stored_whole_and_a_resume_grades_with_every_judge(tmp_path: 
     assert query(root, "SELECT grader FROM grades WHERE sample_id = ?", new) == [(PANEL_NAME,)]
 
 
-def test_a_second_model_is_refused_not_dropped(tmp_path: Path) -> None:
+def test_a_second_model_is_tested_too_not_dropped(tmp_path: Path) -> None:
     root = make_spec(tmp_path)
     done = charter(root, "test", ".", "-m", "python:bot:reply", "-m", "python:bot:slow")
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "--model was given 2 times" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert not (root / ".charter" / "runs.db").exists()
+    assert done.returncode == 0, done.stdout + done.stderr
+    models = query(root, "SELECT model, COUNT(*) FROM samples GROUP BY model ORDER BY model")
+    assert models == [("python:bot:reply", PROMPT_COUNT), ("python:bot:slow", PROMPT_COUNT)]
+    assert "models side by side" in done.stdout
 
 
 def test_grader_in_charter_toml_may_name_a_panel(tmp_path: Path) -> None:

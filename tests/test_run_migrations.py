@@ -49,6 +49,9 @@ LATER_CHANGES = [
     """ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
     ALTER TABLE runs ADD COLUMN owner_host TEXT;
     ALTER TABLE runs ADD COLUMN heartbeat TEXT;""",
+    """CREATE TABLE trajectories (
+        sample_id INTEGER PRIMARY KEY REFERENCES samples(id), steps TEXT NOT NULL
+    );""",
 ]
 NAMES = [
     "m001_initial",
@@ -56,6 +59,7 @@ NAMES = [
     "m003_samples_carried_from",
     "m004_runs_owner",
     "m005_trajectories",
+    "m006_models",
     "m007_batches",
 ]
 PLAN = [{"clause_id": "c1", "prompt_index": 0, "messages": [{"role": "user", "content": "hi"}]}]
@@ -144,3 +148,48 @@ def test_a_store_with_a_migration_this_charter_does_not_know_is_refused(tmp_path
     db.close()
     with pytest.raises(StoreError, match=r"newer Charter .*m099_from_the_future.*upgrade Charter"):
         RunStore.for_project(tmp_path)
+
+
+def test_m006_keeps_every_sample_grade_vote_and_trajectory_and_keys_samples_by_model(
+    tmp_path: Path,
+) -> None:
+    path = _old_store(tmp_path, len(LATER_CHANGES))  # the schema just before m006
+    db = sqlite3.connect(path)
+    db.execute(
+        "INSERT INTO votes VALUES (1, 1, 'openai:judge', 'comply', 0.9, 'polite', '[\"c1\"]',"
+        " '2026-01-01T00:00:40+00:00')"
+    )
+    db.execute('INSERT INTO trajectories VALUES (1, \'[{"kind": "tool"}]\')')
+    db.commit()
+    db.close()
+    with RunStore(path, create=False) as store:
+        run = store.run("r1")
+        assert (run.model, run.models) == ("openai:gpt-x", ("openai:gpt-x",))
+        [sample] = store.samples("r1")
+        assert (sample.id, sample.model, sample.reply, sample.verdict) == (
+            1,
+            "openai:gpt-x",
+            "Hello.",
+            "comply",
+        )
+        assert store.trajectory(1) == [{"kind": "tool"}]
+        assert store.done("r1", "openai:gpt-x") == {("c1", 0, 0)}
+        assert store.done("r1", "openai:other") == set()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA foreign_keys=ON")
+    assert db.execute("SELECT COUNT(*) FROM votes WHERE sample_id = 1").fetchone() == (1,)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(samples)")}
+    assert "samples_cache" in indexes
+    row = (
+        "(?, 'r1', 'c1', 0, 'h', 0, '[]', ?, '{}', 'Hi.', 0.1, 1, 1, NULL, 'k2', NULL, 'now', NULL)"
+    )
+    db.execute(f"INSERT INTO samples VALUES {row}", (2, "openai:other"))  # another model: kept
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute(f"INSERT INTO samples VALUES {row}", (3, "openai:gpt-x"))  # the same: refused
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        db.execute(
+            "INSERT INTO grades (sample_id, grader, verdict, rationale, clause_ids,"
+            " created) VALUES (99, 'g', 'comply', '', '[]', 'now')"
+        )
+    db.close()

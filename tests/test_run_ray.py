@@ -144,3 +144,22 @@ def test_bad_executor_options_stop_before_anything_is_sent(
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert not (root / ".charter" / "runs.db").exists()
+
+
+def test_two_models_on_ray_store_each_sample_once_per_model(
+    cluster: None, tmp_path: Path, server: SlowServer
+) -> None:
+    import charter as api
+
+    models = ("openai:slow", "openai:slow-too")
+    toml = "".join(f'[models."{m}"]\nbase_url = "{server.url}/v1"\n' for m in models)
+    root = make_spec(tmp_path, {"charter.toml": toml})
+    options = api.TestOptions(model=list(models), epochs=2, executor="ray", concurrency=4)
+    result = api.TestRun(root, options).run()
+    assert result.outcome.status == "complete"
+    with RunStore(store_path(root)) as store:
+        samples = store.samples(result.run_id)
+    keys = Counter((s.model, s.clause_id, s.prompt_index, s.epoch) for s in samples)
+    assert len(keys) == 2 * 2 * PROMPT_COUNT and set(keys.values()) == {1}
+    assert {key[0] for key in keys} == set(models)
+    assert server.requests_served == 2 * 2 * PROMPT_COUNT

@@ -11,7 +11,6 @@ import pytest
 
 import charter
 from charter.run._settings import SettingsError
-from charter.session import one_model
 from test_run_helpers import PROMPT_COUNT, make_spec, query
 
 
@@ -99,6 +98,5 @@ def test_refused_settings_say_which_option(project: Path) -> None:
         charter.TestRun(project, charter.TestOptions(resume="x", changed_since="HEAD"))
     with pytest.raises(SettingsError, match="no model to test"):
         charter.TestRun(project, charter.TestOptions())
-    with pytest.raises(SettingsError, match="--model was given 2 times"):
-        one_model(["a:b", "c:d"])
-    assert one_model(["a:b"]) == "a:b" and one_model(None) is None
+    with pytest.raises(SettingsError, match="--model names `a:b` twice"):
+        charter.TestRun(project, charter.TestOptions(model=["a:b", "c:d", "a:b"]))

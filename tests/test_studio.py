@@ -469,3 +469,53 @@ def test_the_example_projects_render_on_every_read_only_screen(name: str) -> Non
     )
     after = {path: path.stat().st_mtime_ns for path in root.rglob("*") if path.is_file()}
     assert after == before
+
+
+def test_a_run_of_two_models_shows_them_side_by_side(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    root = make_studio_project(tmp_path / "helpdesk")
+    good, terse = "python:studio_bot:reply", "python:studio_bot:terse"
+    done = charter(root, "test", ".", "-m", good, "-m", terse)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [run_id] = run_ids(root)
+    process, url = _start(root)
+    opened = browser.new_page()
+    watched = Watched(opened, [], [])
+    opened.on(
+        "console",
+        lambda message: watched.errors.append(message.text) if message.type == "error" else None,
+    )
+    try:
+        opened.goto(url)
+        base = url.split("/spec?token=")[0]
+        opened.goto(f"{base}/runs")
+        expect(opened.locator(f"tr[data-run='{run_id}']")).to_contain_text(f"{good}, {terse}")
+        opened.goto(f"{base}/runs/{run_id}")
+        table = opened.locator("table.models")
+        expect(table.locator("th")).to_have_text(["clause", good, terse, "difference"])
+        rf01 = table.locator("tr[data-clause=rf01]")
+        expect(rf01).to_have_class("differs")
+        expect(rf01.locator(f"td[data-model='{good}']")).to_have_text("50% [0.09, 0.91] n=2")
+        expect(rf01.locator(f"td[data-model='{good}']")).to_have_class("best")
+        expect(rf01.locator(f"td[data-model='{terse}']")).to_have_text("0% [0.00, 0.66] n=2")
+        sc01 = table.locator("tr[data-clause=sc01]")  # both wait for review: nothing differs
+        expect(sc01).not_to_have_class("differs")
+        expect(table.locator("tr[data-clause=total]")).to_have_class("differs")
+        expect(opened.locator("table.samples")).to_contain_text(terse)
+        _shot(opened, "run-models")
+        opened.get_by_role("link", name="HTML report").click()
+        report = opened.locator("#models-table")
+        expect(report.locator("tr[data-clause=rf01]")).to_have_class("differs")
+        expect(report.locator(f"tr[data-clause=rf01] td[data-model='{good}']")).to_have_class(
+            "best"
+        )
+        expect(report.locator("tr[data-clause=sc01]")).not_to_have_class("differs")
+        opened.goto(f"{base}/runs")
+        opened.locator("#compare-models button").click()  # the two models of the one run
+        expect(opened.locator("tr[data-clause=rf01]")).to_contain_text("-50%")
+        watched.clean()
+    finally:
+        opened.close()
+        process.terminate()
+        process.wait(timeout=20)

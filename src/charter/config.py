@@ -67,7 +67,7 @@ class LintTable(_Table):
 
 
 class TestTable(_Table):
-    model: str | None = None
+    model: str | list[str] = []
     grader: str | list[str] = []
     epochs: int = 1
     concurrency: int | None = None

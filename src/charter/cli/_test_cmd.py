@@ -19,7 +19,7 @@ from charter.session._test import SETUP_ERRORS
 EXIT_HELP = (
     "Exit codes: 0 the run finished and the gate (if any) passed; 1 the gate failed; "
     "2 unusable input (bad option, spec, prompt-file checks, locked or corrupt run database, "
-    "unknown run id, provider set-up, a bad --changed-since revision, more than one --model); "
+    "unknown run id, provider set-up, a bad --changed-since revision, a --model named twice); "
     "4 every sample failed (the errors are printed); 130 interrupted "
     "(Ctrl-C): the samples stored so far are kept and the command to resume is printed."
 )
@@ -75,13 +75,13 @@ def test(
     executor: Annotated[str | None, _o("executor")] = None,
     address: Annotated[str | None, _o("address")] = None,
 ) -> None:
-    from charter.session import TestOptions, TestRun, one_model
+    from charter.session import TestOptions, TestRun
 
     if report_format not in REPORT_FORMATS:
         raise UsageError(f"--report must be one of {', '.join(REPORT_FORMATS)}")
     values = locals()
     given = {f.name: values[f.name] for f in fields(TestOptions) if f.name in values}
-    given.update(model=one_model(model), cache=False if no_cache else None)
+    given.update(cache=False if no_cache else None)
     run = TestRun(path, TestOptions(**given))
     if dry_run:
         typer.echo("\n".join(run.estimate(prices_file).lines()))

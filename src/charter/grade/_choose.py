@@ -28,19 +28,21 @@ from charter.spec import Project
 def choose_judge(
     project: Project,
     graders: Sequence[str],
-    model: str,
+    model: str | Sequence[str],
     *,
     allow_self_judge: bool = False,
     judge_template: str | None = None,
 ) -> Grader | None:
     """No judge (no `graders`); the basic template judge (`judge_template`, charter.toml
     `[test] judge-template`); else the spec-aware judge, one per grader, voting as a panel when
-    there are several. A grader that is the model under test is refused unless allowed."""
+    there are several. A grader that is a model under test (`model`: one or several) is refused
+    unless allowed."""
     config = project.config
     if not graders:
         return None
+    tested = {model} if isinstance(model, str) else set(model)
     for name in graders:
-        if name == model and not allow_self_judge:
+        if name in tested and not allow_self_judge:
             raise JudgeSetupError(
                 f"--grader {name} is the model under test; a model grading itself is "
                 "not evidence: pick another grader, or pass --allow-self-judge"

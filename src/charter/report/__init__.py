@@ -13,6 +13,13 @@ from charter.report._compare import (
 from charter.report._gate import Gate, GateResult, evaluate
 from charter.report._html import CALIBRATION_DIR, embed_json, load_calibration, render_html
 from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
+from charter.report._models import (
+    ModelComparison,
+    ModelRow,
+    compare_models,
+    model_rows,
+    model_table,
+)
 from charter.report._render import (
     RENDERERS,
     clause_table,
@@ -31,11 +38,14 @@ __all__ = [
     "Gate",
     "GateResult",
     "HistoryPoint",
+    "ModelComparison",
+    "ModelRow",
     "RunReport",
     "SampleResult",
     "Tally",
     "clause_history",
     "clause_table",
+    "compare_models",
     "compare_runs",
     "comparison_rows",
     "comparison_table",
@@ -43,6 +53,8 @@ __all__ = [
     "evaluate",
     "latest_run_of",
     "load_calibration",
+    "model_rows",
+    "model_table",
     "print_terminal",
     "render_html",
     "render_json",

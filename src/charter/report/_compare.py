@@ -74,12 +74,13 @@ def compare_runs(first: RunReport, second: RunReport) -> Comparison:
 
 
 def latest_run_of(store: RunStore, model: str) -> str | None:
-    """The newest stored run of `model` (any status), for comparing two models."""
-    runs = [summary.run.id for summary in store.list_runs() if summary.run.model == model]
+    """The newest stored run that tests `model` (any status), for comparing two models."""
+    runs = [summary.run.id for summary in store.list_runs() if model in summary.run.models]
     return runs[-1] if runs else None
 
 
-def _cell(tally: Tally | None) -> str:
+def cell_text(tally: Tally | None) -> str:
+    """A pass rate, its 95% interval and n as one cell; `-` when the clause was not tested."""
     if tally is None:
         return "-"
     rate, interval = tally.pass_rate, tally.interval
@@ -95,7 +96,7 @@ def comparison_rows(comparison: Comparison) -> list[tuple[str, str, str, str]]:
     for item in [*comparison.clauses, comparison.total]:
         change = item.change
         shown = "-" if change is None else f"{change:+.0%}" + (" *" if item.separated else "")
-        rows.append((item.clause_id, _cell(item.first), _cell(item.second), shown))
+        rows.append((item.clause_id, cell_text(item.first), cell_text(item.second), shown))
     return rows
 
 

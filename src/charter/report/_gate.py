@@ -32,9 +32,21 @@ class GateResult:
 
 
 def evaluate(report: RunReport, gate: Gate) -> GateResult:
-    """Compare the report with the thresholds. Nothing graded is a failure, never a pass rate."""
+    """Compare the report with the thresholds. Nothing graded is a failure, never a pass rate.
+    A run of several models is gated model by model: it passes when each of them passes."""
     if not gate.active:
         return GateResult(True, [])
+    if len(report.models) < 2:
+        return _evaluate_one(report, gate)
+    passed, lines = True, list[str]()
+    for model, own in report.per_model().items():
+        result = _evaluate_one(own, gate)
+        passed = passed and result.passed
+        lines.extend(f"{model}: {line}" for line in result.lines)
+    return GateResult(passed, lines)
+
+
+def _evaluate_one(report: RunReport, gate: Gate) -> GateResult:
     total = report.total
     if total.n == 0:
         return GateResult(

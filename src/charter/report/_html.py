@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.report._model import ClauseResult, RunReport, SampleResult
+from charter.report._models import compare_models
 
 CALIBRATION_DIR = Path(".charter") / "calibration"
 
@@ -194,6 +195,7 @@ def report_data(report: RunReport, calibration: dict[str, Any] | None) -> dict[s
         "clauses": [_clause(result, texts, omitted.get(result.id, 0)) for result in report.clauses],
         "samples": [item.as_json() for item in samples],
         "calibration": calibration,
+        "models": None if (models := compare_models(report)) is None else models.as_json(),
     }
 
 
@@ -209,7 +211,7 @@ def render_html(report: RunReport, *, project_root: Path | None = None) -> str:
     )
     values = {
         "csp": html.escape(policy),
-        "title": html.escape(f"Charter run {report.run.id}: {report.run.model}"),
+        "title": html.escape(f"Charter run {report.run.id}: {', '.join(report.models)}"),
         "style": style,
         "data": embed_json(data),
         "script": script,

@@ -122,6 +122,7 @@ class SampleResult:
             "clause": sample.clause_id,
             "prompt": sample.prompt_index,
             "epoch": sample.epoch,
+            "model": sample.model,
             "title": self.title,
             "conversation": [{"role": m.role, "content": m.content} for m in messages],
             "reply": sample.reply,
@@ -152,37 +153,65 @@ class RunReport:
     counted_once: int = 0
     """Prompts whose epochs the intervals count as one trial (deterministic replies)."""
 
+    plan: list[Challenge] = field(default_factory=list)
+
     @classmethod
     def load(cls, store: RunStore, run_id: str) -> RunReport:
         run = store.run(run_id)
         plan = store.plan(run_id)
         by_key = {(c.clause_id, c.prompt_index): c for c in plan}
+        trajectories = store.trajectories(run_id)
+        samples = [
+            SampleResult(
+                sample,
+                by_key.get((sample.clause_id, sample.prompt_index)),
+                trajectories.get(sample.id),
+            )
+            for sample in store.samples(run_id)
+        ]
+        return cls.build(run, plan, samples)
+
+    @classmethod
+    def build(cls, run: RunRecord, plan: list[Challenge], samples: list[SampleResult]) -> RunReport:
+        """The per-clause figures of `samples` (of the run's plan)."""
         clauses: dict[str, ClauseResult] = {}
         for planned in plan:
             clauses.setdefault(
                 planned.clause_id, ClauseResult(planned.clause_id, planned.authority)
             )
         total = Tally()
-        samples = []
-        prompts: dict[tuple[str, int], list[StoredSample]] = {}
-        trajectories = store.trajectories(run_id)
-        for sample in store.samples(run_id):
-            challenge = by_key.get((sample.clause_id, sample.prompt_index))
+        prompts: dict[tuple[str, str, int], list[StoredSample]] = {}
+        for item in samples:
+            sample = item.sample
             result = clauses.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
             result.tally.add(sample.verdict)
             result.carried += sample.carried_from is not None
             total.add(sample.verdict)
-            samples.append(SampleResult(sample, challenge, trajectories.get(sample.id)))
-            prompts.setdefault((sample.clause_id, sample.prompt_index), []).append(sample)
+            key = (sample.model, sample.clause_id, sample.prompt_index)
+            prompts.setdefault(key, []).append(sample)
         counted_once = 0
         greedy = deterministic_settings(run.settings)
-        for (clause_id, _), epochs in prompts.items():
+        for (_, clause_id, _), epochs in prompts.items():
             trials, once = _trials(epochs, greedy)
             counted_once += once
             for passed in trials:
                 clauses[clause_id].tally.add_trial(passed)
                 total.add_trial(passed)
-        return cls(run, list(clauses.values()), samples, total, counted_once)
+        return cls(run, list(clauses.values()), samples, total, counted_once, plan)
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The models the run tests, as it recorded them (the first is `run.model`)."""
+        return self.run.models or (self.run.model,)
+
+    def per_model(self) -> dict[str, RunReport]:
+        """Each model's own report: its samples alone, over the same plan."""
+        return {
+            model: RunReport.build(
+                self.run, self.plan, [item for item in self.samples if item.sample.model == model]
+            )
+            for model in self.models
+        }
 
     def replayed(self) -> list[SampleResult]:
         """The samples that replay a precedent (`charter test --precedents`)."""
@@ -250,6 +279,7 @@ class RunReport:
             "status": run.status,
             "project": run.project,
             "model": run.model,
+            "models": list(self.models),
             "grader": run.grader,
             "planned": run.planned,
             "samples": len(self.samples),

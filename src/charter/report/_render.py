@@ -13,6 +13,7 @@ from charter._display import markup_safe as safe
 from charter._display import xml_safe
 from charter.report._html import render_html
 from charter.report._model import RunReport, Tally
+from charter.report._models import compare_models, model_table
 
 
 def _rate(tally: Tally) -> str:
@@ -113,7 +114,9 @@ def replay_summary(report: RunReport) -> str:
 
 
 def print_terminal(report: RunReport, console: Console) -> None:
-    console.print(clause_table(report))
+    """The clause table; for a run of several models, the models side by side instead."""
+    models = compare_models(report)
+    console.print(clause_table(report) if models is None else model_table(report, models))
     note = report.interval_note()
     if note is not None:
         console.print(note, soft_wrap=True, markup=False)
@@ -139,6 +142,9 @@ def render_json(report: RunReport) -> str:
         "totals": report.total.as_json(),
         "samples": [item.as_json() for item in report.samples],
     }
+    models = compare_models(report)
+    if models is not None:
+        payload["models"] = models.as_json()
     return json.dumps(payload, indent=2) + "\n"
 
 
@@ -162,7 +168,7 @@ def render_junit(report: RunReport) -> str:
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=xml_safe(f"{report.run.model}.{sample.clause_id}"),
+            classname=xml_safe(f"{sample.model or report.run.model}.{sample.clause_id}"),
             name=xml_safe(f"{item.title} [prompt {sample.prompt_index}, epoch {sample.epoch}]"),
             time=f"{sample.latency or 0.0:.3f}",
         )

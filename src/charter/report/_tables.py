@@ -22,7 +22,7 @@ def runs_table(summaries: Sequence[RunSummary]) -> Table:
         table.add_row(
             safe(run.id),
             safe(run.created.replace("T", " ")[:19]),
-            safe(run.model),
+            safe(", ".join(run.models or (run.model,))),
             safe(run.grader or "-"),
             f"{summary.samples}/{run.planned}",
             safe(run.shown_status),
@@ -40,6 +40,9 @@ def samples_table(report: RunReport) -> Table:
         table.add_column(header, overflow="fold")
     if carried:
         table.add_column("carried from run", no_wrap=True)
+    several = len(report.models) > 1
+    if several:
+        table.add_column("model", overflow="fold")
     for item in report.samples:
         sample = item.sample
         reply = (sample.reply or "").replace("\n", " ")
@@ -54,5 +57,6 @@ def samples_table(report: RunReport) -> Table:
             safe((sample.rationale or sample.error or "")[:120]),
             safe(reply[:160] + ("…" if len(reply) > 160 else "")),
             *([safe(origin)] if carried else []),
+            *([safe(sample.model)] if several else []),
         )
     return table

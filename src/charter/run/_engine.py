@@ -307,7 +307,8 @@ def _steps(
 
 
 class Engine:
-    """Runs one stored run's pending samples against one provider."""
+    """Runs one stored run's pending samples against one provider (a run of several models
+    has one engine per model, each finding its own model's samples done or pending)."""
 
     def __init__(
         self,
@@ -394,7 +395,8 @@ class Engine:
         """Grade samples stored by an earlier invocation that stopped before grading them."""
         for sample in self.store.samples(self.run_id):
             challenge = plan.get((sample.clause_id, sample.prompt_index))
-            if sample.verdict is None and challenge is not None:
+            mine = sample.model == self.provider.spec
+            if sample.verdict is None and challenge is not None and mine:
                 steps = self.store.trajectory(sample.id)
                 trajectory = Trajectory.from_json(steps) if steps is not None else None
                 await self.grade(
@@ -424,7 +426,7 @@ class Engine:
         if self.options.retry_errors:
             self.outcome.retried_errors = self.store.forget_errors(self.run_id)
         plan = self.store.plan(self.run_id)
-        done = self.store.done(self.run_id)
+        done = self.store.done(self.run_id, self.provider.spec)
         pending = [
             (challenge, epoch)
             for epoch in range(self.options.epochs)
@@ -471,7 +473,7 @@ class Engine:
     def _count(self) -> None:
         """Totals and per-role figures of this invocation into the outcome."""
         outcome = self.outcome
-        outcome.stored = len(self.store.done(self.run_id))
+        outcome.stored = len(self.store.done(self.run_id, self.provider.spec))
         outcome.retries_by_role[MODEL] = self.caller.stats.retries
         outcome.retries_by_role[JUDGE] = sum(caller.stats.retries for caller in self.judges)
         outcome.errors = sum(outcome.errors_by_role.values())

@@ -153,6 +153,62 @@ def m005_trajectories(db: sqlite3.Connection) -> None:
     )
 
 
+_CHILDREN_OF_SAMPLES = ("grades", "votes", "trajectories")
+"""The tables whose rows reference a sample by id."""
+
+
+@migration
+def m006_models(db: sqlite3.Connection) -> None:
+    """Several models in one run: a run lists its models (`runs.models`, JSON; NULL is the one
+    `runs.model`), and a sample is unique per (run, model, clause, prompt, epoch).
+
+    SQLite cannot change a UNIQUE constraint in place, so `samples` is rebuilt with its ids
+    kept. Foreign keys cannot be switched off inside the transaction, so the rows that point at
+    samples are set aside while the table is replaced, then put back unchanged."""
+    _add_columns(db, "runs", (("models", "TEXT"),))
+    for table in _CHILDREN_OF_SAMPLES:
+        db.execute(f"CREATE TEMP TABLE m006_{table} AS SELECT * FROM {table}")
+        db.execute(f"DELETE FROM {table}")
+    columns = (
+        "id, run_id, clause_id, prompt_index, prompt_hash, epoch, conversation, model,"
+        " parameters, reply, latency, input_tokens, output_tokens, error, cache_key,"
+        " cached_from, created, carried_from"
+    )
+    _script(
+        db,
+        f"""
+        CREATE TABLE samples_m006 (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            clause_id TEXT NOT NULL,
+            prompt_index INTEGER NOT NULL,
+            prompt_hash TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            conversation TEXT NOT NULL,
+            model TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            reply TEXT,
+            latency REAL,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            error TEXT,
+            cache_key TEXT NOT NULL,
+            cached_from INTEGER,
+            created TEXT NOT NULL,
+            carried_from INTEGER,
+            UNIQUE (run_id, model, clause_id, prompt_index, epoch)
+        );
+        INSERT INTO samples_m006 ({columns}) SELECT {columns} FROM samples;
+        DROP TABLE samples;
+        ALTER TABLE samples_m006 RENAME TO samples;
+        CREATE INDEX samples_cache ON samples (cache_key)
+        """,
+    )
+    for table in _CHILDREN_OF_SAMPLES:
+        db.execute(f"INSERT INTO {table} SELECT * FROM temp.m006_{table}")
+        db.execute(f"DROP TABLE temp.m006_{table}")
+
+
 @migration
 def m007_batches(db: sqlite3.Connection) -> None:
     """Batches a run sent to a provider's batch endpoint, so that `--resume` re-attaches to

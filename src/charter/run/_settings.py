@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -17,7 +17,9 @@ class SettingsError(ConfigError, ValueError):
 
 @dataclass(slots=True)
 class TestSettings:
-    model: str | None = None
+    model: list[str] = field(default_factory=list)
+    """The models under test: `[test] model` is one name or a list, `--model` may be repeated;
+    several are tested in one run, each on every challenge."""
     grader: list[str] = field(default_factory=list)
     """The judge, or the judges of a panel (majority vote): `[test] grader` is one name or a
     list, `--grader` may be repeated."""
@@ -46,7 +48,7 @@ class TestSettings:
 
 _INT_AT_LEAST = {"epochs": 1, "concurrency": 1, "max_retries": 0, "max_tokens": 1}
 _FLOATS = {"timeout", "temperature"}
-_TEXT = {"model", "judge_template", "system"}
+_TEXT = {"judge_template", "system"}
 _LISTS = {"select", "authority"}
 _BOOLS = {"examples", "allow_self_judge", "cache"}
 
@@ -107,6 +109,8 @@ def _check(name: str, value: Any, where: str) -> Any:
         return value.strip()
     if name == "grader":
         return _names(value, where)
+    if name == "model":
+        return _distinct(_names(value, where), where)
     if name in _LISTS:
         if isinstance(value, str):
             value = [value]
@@ -134,6 +138,16 @@ def _names(value: Any, where: str) -> list[str]:
         if not isinstance(item, str) or not item.strip():
             raise SettingsError(f"{where} must be non-empty model names, not {written(item)}")
     return [item.strip() for item in items]
+
+
+def _distinct(models: list[str], where: str) -> list[str]:
+    """The models of a run, refused when one is named twice (it would be tested twice)."""
+    for index, model in enumerate(models):
+        if model in models[:index]:
+            raise SettingsError(
+                f"{where} names `{model}` twice; a run tests each model once: drop the repeat"
+            )
+    return models
 
 
 def _rate(value: Any, where: str) -> float:
@@ -215,12 +229,14 @@ def stored_settings(settings: TestSettings) -> dict[str, Any]:
     return {key: getattr(settings, key) for key in (*_STORED, *_STORED_AS_GIVEN)}
 
 
-def resumed_settings(model: str, stored: Mapping[str, Any], given: TestSettings) -> TestSettings:
-    """An interrupted run's own model and sampling settings (`stored`, as `stored_settings`
+def resumed_settings(
+    models: Sequence[str], stored: Mapping[str, Any], given: TestSettings
+) -> TestSettings:
+    """An interrupted run's own models and sampling settings (`stored`, as `stored_settings`
     wrote them); the gate and report settings `given` now still apply."""
     panel = stored.get("grader")
     return TestSettings(
-        model=model,
+        model=list(models),
         grader=[panel] if isinstance(panel, str) else list(panel or []),
         epochs=int(stored.get("epochs", 1)),
         concurrency=given.concurrency or stored.get("concurrency"),

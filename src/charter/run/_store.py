@@ -8,8 +8,8 @@ survives the process being killed (the log is replayed on the next open), and on
 can lose the last few commits, which a `--resume` then asks the model for again. An fsync per
 commit (`FULL`) blocked the event loop for most of a 2,000-sample run.
 
-A UNIQUE constraint on (run, clause, prompt, epoch) makes a duplicate sample impossible, which is
-what lets `--resume` finish a run exactly once per sample.
+A UNIQUE constraint on (run, model, clause, prompt, epoch) makes a duplicate sample impossible,
+which is what lets `--resume` finish a run exactly once per sample, for each model it tests.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import secrets
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,6 +73,8 @@ class RunRecord:
     owner_host: str | None = None
     heartbeat: str | None = None
     """When that process last said it was alive (UTC, ISO 8601)."""
+    models: tuple[str, ...] = ()
+    """Every model the run tests, `model` first (read from the store: never empty)."""
 
     @property
     def shown_status(self) -> str:
@@ -152,6 +154,8 @@ class StoredSample:
     """The id of the earlier run's sample this one was copied from (`--changed-since`)."""
     carried_run: str | None = None
     """The run that sample belongs to."""
+    model: str = ""
+    """The model that replied (PROVIDER:MODEL)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,13 +303,16 @@ class RunStore:
         settings: dict[str, Any],
         plan: list[Challenge],
         epochs: int,
+        models: Sequence[str] = (),
     ) -> str:
+        """A new `running` run of `model` (with `models`, of each of them, `model` first)."""
+        tested = list(dict.fromkeys([model, *models]))
         run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
         with self._errors():
             self.db.execute(
                 "INSERT INTO runs (id, created, status, project, model, grader, settings, plan,"
-                " planned, owner_pid, owner_host, heartbeat)"
-                " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " planned, owner_pid, owner_host, heartbeat, models)"
+                " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     now(),
@@ -314,8 +321,9 @@ class RunStore:
                     grader,
                     redact(json.dumps(settings)),
                     json.dumps([c.to_json() for c in plan]),
-                    len(plan) * epochs,
+                    len(plan) * epochs * len(tested),
                     *_owner(),
+                    json.dumps(tested),
                 ),
             )
         return run_id
@@ -363,7 +371,7 @@ class RunStore:
         with self._errors():
             rows = self.db.execute(
                 "SELECT r.id, r.created, r.finished, r.status, r.project, r.model, r.grader,"
-                " r.settings, r.planned, r.owner_pid, r.owner_host, r.heartbeat,"
+                " r.settings, r.planned, r.owner_pid, r.owner_host, r.heartbeat, r.models,"
                 " (SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id) AS n,"
                 " (SELECT COUNT(*) FROM samples s JOIN grades g ON g.sample_id = s.id"
                 "   WHERE s.run_id = r.id AND g.verdict = 'comply') AS comply,"
@@ -377,11 +385,14 @@ class RunStore:
 
     # samples and grades
 
-    def done(self, run_id: str) -> set[tuple[str, int, int]]:
-        """(clause id, prompt index, epoch) of every sample the run already has."""
+    def done(self, run_id: str, model: str | None = None) -> set[tuple[str, int, int]]:
+        """(clause id, prompt index, epoch) of every sample the run already has (of `model`
+        only, when given)."""
         with self._errors():
             rows = self.db.execute(
-                "SELECT clause_id, prompt_index, epoch FROM samples WHERE run_id = ?", (run_id,)
+                "SELECT clause_id, prompt_index, epoch FROM samples WHERE run_id = ?"
+                " AND (? IS NULL OR model = ?)",
+                (run_id, model, model),
             ).fetchall()
         return {(row[0], row[1], row[2]) for row in rows}
 
@@ -569,7 +580,7 @@ class RunStore:
                 "SELECT s.id, s.clause_id, s.prompt_index, s.epoch, s.reply, s.error, s.latency,"
                 " s.input_tokens, s.output_tokens, s.cached_from, s.parameters,"
                 " g.verdict, g.grader, g.confidence, g.rationale, s.carried_from,"
-                " source.run_id AS carried_run"
+                " source.run_id AS carried_run, s.model"
                 " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
                 " LEFT JOIN samples source ON source.id = s.carried_from"
                 " WHERE s.run_id = ? ORDER BY s.id",
@@ -594,6 +605,7 @@ class RunStore:
                 rationale=row["rationale"],
                 carried_from=row["carried_from"],
                 carried_run=row["carried_run"],
+                model=row["model"],
             )
             for row in rows
         ]
@@ -627,13 +639,15 @@ class RunStore:
     # carrying results forward (`charter test --changed-since`)
 
     def latest_complete_run(self, model: str, grader: str | None) -> RunRecord | None:
-        """The newest complete run of `model` graded by `grader` (None: checks only)."""
+        """The newest complete run of `model` alone graded by `grader` (None: checks only); a
+        run of several models is not one (its samples are not all of `model`)."""
         with self._errors():
             row = self.db.execute(
                 f"SELECT {_RUN_COLUMNS} FROM runs"
                 " WHERE status = 'complete' AND model = ? AND grader IS ?"
+                " AND (models IS NULL OR models = ?)"
                 " ORDER BY rowid DESC LIMIT 1",
-                (model, grader),
+                (model, grader, json.dumps([model])),
             ).fetchone()
         return None if row is None else _run_record(row)
 
@@ -691,7 +705,7 @@ class RunStore:
 
 _RUN_COLUMNS = (
     "id, created, finished, status, project, model, grader, settings, planned,"
-    " owner_pid, owner_host, heartbeat"
+    " owner_pid, owner_host, heartbeat, models"
 )
 """The columns `_run_record` reads."""
 
@@ -714,6 +728,7 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
         owner_pid=row["owner_pid"],
         owner_host=row["owner_host"],
         heartbeat=row["heartbeat"],
+        models=tuple(json.loads(row["models"])) if row["models"] else (row["model"],),
     )
 
 

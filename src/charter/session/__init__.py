@@ -24,7 +24,7 @@ from charter.session._events import (
     SampleStarted,
 )
 from charter.session._grade import grade_reply
-from charter.session._test import DryRun, TestOptions, TestResult, TestRun, one_model
+from charter.session._test import DryRun, TestOptions, TestResult, TestRun
 
 __all__ = [
     "Adjudicated",
@@ -44,5 +44,4 @@ __all__ = [
     "adjudicate",
     "grade_reply",
     "import_examples",
-    "one_model",
 ]

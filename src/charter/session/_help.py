@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 TEST_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "model": (("--model", "-m"), "Model under test, PROVIDER:MODEL (one per run)."),
+    "model": (
+        ("--model", "-m"),
+        "Model under test, PROVIDER:MODEL (repeatable: one run tests each, side by side).",
+    ),
     "grader": ((), "Judge model, PROVIDER:MODEL (repeatable: majority vote)."),
     "allow_self_judge": (("--allow-self-judge",), "Let the judge be the tested model."),
     "select": (("--select", "-s"), "Clause ids, section ids or tags (repeatable)."),

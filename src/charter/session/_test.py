@@ -3,6 +3,7 @@
 `TestRun(path, TestOptions(...))` loads the project and plans the run (nothing is sent yet);
 `estimate()` prices it; `run(listener)` or `events()` runs it, with `cancel()` to stop it
 cleanly (the samples stored so far are kept, and `TestOptions(resume=run_id)` finishes it).
+A run may test several models: each gets every challenge, and the report compares them.
 """
 
 from __future__ import annotations
@@ -95,8 +96,8 @@ class TestOptions:
 
     __test__: ClassVar[bool] = False
 
-    model: str | None = None
-    """The model under test, PROVIDER:MODEL."""
+    model: str | list[str] | None = None
+    """The model under test, PROVIDER:MODEL, or several: one run tests each of them."""
     grader: list[str] | None = None
     """Judge models; several vote as a panel."""
     allow_self_judge: bool | None = None
@@ -152,52 +153,73 @@ _SETTINGS = tuple(
 
 @dataclass(slots=True)
 class DryRun:
-    """What a run would send, and what it would cost at most."""
+    """What a run would send, and what it would cost at most, model by model."""
 
-    model: str
+    budgets: dict[str, Budget]
+    """Each model's calls and cost, the first model first."""
     graders: list[str]
-    budget: Budget
     changed: ChangedSince | None = None
 
+    @property
+    def model(self) -> str:
+        return next(iter(self.budgets))
+
+    @property
+    def budget(self) -> Budget:
+        """The first model's budget."""
+        return self.budgets[self.model]
+
     def lines(self) -> list[str]:
-        """The calls one per line, then the totals."""
-        budget = self.budget
+        """The calls one per line, then the totals of each model, then of all."""
         shown = []
         if self.changed is not None:
             shown.append(
-                f"changed since {self.changed.revision}: {len(budget.calls)} challenges of "
+                f"changed since {self.changed.revision}: {len(self.budget.calls)} challenges of "
                 "changed clauses; the others are carried from the last complete run when it "
                 "has them, else run too"
             )
-        for call in budget.calls:
+        for call in self.budget.calls:
             item = call.challenge
             shown.append(
                 f"{item.clause_id}  prompt {item.prompt_index}  epoch {call.epoch}  "
                 f"~{call.input_tokens} in / <= {call.output_tokens} out  ({item.location})"
             )
-        label = "counted with" if budget.exact else "an"
-        shown.append(
-            f"{len(budget.calls)} calls to {self.model}: {budget.input_tokens} input tokens "
-            f"({label} {budget.method}), at most {budget.output_tokens} output tokens"
-        )
-        if budget.cost is None:
-            shown.append(
-                f"cost: unknown, {self.model} has no entry in the price table (add one to [prices])"
-            )
-        else:
-            shown.append(f"cost: at most ${budget.cost:.4f} (price table; check current prices)")
-        if budget.batch and budget.discount is not None:
-            shown.append(
-                f"batch endpoint: {budget.discount:.0%} of the ordinary price (the price table's "
-                f"`batch`), counted in the cost above"
-            )
-        elif budget.batch and budget.cost is not None:
-            shown.append(
-                f"batch endpoint: the price table has no `batch` share for {self.model}; the "
-                "cost above is the ordinary price"
-            )
-        shown.extend(f"plus up to {len(budget.calls)} judge calls to {g}" for g in self.graders)
+        for model, budget in self.budgets.items():
+            shown.extend(_budget_lines(model, budget))
+        calls = sum(len(budget.calls) for budget in self.budgets.values())
+        if len(self.budgets) > 1:
+            costs = [budget.cost for budget in self.budgets.values()]
+            known = [cost for cost in costs if cost is not None]
+            total = f"at most ${sum(known):.4f}" if len(known) == len(costs) else "unknown"
+            shown.append(f"{calls} calls to {len(self.budgets)} models in all; cost: {total}")
+        shown.extend(f"plus up to {calls} judge calls to {g}" for g in self.graders)
         return shown
+
+
+def _budget_lines(model: str, budget: Budget) -> list[str]:
+    """One model's calls, tokens and cost."""
+    label = "counted with" if budget.exact else "an"
+    shown = [
+        f"{len(budget.calls)} calls to {model}: {budget.input_tokens} input tokens "
+        f"({label} {budget.method}), at most {budget.output_tokens} output tokens"
+    ]
+    if budget.cost is None:
+        shown.append(
+            f"cost: unknown, {model} has no entry in the price table (add one to [prices])"
+        )
+    else:
+        shown.append(f"cost: at most ${budget.cost:.4f} (price table; check current prices)")
+    if budget.batch and budget.discount is not None:
+        shown.append(
+            f"batch endpoint: {budget.discount:.0%} of the ordinary price (the price table's "
+            "`batch`), counted in the cost above"
+        )
+    elif budget.batch and budget.cost is not None:
+        shown.append(
+            f"batch endpoint: the price table has no `batch` share for {model}; the "
+            "cost above is the ordinary price"
+        )
+    return shown
 
 
 @dataclass(slots=True)
@@ -213,6 +235,8 @@ class TestResult:
     failures: Failures
     has_judge: bool
     changed: ChangedSince | None = None
+    outcomes: dict[str, RunOutcome] | None = None
+    """Each model's own outcome, for a run of several models."""
 
     @property
     def run_id(self) -> str:
@@ -228,7 +252,8 @@ class TestResult:
         return not self.interrupted and not self.failures.all_failed and self.gate.passed
 
     def summary_line(self) -> str:
-        """New, cached, and the errors and retries of this invocation by role."""
+        """New, cached, and the errors and retries of this invocation by role; for several
+        models, then a line for each (`model_lines`)."""
         outcome = self.outcome
 
         def by_role(counts: dict[str, int]) -> str:
@@ -242,7 +267,23 @@ class TestResult:
         )
         if outcome.retried_errors:
             line += f"; {outcome.retried_errors} earlier failures tried again"
-        return line
+        return "\n".join([line, *self.model_lines()])
+
+    def model_lines(self) -> list[str]:
+        """With several models: one line for each, its samples and its pass rate."""
+        if not self.outcomes or len(self.outcomes) < 2:
+            return []
+        reports = self.report.per_model()
+        shown = []
+        for model, outcome in self.outcomes.items():
+            total = reports[model].total
+            rate = "n/a" if total.pass_rate is None else f"{total.pass_rate:.1%}"
+            shown.append(
+                f"  {model}: {outcome.new} new, {outcome.cached} cached, {outcome.errors} "
+                f"errors; pass rate {rate} ({total.passed}/{total.n} graded, "
+                f"{total.needs_review} need review)"
+            )
+        return shown
 
     def changed_line(self) -> str | None:
         """With `changed_since`: the clauses re-run and the samples carried forward."""
@@ -301,13 +342,20 @@ class TestRun:
                 self.executor = _resumed_executor(
                     store, options, self.executor, self.project.config
                 )
-            settings = resumed_settings(record.model, record.settings, settings)
-        if settings.model is None:
+            settings = resumed_settings(record.models, record.settings, settings)
+        if not settings.model:
             raise SettingsError("no model to test: give --model PROVIDER:MODEL or [test] model")
         self.settings: TestSettings = settings
-        self.model: str = settings.model
+        self.models: list[str] = list(settings.model)
+        self.model: str = self.models[0]
         if isinstance(self.executor, BatchExecutor):
-            require_batch_api(self.model)
+            for model in self.models:
+                require_batch_api(model)
+        if options.changed_since is not None and len(self.models) > 1:
+            raise SettingsError(
+                "--changed-since carries one model's earlier samples forward; with several "
+                "--model, run it once per model"
+            )
         self.system_prompt_sha: str | None = None
         self.challenges: list[Challenge] = self._challenges(Path(path))
         self.changed: ChangedSince | None = None
@@ -355,15 +403,19 @@ class TestRun:
         challenges = self.challenges
         if self.changed is not None:
             challenges = only_affected(challenges, self.changed)
-        budget = estimate(
-            challenges,
-            epochs=self.settings.epochs,
-            model=self.model,
-            max_tokens=self.settings.max_tokens,
-            prices=project_prices(self.project.config, prices_file),
-            batch=isinstance(self.executor, BatchExecutor),
-        )
-        return DryRun(self.model, list(self.settings.grader), budget, self.changed)
+        prices = project_prices(self.project.config, prices_file)
+        budgets = {
+            model: estimate(
+                challenges,
+                epochs=self.settings.epochs,
+                model=model,
+                max_tokens=self.settings.max_tokens,
+                prices=prices,
+                batch=isinstance(self.executor, BatchExecutor),
+            )
+            for model in self.models
+        }
+        return DryRun(budgets, list(self.settings.grader), self.changed)
 
     def cancel(self) -> None:
         """Stop the run cleanly from any thread: the calls in flight are dropped, the samples
@@ -381,11 +433,13 @@ class TestRun:
         gate = Gate(
             settings.fail_under, settings.fail_under_authority, max_review=settings.max_review
         )
-        provider = provider_for(self.model, config)
+        providers = [provider_for(model, config) for model in self.models]
+        specs = distinct_specs(self.models, [provider.spec for provider in providers])
+        provider = providers[0]
         judge = choose_judge(
             self.project,
             settings.grader,
-            provider.spec,
+            specs,
             allow_self_judge=settings.allow_self_judge,
             judge_template=settings.judge_template,
         )
@@ -417,16 +471,21 @@ class TestRun:
                 settings=stored,
                 plan=self.challenges,
                 epochs=settings.epochs,
+                models=specs,
             )
-            engine = Engine(
-                store,
-                run_id,
-                provider,
-                GradingPolicy(judge, unreliable),
-                self._run_options(),
-                EventProgress(run_id, tell),
-                self.executor,
-            )
+            progress = EventProgress.for_models(run_id, tell, specs)
+            engines = [
+                Engine(
+                    store,
+                    run_id,
+                    each,
+                    GradingPolicy(judge, unreliable),
+                    self._run_options(first=index == 0),
+                    progress[index],
+                    self.executor,
+                )
+                for index, each in enumerate(providers)
+            ]
             if self.changed is not None:
                 carry(
                     store,
@@ -434,9 +493,12 @@ class TestRun:
                     self.changed,
                     self.challenges,
                     epochs=settings.epochs,
-                    parameters=engine.params,
+                    parameters=engines[0].params,
                 )
-            outcome = asyncio.run(self._drive(engine, handle_signals))
+            outcomes = asyncio.run(self._drive(engines, handle_signals))
+            outcome = combined(run_id, list(outcomes.values()))
+            if len(engines) > 1:
+                store.set_status(run_id, outcome.status)
             report = RunReport.load(store, run_id)
         found = failures(item.sample for item in report.samples)
         self.result = TestResult(
@@ -447,6 +509,7 @@ class TestRun:
             found,
             judge is not None,
             self.changed,
+            outcomes,
         )
         tell(Done(outcome))
         return self.result
@@ -476,7 +539,9 @@ class TestRun:
                 self.cancel()
             worker.join()
 
-    def _run_options(self) -> RunOptions:
+    def _run_options(self, *, first: bool = True) -> RunOptions:
+        """How each model's engine runs; only the first forgets the run's failed samples (for
+        every model) before the engines start, so none forgets another's new ones."""
         settings = self.settings
         return RunOptions(
             config=GenerateConfig(
@@ -490,10 +555,12 @@ class TestRun:
             max_retries=settings.max_retries,
             backoff=Backoff(),
             use_cache=settings.cache,
-            retry_errors=self.options.resume is not None and not self.options.keep_errors,
+            retry_errors=first and self.options.resume is not None and not self.options.keep_errors,
         )
 
-    async def _drive(self, engine: Engine, handle_signals: bool) -> RunOutcome:
+    async def _drive(self, engines: list[Engine], handle_signals: bool) -> dict[str, RunOutcome]:
+        """Run every model's engine at once (each with its own limiter) until all are done or
+        the run is stopped; each model's outcome by its name."""
         self._stop = stop = asyncio.Event()
         self._loop = loop = asyncio.get_running_loop()
         if self._cancelled:
@@ -504,24 +571,49 @@ class TestRun:
                 loop.add_signal_handler(signum, stop.set)
                 handled.append(signum)
         try:
-            return await engine.run(stop)
+            found = await asyncio.gather(*(engine.run(stop) for engine in engines))
+            return {
+                engine.provider.spec: outcome
+                for engine, outcome in zip(engines, found, strict=True)
+            }
         finally:
             self._loop = None
             for signum in handled:
                 loop.remove_signal_handler(signum)
-            await engine.provider.aclose()
-            await close_grader(engine.policy.judge)
+            for engine in engines:
+                await engine.provider.aclose()
+            await close_grader(engines[0].policy.judge)
 
 
-def one_model(given: Sequence[str] | None) -> str | None:
-    """The single model of a run among the `--model`s given: a second one is refused (a run
-    tests one model), not dropped."""
-    if given and len(given) > 1:
-        raise SettingsError(
-            f"--model was given {len(given)} times ({', '.join(given)}); a run tests one model: "
-            "run `charter test` once per model"
-        )
-    return given[0] if given else None
+def distinct_specs(given: Sequence[str], specs: Sequence[str]) -> list[str]:
+    """The providers' names for the models `given`, refused when two name the same model."""
+    for index, spec in enumerate(specs):
+        if spec in specs[:index]:
+            raise SettingsError(
+                f"--model `{given[specs.index(spec)]}` and `{given[index]}` are the same model "
+                f"({spec}); a run tests each model once: drop one"
+            )
+    return list(specs)
+
+
+def combined(run_id: str, outcomes: list[RunOutcome]) -> RunOutcome:
+    """The outcome of a run of several models: their sums, interrupted if any model was (the
+    one model's own outcome for a run of one)."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    total = RunOutcome(run_id, "complete", 0, 0)
+    for outcome in outcomes:
+        if outcome.status != "complete":
+            total.status = outcome.status
+        for name in ("planned", "stored", "new", "cached", "errors", "retries", "slowdowns"):
+            setattr(total, name, getattr(total, name) + getattr(outcome, name))
+        for role, count in outcome.errors_by_role.items():
+            total.errors_by_role[role] = total.errors_by_role.get(role, 0) + count
+        for role, count in outcome.retries_by_role.items():
+            total.retries_by_role[role] = total.retries_by_role.get(role, 0) + count
+        total.retried_errors += outcome.retried_errors
+        total.peak_in_flight = max(total.peak_in_flight, outcome.peak_in_flight)
+    return total
 
 
 EXECUTORS = ("local", "ray", "batch")

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from charter.report import (
     Comparison,
     HistoryPoint,
+    ModelComparison,
     RunReport,
     SampleResult,
     clause_history,
+    compare_models,
     compare_runs,
     latest_run_of,
+    model_rows,
 )
 from charter.review import ReviewItem, review_queue
 from charter.run import RunSummary, StoreError
@@ -32,7 +35,7 @@ def runs_view(workspace: Workspace) -> RunsView:
             return RunsView([], [], {})
         runs = store.list_runs()
         waiting = {summary.run.id: len(review_queue(store, summary.run.id)) for summary in runs}
-    models = list(dict.fromkeys(summary.run.model for summary in runs))
+    models = list(dict.fromkeys(model for summary in runs for model in summary.run.models))
     return RunsView(runs, models, waiting)
 
 
@@ -65,6 +68,18 @@ class RunView:
         """The samples of this page."""
         start = (self.page - 1) * SAMPLES_PER_PAGE
         return self.listed[start : start + SAMPLES_PER_PAGE]
+    models: ModelComparison | None = None
+    """A run of several models: each clause's figures per model."""
+
+    def model_rows(self) -> list[tuple[str, list[str], str, bool, list[str]]]:
+        """(clause, a cell per model, difference, differs, best models) for the template."""
+        if self.models is None:
+            return []
+        rows = [*self.models.rows, self.models.total]
+        return [
+            (row.clause_id, cells[1:-1], cells[-1], row.differs, row.best)
+            for row, cells in zip(rows, model_rows(self.models), strict=True)
+        ]
 
 
 def run_view(
@@ -77,16 +92,21 @@ def run_view(
             raise StudioError("no runs recorded yet (run `charter test` first)")
         try:
             report = RunReport.load(store, run_id)
-            view = RunView(report, clause_history(store), number, clause or None)
+            view = RunView(
+                report, clause_history(store), number, clause or None, compare_models(report)
+            )
         except StoreError as error:
             raise StudioError(str(error)) from None
     if view.clause is not None and report.clause(view.clause) is None:
         raise StudioError(f"run {run_id} has no clause `{view.clause}`")
-    return RunView(view.report, view.history, min(number, view.pages), view.clause)
+    return RunView(
+        view.report, view.history, min(number, view.pages), view.clause, view.models
+    )
 
 
 def comparison(workspace: Workspace, first: str, second: str, *, models: bool) -> Comparison:
-    """Two runs clause by clause; with `models`, the latest run of each of two models."""
+    """Two runs clause by clause; with `models`, the latest run of each of two models (only
+    that model's samples, when its run tests several)."""
     with open_store(workspace.root) as store:
         if store is None:
             raise StudioError("no runs recorded yet (run `charter test` first)")
@@ -94,7 +114,11 @@ def comparison(workspace: Workspace, first: str, second: str, *, models: bool) -
             ids = [latest_run_of(store, first), latest_run_of(store, second)]
             if None in ids:
                 raise StudioError(f"no run of `{first if ids[0] is None else second}`")
-            first, second = str(ids[0]), str(ids[1])
+            try:
+                a, b = (RunReport.load(store, str(i)) for i in ids)
+                return compare_runs(a.per_model()[first], b.per_model()[second])
+            except StoreError as error:
+                raise StudioError(str(error)) from None
         try:
             return compare_runs(RunReport.load(store, first), RunReport.load(store, second))
         except StoreError as error:

@@ -71,7 +71,7 @@
     const list = document.getElementById("meta-list");
     const rows = [
       ["Run", run.run_id + " (" + run.status + ")"],
-      ["Model", run.model],
+      [(run.models || []).length > 1 ? "Models" : "Model", (run.models || [run.model]).join(", ")],
       ["Grader", run.grader || "checks only (no judge)"],
       ["System prompt", systemText(run.settings || {})],
       ["Date", run.created + (run.finished ? " to " + run.finished : "")],
@@ -130,6 +130,38 @@
         table.append(line);
       });
       body.append(table);
+    }
+  }
+
+  // models side by side (a run of several models)
+
+  function modelCell(tally) {
+    if (!tally) return "-";
+    if (tally.pass_rate === null) return tally.needs_review ? "n/a (" + tally.needs_review + " to review)" : "n/a";
+    return percent(tally.pass_rate) + " " + interval(tally.interval) + " n=" + tally.n;
+  }
+
+  function drawModels() {
+    const found = data.models;
+    if (!found) return;
+    document.getElementById("models").hidden = false;
+    const table = document.getElementById("models-table");
+    const head = el("tr");
+    head.append(el("th", "", "clause"));
+    for (const model of found.models) head.append(el("th", "", model));
+    head.append(el("th", "", "difference"));
+    table.append(head);
+    for (const row of found.clauses.concat([found.total])) {
+      const line = el("tr", row.differs ? "differs" : "");
+      line.dataset.clause = row.clause;
+      line.append(el("th", "", row.clause));
+      for (const model of found.models) {
+        const cell = el("td", row.best.includes(model) ? "best" : "", modelCell(row.models[model]));
+        cell.dataset.model = model;
+        line.append(cell);
+      }
+      line.append(el("td", "mark", row.differs ? "differs" + (row.separated ? " *" : "") : ""));
+      table.append(line);
     }
   }
 
@@ -216,6 +248,7 @@
     head.append(el("span", "title", sample.title));
     head.append(el("span", "badge v-" + verdict, sample.verdict ? LABELS[verdict] : "ungraded"));
     const facts = ["prompt " + sample.prompt, "epoch " + sample.epoch];
+    if ((data.run.models || []).length > 1) facts.unshift(sample.model);
     if (sample.grader) facts.push("graded by " + sample.grader);
     if (isNumber(sample.confidence)) facts.push("confidence " + sample.confidence.toFixed(2));
     if (isNumber(sample.latency)) facts.push(sample.latency.toFixed(2) + " s");
@@ -379,6 +412,7 @@
 
   drawMeta();
   drawCalibration();
+  drawModels();
   drawBars();
   drawGroups();
   drawFilters();
