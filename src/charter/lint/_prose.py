@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from charter._memo import Memo
 from charter.lint._normative import normative
-from charter.spec import MAX_NESTING, parsed_tokens
-from charter.spec._markdown import LARGEST_REMEMBERED
+from charter.spec import LARGEST_REMEMBERED, MAX_NESTING, parsed_tokens
 from charter.text import APOSTROPHES, CLAUSE_TAG, sentence_bounds
 
 if TYPE_CHECKING:

@@ -106,17 +106,22 @@ class OpenAIBatches:
         self.provider = provider
 
     async def _send(self, method: str, path: str, config: GenerateConfig, **body: Any) -> bytes:
+        # A batch sends a handful of requests (upload, create, polls, downloads) of every shape:
+        # aiohttp serves them; the provider's own client is kept for the hot chat path.
         import aiohttp
 
-        from charter.model._openai import Reply, _transport_problem
+        from charter.model._openai import Reply
 
         provider = self.provider
-        session = provider._clients.get()
+        headers = {"Authorization": f"Bearer {provider.key}"} if provider.key else {}
         timeout = aiohttp.ClientTimeout(total=config.timeout)
         try:
-            async with session.request(
-                method, f"{provider.base_url}{path}", timeout=timeout, **body
-            ) as response:
+            async with (
+                aiohttp.ClientSession(headers=headers) as session,
+                session.request(
+                    method, f"{provider.base_url}{path}", timeout=timeout, **body
+                ) as response,
+            ):
                 reply = Reply(response.status, dict(response.headers), await response.read())
         except TimeoutError:
             raise ProviderError(
@@ -305,3 +310,17 @@ def _created(batch: Any) -> float | None:
 def _since(created: float | None) -> float:
     """Seconds from a batch's creation to now: how long its replies took."""
     return max(0.0, time.time() - created) if created is not None else 0.0
+
+
+def _transport_problem(error: Exception) -> str:
+    """What went wrong on the wire, in words: connecting, a dropped connection, a cut body."""
+    import aiohttp
+
+    if isinstance(error, aiohttp.ClientConnectorError):
+        reason = error.os_error.strerror or str(error.os_error) or "refused"
+        return f"could not connect: {reason.lower()}"
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection before it replied"
+    if isinstance(error, aiohttp.ClientPayloadError):
+        return f"the reply was cut off: {error}"
+    return f"{type(error).__name__}: {error}"

@@ -7,6 +7,7 @@ spec, findings = load_spec("path/to/project")
 from charter._source import Span
 from charter.spec._config_schema import SCHEMA, config_place, did_you_mean
 from charter.spec._markdown import (
+    LARGEST_REMEMBERED,
     MAX_NESTING,
     Document,
     markdown_parser,
@@ -52,6 +53,7 @@ from charter.spec._text import modal_words, sentence_bounds, slugify
 
 __all__ = [
     "CONFIG_NAME",
+    "LARGEST_REMEMBERED",
     "LEGACY_AUTHORITIES",
     "MAX_NESTING",
     "SCHEMA",

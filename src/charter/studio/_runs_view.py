@@ -68,6 +68,7 @@ class RunView:
         """The samples of this page."""
         start = (self.page - 1) * SAMPLES_PER_PAGE
         return self.listed[start : start + SAMPLES_PER_PAGE]
+
     models: ModelComparison | None = None
     """A run of several models: each clause's figures per model."""
 
@@ -99,9 +100,7 @@ def run_view(
             raise StudioError(str(error)) from None
     if view.clause is not None and report.clause(view.clause) is None:
         raise StudioError(f"run {run_id} has no clause `{view.clause}`")
-    return RunView(
-        view.report, view.history, min(number, view.pages), view.clause, view.models
-    )
+    return RunView(view.report, view.history, min(number, view.pages), view.clause, view.models)
 
 
 def comparison(workspace: Workspace, first: str, second: str, *, models: bool) -> Comparison:
