@@ -20,11 +20,13 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from charter.errors import ModelError
+
 HEAD_LIMIT = 64 * 1024
 """The most bytes a response's status line and headers may take."""
 
 
-class WireError(Exception):
+class WireError(ModelError):
     """The exchange failed on the wire: no connection, a dropped one, a reply cut off or not
     HTTP. Worth another attempt."""
 
@@ -156,7 +158,7 @@ class WireClient:
                 await connection.writer.wait_closed()
 
 
-class _StaleConnection(Exception):
+class _StaleConnection(WireError):
     """A kept connection the server had closed: nothing was received, so send again."""
 
 
