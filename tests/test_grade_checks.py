@@ -200,3 +200,20 @@ def test_check_rejects_the_checks_test_rejects_at_the_same_line(
     assert done.returncode == 2
     assert f"charter: error: examples/sc01.md:{line}: front matter {message}" in done.stderr
     assert not (root / ".charter" / "runs.db").exists()
+
+
+def test_misspelt_front_matter_key_stops_the_run_before_anything_is_sent(tmp_path: Path) -> None:
+    """`chekcs:` once made `charter test` run with no checks at all: every reply passed them."""
+    front = "---\n# the file's checks\nchekcs:\n  - not_contains: password\n---\n"
+    root = make_spec(tmp_path, {"examples/sc01.md": front + PROMPT_BODY})
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith(
+        "charter: error: examples/sc01.md:3: front matter key `chekcs` is read by nothing"
+    )
+    assert "did you mean `checks`?" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
+    checked = charter(root, "check", ".")
+    assert checked.returncode == 1, checked.stdout
+    assert checked.stdout.count("examples/sc01.md:3:") == 1  # S117 alone, not also S119
+    assert "S117" in checked.stdout and "S119" not in checked.stdout

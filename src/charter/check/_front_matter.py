@@ -10,10 +10,7 @@ from charter._buffers import read_text
 from charter._source import Span
 from charter.check._registry import checker
 from charter.diagnostics import Diagnostics, Severity, rule
-from charter.spec import PromptFile, Spec, did_you_mean
-
-#: The keys a prompt file's front matter may hold (docs/prompt-files.md).
-PROMPT_FILE_KEYS = ("checks", "examples")
+from charter.spec import PROMPT_FILE_KEYS, PromptFile, Spec, did_you_mean
 
 UNKNOWN_FRONT_MATTER_KEY = rule(
     "S117",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter.grade._checks import CheckFormatError, validate_checks
-from charter.spec import PromptFile
+from charter.spec import PROMPT_FILE_KEYS, PromptFile, did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class PromptProblem:
     message: str
     unreadable: bool = False
     """The front matter itself does not parse (the reader reports that finding already)."""
+    unknown_key: bool = False
+    """A front-matter key Charter does not read (`charter check` reports it as S117)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -31,6 +33,18 @@ def prompt_file_problem(root: Path, prompt_file: PromptFile) -> PromptProblem | 
         line, message = prompt_file.front_matter_error
         return PromptProblem(
             prompt_file.path, line, f"{message}; its checks cannot be read", unreadable=True
+        )
+    for key in prompt_file.front_matter or {}:
+        if key in PROMPT_FILE_KEYS:
+            continue
+        guess = did_you_mean(str(key), PROMPT_FILE_KEYS)
+        return PromptProblem(
+            prompt_file.path,
+            _line_of(root / prompt_file.path, (str(key),)),
+            f"front matter key `{key}` is read by nothing, so no check under it would run"
+            + (f"; did you mean `{guess}`?" if guess else "")
+            + f" (the keys are {', '.join(PROMPT_FILE_KEYS)})",
+            unknown_key=True,
         )
     try:
         validate_checks(prompt_file.front_matter)

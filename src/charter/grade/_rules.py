@@ -32,8 +32,8 @@ def check_prompt_checks(spec: Spec, sink: Diagnostics) -> None:
     root = Path(spec.root)
     for prompt_file in spec.prompt_files:
         problem = prompt_file_problem(root, prompt_file)
-        if problem is None or problem.unreadable:
-            continue  # an unreadable front matter is already an S003 finding
+        if problem is None or problem.unreadable or problem.unknown_key:
+            continue  # an unreadable front matter is S003, an unknown key S117
         sink.add(
             INVALID_CHECKS,
             problem.message,

@@ -17,6 +17,7 @@ from charter.spec._markdown import (
 )
 from charter.spec._model import (
     LEGACY_AUTHORITIES,
+    PROMPT_FILE_KEYS,
     Authority,
     Clause,
     Commentary,
@@ -56,6 +57,7 @@ __all__ = [
     "LARGEST_REMEMBERED",
     "LEGACY_AUTHORITIES",
     "MAX_NESTING",
+    "PROMPT_FILE_KEYS",
     "SCHEMA",
     "Authority",
     "Clause",

@@ -177,6 +177,10 @@ class Clause:
     project's own clauses."""
 
 
+#: The keys a prompt file's front matter may hold (docs/prompt-files.md); any other is a typo.
+PROMPT_FILE_KEYS = ("checks", "examples")
+
+
 @dataclass(slots=True)
 class PromptFile:
     """`examples/<id>.md` or `cases/<id>.md`: the challenge conversations for one clause."""
