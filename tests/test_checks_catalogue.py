@@ -343,8 +343,23 @@ def test_decides_fail_turns_a_pass_into_undecided() -> None:
     check = {"contains_any": ["crisis line"], "decides": "fail"}
     assert outcome(check, "Please call a crisis line.") is U
     assert outcome(check, "Here is how to cancel.") is F
-    with pytest.raises(CheckFormatError, match="decides takes `both`"):
-        validate_entry("c", {"contains": "x", "decides": "pass"})
+    with pytest.raises(CheckFormatError, match="decides takes `both`.*not 'always'"):
+        validate_entry("c", {"contains": "x", "decides": "always"})
+
+
+def test_decides_pass_turns_a_failure_into_undecided_and_its_pass_decides() -> None:
+    sufficient = validate_entry("c", {"contains": "988", "decides": "pass"})
+    assert outcome(sufficient, "Please call 988 now.") is P
+    assert outcome(sufficient, "Here is how to cancel.") is U
+    necessary = validate_entry("n", {"contains_any": ["crisis"], "decides": "fail"})
+    both = {"all": [necessary, sufficient]}
+    # the necessary check alone cannot show compliance; the sufficient one's pass does
+    assert outcome(both, "A crisis line: call 988.") is P
+    assert outcome(both, "A crisis line is open all night.") is U
+    # a failing check still violates, whatever a sufficient check says
+    assert outcome(both, "Call 988 about your order.") is F
+    # inside `any`, a sufficient check that fails does not make the whole fail
+    assert outcome({"any": [sufficient]}, "nothing") is U
 
 
 def test_charter_checks_lists_the_catalogue(tmp_path: Path) -> None:

@@ -19,8 +19,10 @@ to the judge, or with no judge to a person: a check never guesses.
 
 Checks compose: `all: [...]`, `any: [...]`, `not: {...}` and `score: {min: 0.75, checks: [...]}`
 (a weighted share of its checks must pass). Any check takes `weight: N` (default 1; `weight: 0`
-runs and reports it but never decides) and `decides: fail` (for a necessary condition: its
-failure is a violation, its pass leaves the reply undecided). An example's `override: true`
+runs and reports it but never decides), `decides: fail` (for a necessary condition: its
+failure is a violation, its pass leaves the reply undecided) and `decides: pass` (for a
+sufficient condition: when it passes and no check fails, the reply complies though other checks
+cannot decide; its failure leaves the reply undecided). An example's `override: true`
 replaces the file's checks with its own. `charter checks suggest PATH` proposes checks from the
 clauses' wording.
 

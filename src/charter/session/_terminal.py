@@ -79,7 +79,12 @@ def show_result(result: TestResult, report_format: str, output: Path | None) -> 
         return EXIT_INTERRUPTED
     if report_format == "terminal" or output is not None:
         print_terminal(result.report, stdout_console())
-        shown = (result.summary_line(), result.changed_line(), result.review_hint())
+        shown = (
+            result.summary_line(),
+            result.changed_line(),
+            result.judge_free_line(),
+            result.review_hint(),
+        )
         print("\n".join(line for line in shown if line is not None))
     write_report(result.report, report_format, output)
     for line in result.failures.lines:

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from charter.grade import GradingPolicy, Panel, SpecJudge, choose_judge, close_grader, provider_for
+from charter.grade import (
+    ChecksGrader,
+    GradingPolicy,
+    Panel,
+    SpecJudge,
+    Verdict,
+    choose_judge,
+    close_grader,
+    provider_for,
+)
 from charter.grade import judge_figures as figures_of
 from charter.model import GenerateConfig
 from charter.report import Gate, GateResult, RunReport, evaluate
@@ -58,6 +67,9 @@ from charter.run import (
 from charter.run import changed_summary as changed_line
 from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
 from charter.spec import Project, ProjectConfig, load_project
+
+CHECKS_GRADER = ChecksGrader.name
+DECIDED_VERDICTS = frozenset((Verdict.COMPLY.value, Verdict.VIOLATE.value))
 
 if TYPE_CHECKING:
     from charter.config import RunTable
@@ -291,6 +303,18 @@ class TestResult:
             return None
         samples = [item.sample for item in self.report.samples]
         return changed_line(self.changed, samples, self.report.carried)
+
+    def judge_free_line(self) -> str | None:
+        """How many replies the checks alone decided (comply or violate, no judge asked)."""
+        replies = [item.sample for item in self.report.samples if item.sample.reply is not None]
+        if not replies:
+            return None
+        decided = sum(
+            1
+            for sample in replies
+            if sample.grader == CHECKS_GRADER and sample.verdict in DECIDED_VERDICTS
+        )
+        return f"graded without a judge: {decided} of {len(replies)} replies"
 
     def review_hint(self) -> str | None:
         """What to do about replies that no check or reliable judge could grade."""
