@@ -343,7 +343,7 @@ def test_decides_fail_turns_a_pass_into_undecided() -> None:
     check = {"contains_any": ["crisis line"], "decides": "fail"}
     assert outcome(check, "Please call a crisis line.") is U
     assert outcome(check, "Here is how to cancel.") is F
-    with pytest.raises(CheckFormatError, match="decides takes `both`.*not 'always'"):
+    with pytest.raises(CheckFormatError, match=r"decides takes `both`.*not 'always'"):
         validate_entry("c", {"contains": "x", "decides": "always"})
 
 
