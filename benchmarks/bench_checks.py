@@ -65,6 +65,12 @@ EVERY_KIND: list[dict[str, Any]] = [
     {"links": {"allow": ["openai.com"]}},
     {"reading_level": 10},
     {"asks_question": False},
+    {"tool_called": {"name": "read_file"}},
+    {"tool_not_called": "delete_file"},
+    {"path_not_touched": "secrets/**"},
+    {"command_run": "^pytest"},
+    {"command_not_run": "git push"},
+    {"tests_before_finish": True},
     {"any": [{"contains": "sorry"}, {"not": {"asks_question": True}}]},
     {"score": {"min": 0.5, "checks": [{"words": {"max": 80}, "weight": 2}, {"refusal": True}]}},
 ]
@@ -108,7 +114,7 @@ def main() -> None:
     )
     grader = ChecksGrader()
     grader.grade_now(items[0])  # loads the language identifier and MiniLM once
-    sample = items[: args.per_kind]
+    sample = items[-args.per_kind :]  # the last replies: their texts are not embedded yet
     per_kind = []
     for check in sample[0].checks:
         began = time.process_time()
@@ -120,6 +126,7 @@ def main() -> None:
         print(f"  {name:<16} {seconds / len(sample) * 1000:.2f}")
     print(f"  all {len(per_kind)} checks: {sum(s for s, _ in per_kind) / len(sample) * 1000:.1f}")
     started, cpu = time.perf_counter(), time.process_time()
+    grader.prepare(items)  # the distinct texts `similar` compares, embedded in batches
     verdicts: dict[Verdict, int] = defaultdict(int)
     for item in items:
         verdicts[grader.grade_now(item).verdict] += 1

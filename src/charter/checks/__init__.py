@@ -3,7 +3,9 @@ composites (all / any / not / score), and the detectors of spec clauses (cards, 
 refusal...). `charter checks` lists them; docs/checks.md is generated from them.
 """
 
-from charter.checks._compose import combine, evaluate, validate_entry
+from collections.abc import Sequence
+
+from charter.checks._compose import combine, evaluate, kinds_in, validate_entry
 from charter.checks._front import checks_for, validate_checks
 from charter.checks._refusal import refusal_phrase
 from charter.checks._registry import (
@@ -21,6 +23,14 @@ from charter.checks._registry import (
 )
 from charter.checks._suggest import suggest
 
+
+def embed_ahead(texts: Sequence[str]) -> int:
+    """Embed, in one batch, the texts `similar` checks will compare (see `_similarity`)."""
+    from charter.checks._similarity import embed_ahead as ahead
+
+    return ahead(texts)
+
+
 __all__ = [
     "CheckFormatError",
     "CheckKind",
@@ -33,8 +43,10 @@ __all__ = [
     "check_kind",
     "checks_for",
     "combine",
+    "embed_ahead",
     "evaluate",
     "find_kind",
+    "kinds_in",
     "refusal_phrase",
     "register_kind",
     "suggest",

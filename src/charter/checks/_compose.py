@@ -31,7 +31,7 @@ examples:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from charter.checks._registry import (
@@ -122,6 +122,20 @@ def kind_of(check: Mapping[str, Any]) -> tuple[str, Any]:
     """The kind name and value of a validated check (modifiers left out)."""
     ((kind, value),) = ((k, v) for k, v in check.items() if k not in MODIFIERS)
     return kind, value
+
+
+def kinds_in(checks: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """Every kind and value of validated checks, inside composites too."""
+    for check in checks:
+        kind, value = kind_of(check)
+        if kind == "not":
+            yield from kinds_in([value])
+        elif kind in ("all", "any"):
+            yield from kinds_in(value)
+        elif kind == "score":
+            yield from kinds_in(value["checks"])
+        else:
+            yield kind, value
 
 
 def evaluate(check: Mapping[str, Any], reply: Reply) -> Outcome:

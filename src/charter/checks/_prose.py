@@ -25,6 +25,7 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=4096)
 def language_of(text: str) -> tuple[str, float]:
     """The ISO 639-1 code py3langid gives `text`, and its probability."""
     code, probability = _identifier().classify(text)

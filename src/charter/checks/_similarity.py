@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from charter.checks._registry import Extra, Outcome, Reply, category, check_kind
@@ -158,9 +157,29 @@ def similar(value: Mapping[str, Any], reply: Reply) -> Outcome:
     return _share(float(vector @ _vector(str(value["reference"]))), value, "similarity")
 
 
-@lru_cache(maxsize=4096)
+#: The MiniLM vectors of texts seen, kept as references and the replies of several epochs repeat.
+_VECTORS: dict[str, Any] = {}
+KEPT_VECTORS = 8192
+
+
 def _vector(text: str) -> Any:
-    """A text's MiniLM vector; kept, as references and the replies of several epochs repeat."""
+    found = _VECTORS.get(text)
+    if found is None:
+        embed_ahead([text])
+        found = _VECTORS[text]
+    return found
+
+
+def embed_ahead(texts: Sequence[str]) -> int:
+    """Embed the texts not embedded yet in one batched call (several times faster than one
+    at a time), so that `similar` finds their vectors; returns how many were embedded."""
     from charter.conflict import embed
 
-    return embed([text])[0]
+    missing = list(dict.fromkeys(text for text in texts if text not in _VECTORS))
+    if not missing:
+        return 0
+    if len(_VECTORS) + len(missing) > KEPT_VECTORS:
+        _VECTORS.clear()
+    for text, vector in zip(missing, embed(missing), strict=True):
+        _VECTORS[text] = vector
+    return len(missing)

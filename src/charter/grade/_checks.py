@@ -6,7 +6,7 @@ fails but one cannot decide: `needs_review` from the checks, and the judge (or a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from charter.checks import (
@@ -16,7 +16,9 @@ from charter.checks import (
     Result,
     checks_for,
     combine,
+    embed_ahead,
     evaluate,
+    kinds_in,
     refusal_phrase,
     validate_checks,
 )
@@ -72,6 +74,17 @@ class ChecksGrader:
 
     async def grade(self, item: GradeInput) -> Grade:
         return self.grade_now(item)
+
+    def prepare(self, items: Sequence[GradeInput]) -> None:
+        """Before grading many stored replies: embed at once the texts their `similar` checks
+        compare, rather than one reply at a time."""
+        texts: list[str] = []
+        for item in items:
+            references = [str(v["reference"]) for k, v in kinds_in(item.checks) if k == "similar"]
+            if references:
+                texts.extend((item.reply, *references))
+        if texts:
+            embed_ahead(texts)
 
     def grade_now(self, item: GradeInput) -> Grade:
         outcome: Outcome = combine(item.checks, reply_of(item), need_all=True)

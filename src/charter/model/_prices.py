@@ -7,6 +7,7 @@ import fnmatch
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,12 @@ PRICE_KEYS = ("input", "output", "batch")
 
 
 def shipped_prices() -> dict[str, Price]:
+    """The packaged price table (read once; a fresh dict each call)."""
+    return dict(_shipped())
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Price]:
     text = resources.files("charter.model").joinpath("prices.toml").read_text("utf-8")
     return parse_prices(tomllib.loads(text), "charter/model/prices.toml")
 
