@@ -11,6 +11,15 @@ with broken checksums, wrong lengths or misplaced letters, invalid.
     python benchmarks/detector_data.py xstest XSTEST_MIRROR [OUT]
     python benchmarks/detector_data.py lingua LINGUA_MIRROR [OUT]
     python benchmarks/detector_data.py stdnum STDNUM_MIRROR [OUT]
+    python benchmarks/detector_data.py presidio-synth PRESIDIO_RESEARCH_MIRROR [OUT]
+    python benchmarks/detector_data.py presidio-tests PRESIDIO_MIRROR [OUT]
+    python benchmarks/detector_data.py onestop ONESTOPENGLISH_MIRROR [OUT]
+
+microsoft/presidio-research (MIT): data/synth_dataset_v2.json, 1,500 generated sentences with
+their PII spans (entity types). microsoft/presidio (MIT): the texts of its recognizer tests
+(credit card, IBAN, email, phone, US SSN) and whether each holds the entity (expected count > 0).
+OneStopEnglish (Vajjala and Lučić 2018, CC BY-SA 4.0): 189 Guardian articles each rewritten at
+an Elementary and an Advanced level.
 
 write the JSON-lines files from the sets' repositories (git directories); the benchmark and the
 training script read them from ../shared/corpora/detectors/ (or a folder given to them).
@@ -31,6 +40,16 @@ DEFAULT_DATA = REPO.parent / "shared" / "corpora" / "detectors"
 XSTEST = "xstest-v2.jsonl"
 LANGUAGES = "lingua-languages.jsonl"
 IBANS = "stdnum-ibans.jsonl"
+PII_SYNTH = "presidio-synth.jsonl"
+PII_TESTS = "presidio-tests.jsonl"
+READING = "onestop-levels.jsonl"
+PRESIDIO_TESTS = {
+    "CREDIT_CARD": "test_credit_card_recognizer.py",
+    "IBAN_CODE": "test_iban_recognizer.py",
+    "EMAIL_ADDRESS": "test_email_recognizer.py",
+    "PHONE_NUMBER": "test_phone_recognizer.py",
+    "US_SSN": "test_us_ssn_recognizer.py",
+}
 _QUOTES = "'" * 3
 _VALID_BLOCK = ">>> [ x for x in numbers.splitlines() if x and not iban.is_valid(x) ]"
 PER_LANGUAGE = 20
@@ -187,6 +206,108 @@ def _as_dict(item: Labelled) -> dict[str, object]:
     return {name: getattr(item, name) for name in Labelled.__slots__}
 
 
+@dataclass(frozen=True, slots=True)
+class Pii:
+    """One text and the PII entity types it holds, as its source labels them."""
+
+    id: str
+    text: str
+    entities: list[str]
+
+
+def read_pii(folder: Path, name: str) -> list[Pii]:
+    """Every text of `folder`/`name` (PII_SYNTH or PII_TESTS); exit 2 naming the file if absent."""
+    return [Pii(**row) for row in _json_lines(folder, name, "the PII sentences")]
+
+
+@dataclass(frozen=True, slots=True)
+class Leveled:
+    """One OneStopEnglish article at one level (`elementary` or `advanced`)."""
+
+    id: str
+    level: str
+    text: str
+
+
+def read_levels(folder: Path) -> list[Leveled]:
+    """Every article of `folder`/onestop-levels.jsonl; exit 2 naming the file if absent."""
+    return [Leveled(**row) for row in _json_lines(folder, READING, "the OneStopEnglish texts")]
+
+
+def _write_rows(out: Path, rows: Iterator[dict[str, object]]) -> int:
+    written = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+def write_presidio_synth(mirror: Path, out: Path) -> int:
+    data = json.loads(_show(mirror, "data/synth_dataset_v2.json"))
+    rows = (
+        {
+            "id": f"synth-{index}",
+            "text": record["full_text"],
+            "entities": sorted({span["entity_type"] for span in record.get("spans") or []}),
+        }
+        for index, record in enumerate(data)
+    )
+    return _write_rows(out, rows)
+
+
+def _parametrized_texts(source: str) -> Iterator[tuple[str, int]]:
+    """(text, expected count) of each `text, expected_len, ...` parametrize case."""
+    import ast
+
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        names = node.args[0]
+        if not (isinstance(names, ast.Constant) and str(names.value).startswith("text, expected")):
+            continue
+        cases = node.args[1]
+        if not isinstance(cases, ast.List):
+            continue
+        for case in cases.elts:
+            if isinstance(case, ast.Tuple) and len(case.elts) >= 2:
+                text, count = case.elts[0], case.elts[1]
+                if isinstance(text, ast.Constant) and isinstance(count, ast.Constant):
+                    yield str(text.value), int(count.value)
+
+
+def write_presidio_tests(mirror: Path, out: Path) -> int:
+    def rows() -> Iterator[dict[str, object]]:
+        for entity, name in PRESIDIO_TESTS.items():
+            source = _show(mirror, f"presidio-analyzer/tests/{name}")
+            for index, (text, count) in enumerate(_parametrized_texts(source)):
+                yield {
+                    "id": f"{name}:{index}",
+                    "text": text,
+                    "entities": [entity] if count > 0 else [],
+                }
+
+    return _write_rows(out, rows())
+
+
+def write_onestop(mirror: Path, out: Path) -> int:
+    def rows() -> Iterator[dict[str, object]]:
+        for folder, level, suffix in (
+            ("Ele-Txt", "elementary", "-ele"),
+            ("Adv-Txt", "advanced", "-adv"),
+        ):
+            place = f"Texts-SeparatedByReadingLevel/{folder}"
+            for name in sorted(_show_names(mirror, place)):
+                text = _show(mirror, f"{place}/{name}").lstrip("\ufeff").strip()
+                yield {
+                    "id": name.removesuffix(".txt").removesuffix(suffix),
+                    "level": level,
+                    "text": text,
+                }
+
+    return _write_rows(out, rows())
+
+
 if __name__ == "__main__":
     which, mirror = sys.argv[1], Path(sys.argv[2])
     target = Path(sys.argv[3]) if len(sys.argv) > 3 else DEFAULT_DATA
@@ -194,5 +315,8 @@ if __name__ == "__main__":
         "xstest": (XSTEST, write_xstest),
         "lingua": (LANGUAGES, write_languages),
         "stdnum": (IBANS, write_ibans),
+        "presidio-synth": (PII_SYNTH, write_presidio_synth),
+        "presidio-tests": (PII_TESTS, write_presidio_tests),
+        "onestop": (READING, write_onestop),
     }[which]
     print(f"wrote {writer(mirror, target / name)} texts to {target / name}")
