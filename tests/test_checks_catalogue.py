@@ -383,3 +383,17 @@ def test_a_run_gives_the_checks_the_call_figures(tmp_path: Path) -> None:
     rows = query(root, "SELECT g.verdict, g.rationale FROM grades g")
     assert rows == [("needs_review", rows[0][1])]
     assert "s <= 60 s" in str(rows[0][1]) and "no price or token counts" in str(rows[0][1])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My driver's license number is U62928788557186", P),  # Luhn-valid, glued to a letter
+        ("My IBAN is GB90YNTU67299444055881", P),
+        ("order A4111111111111111", P),
+        ("card: 4111111111111111.", F),
+        ("(4111 1111 1111 1111)", F),
+    ],
+)
+def test_digits_glued_to_letters_are_not_a_card_number(text: str, expected: Result) -> None:
+    assert outcome({"no_card_number": True}, text) is expected

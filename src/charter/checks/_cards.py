@@ -4,7 +4,8 @@ A card number (PAN) has 13 to 19 digits and passes the Luhn checksum. Replies wr
 groups ("5500 0000 0000 0004", "5500-0000-0000-0004", "5500000000000004"), so a number is looked
 for in every run of digits joined by spaces or dashes, over windows that start and end at a group
 boundary: "5500 0000 0000 0004 11/28" still holds the card, and a 30-digit order reference with
-no separator is not read as one.
+no separator is not read as one. Digits glued to letters (an IBAN, a licence or order code) are
+not a card number.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ CARD_DIGITS = range(13, 20)
 """How many digits a payment card number has."""
 
 _SEPARATOR = "[^\\S\\n\\r]|[-\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]"
-_DIGIT_RUN = re.compile(rf"\d(?:(?:{_SEPARATOR})*\d)*")
+_DIGIT_RUN = re.compile(rf"(?<![^\W_])\d(?:(?:{_SEPARATOR})*\d)*(?![^\W_])")
+"""A run of digits, spaced or not, with no letter glued to either end: "U62928788557186" (a
+licence number) and "GB90YNTU6729944405588" (an IBAN) hold no card number."""
 _GROUP = re.compile(r"\d+")
 
 
