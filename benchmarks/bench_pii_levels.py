@@ -129,8 +129,9 @@ def level_lines(data: Path, split: dict[tuple[str, str], str], wanted: str) -> l
         f"\nOneStopEnglish reading_level (Flesch-Kincaid), {wanted} half: {len(test)} articles",
         f"Elementary graded below Advanced: {ranked:.1%}",
         f"mean grade: Elementary {mean['elementary']:.1f}, Advanced {mean['advanced']:.1f}",
-        f"limit chosen on dev ({len(dev)} articles): {limit}; it separates {separated(test, limit):.1%}"
-        f" of the {wanted} half's {2 * len(test)} texts (dev: {separated(dev, limit):.1%})",
+        f"limit chosen on dev ({len(dev)} articles): {limit}; it separates "
+        f"{separated(test, limit):.1%} of the {wanted} half's {2 * len(test)} texts "
+        f"(dev: {separated(dev, limit):.1%})",
     ]
 
 

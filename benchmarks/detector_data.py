@@ -257,14 +257,17 @@ def write_presidio_synth(mirror: Path, out: Path) -> int:
 
 
 def _parametrized_texts(source: str) -> Iterator[tuple[str, int]]:
-    """(text, expected count) of each `text, expected_len, ...` parametrize case."""
+    """(text, expected count) of each `text, expected_len, ...` parametrize case (the IBAN
+    tests name the text `iban`)."""
     import ast
 
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         names = node.args[0]
-        if not (isinstance(names, ast.Constant) and str(names.value).startswith("text, expected")):
+        if not isinstance(names, ast.Constant):
+            continue
+        if not str(names.value).startswith(("text, expected_len", "iban, expected_len")):
             continue
         cases = node.args[1]
         if not isinstance(cases, ast.List):
