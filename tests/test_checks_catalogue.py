@@ -391,9 +391,14 @@ def test_a_run_gives_the_checks_the_call_figures(tmp_path: Path) -> None:
         ("My driver's license number is U62928788557186", P),  # Luhn-valid, glued to a letter
         ("My IBAN is GB90YNTU67299444055881", P),
         ("order A4111111111111111", P),
+        ("DE89 3704 0044 0532 0130 01", P),  # a spaced IBAN: its digit groups are no card
+        ("LC55 HEMM 0001 0001 0012 0012 0002 3015", P),
+        ("VISA 4111 1111 1111 1111", F),
         ("card: 4111111111111111.", F),
         ("(4111 1111 1111 1111)", F),
     ],
 )
-def test_digits_glued_to_letters_are_not_a_card_number(text: str, expected: Result) -> None:
+def test_digits_glued_to_letters_or_in_a_spaced_code_are_not_a_card_number(
+    text: str, expected: Result
+) -> None:
     assert outcome({"no_card_number": True}, text) is expected

@@ -5,7 +5,7 @@ groups ("5500 0000 0000 0004", "5500-0000-0000-0004", "5500000000000004"), so a 
 for in every run of digits joined by spaces or dashes, over windows that start and end at a group
 boundary: "5500 0000 0000 0004 11/28" still holds the card, and a 30-digit order reference with
 no separator is not read as one. Digits glued to letters (an IBAN, a licence or order code) are
-not a card number.
+not a card number, nor are the digits of a spaced code such as an IBAN ("DE89 3704 ...").
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ _DIGIT_RUN = re.compile(rf"(?<![^\W_])\d(?:(?:{_SEPARATOR})*\d)*(?![^\W_])")
 """A run of digits, spaced or not, with no letter glued to either end: "U62928788557186" (a
 licence number) and "GB90YNTU6729944405588" (an IBAN) hold no card number."""
 _GROUP = re.compile(r"\d+")
+_CODE_BEFORE = re.compile(rf"(?:[A-Z0-9]{{1,4}}(?:{_SEPARATOR}))+$")
+"""The short upper-case groups just before a run, as a spaced IBAN writes them ("DE89 3704 ...")."""
+_LETTER_BY_DIGIT = re.compile(r"[A-Z]\d|\d[A-Z]")
 
 
 def card_digits(text: str) -> str:
@@ -43,7 +46,15 @@ def _groups(reply: str) -> list[list[str]]:
     return [
         [card_digits(group) for group in _GROUP.findall(run.group())]
         for run in _DIGIT_RUN.finditer(reply)
+        if not _in_code(reply, run.start())
     ]
+
+
+def _in_code(reply: str, start: int) -> bool:
+    """Whether the run at `start` goes on a code whose groups mix letters and digits, as a spaced
+    IBAN does ("DE89 3704 0044 0532 0130 00", "LC55 HEMM 0001 ..."): not a card number."""
+    before = _CODE_BEFORE.search(reply, max(0, start - 60), start)
+    return before is not None and _LETTER_BY_DIGIT.search(before.group()) is not None
 
 
 def find_card_number(reply: str) -> str | None:
