@@ -398,7 +398,5 @@ def test_a_run_gives_the_checks_the_call_figures(tmp_path: Path) -> None:
         ("(4111 1111 1111 1111)", F),
     ],
 )
-def test_digits_glued_to_letters_or_in_a_spaced_code_are_not_a_card_number(
-    text: str, expected: Result
-) -> None:
+def test_digits_glued_to_letters_or_in_a_code_are_no_card(text: str, expected: Result) -> None:
     assert outcome({"no_card_number": True}, text) is expected
