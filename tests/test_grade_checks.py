@@ -217,3 +217,17 @@ def test_misspelt_front_matter_key_stops_the_run_before_anything_is_sent(tmp_pat
     assert checked.returncode == 1, checked.stdout
     assert checked.stdout.count("examples/sc01.md:3:") == 1  # S117 alone, not also S119
     assert "S117" in checked.stdout and "S119" not in checked.stdout
+
+
+def test_charter_test_says_how_many_replies_the_checks_decided(tmp_path: Path) -> None:
+    # tn01's one check can show a violation only: its reply passes it and waits for a person,
+    # as sc01's, which has no checks; rf01's two replies are decided
+    waits = '---\nchecks:\n  - regex: "(?i)hello"\n    decides: fail\n---\n' + PROMPT_BODY.replace(
+        "sc01", "tn01"
+    )
+    root = make_spec(tmp_path, {"examples/tn01.md": waits})
+    done = charter(root, "test", ".", "-m", "python:bot:reply")
+    assert done.returncode == 0, done.stderr
+    verdicts = query(root, "SELECT verdict FROM grades ORDER BY sample_id")
+    assert sorted(v for (v,) in verdicts) == ["comply", "needs_review", "needs_review", "violate"]
+    assert "graded without a judge: 2 of 4 replies" in done.stdout
