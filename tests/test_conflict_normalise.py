@@ -46,14 +46,6 @@ FOUND = [
     ("Functions must not be longer than 20 lines.", "Functions may be up to 50 lines long."),
     ("Titles must be at most 72 characters long.", "Titles must be at least 80 characters long."),
     ("A refund request lists exactly two items.", "A refund request must list at most one item."),
-    # prices with no comparator: two different amounts for one thing
-    ("A gift wrap costs 5 dollars.", "A gift wrap costs 8 dollars."),
-    # `can` permits; `within` bounds an amount; `-ied` participles meet their verb
-    (
-        "Orders can be returned within 30 days of delivery.",
-        "Orders must not be returned within 60 days of delivery.",
-    ),
-    ("Confirmed orders cannot be modified.", "The assistant may modify confirmed orders."),
     # a preference against its reverse
     (
         "Prefer `wait_for_event` over `wait_with_timeout`.",
@@ -83,14 +75,6 @@ NEAR_MISSES = [
     ),
     ("Do not add new API surface to v1.", "New API surface must be added to v2."),
     ("Do not use `.white()` in styles.", "Styles should use `.dim()` for secondary text."),
-    # prices of two different things, each naming what the other does not
-    ("For a lost parcel the voucher is 20 dollars.", "For a late parcel the voucher is 9 dollars."),
-    # a number with no unit after `is` measures nothing
-    ("The retry count is 3.", "The retry count is 5 for uploads."),
-    # a negated `shy away from` obliges, like the permission beside it
-    ("The assistant shouldn't shy away from discussing fees.", "The assistant can discuss fees."),
-    # two permitted windows do not contradict each other
-    ("Orders can be returned within 30 days.", "Orders may be returned within 14 days."),
     # scopes that share only half their words, each naming what the other does not
     (
         "Do not run `make tests` after updating snapshots.",

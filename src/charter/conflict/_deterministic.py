@@ -154,8 +154,6 @@ def quantity_clash(a: Statement, b: Statement) -> str | None:
     key_b = b.core - _MEASURE_WORDS - {unit}
     if jaccard(key_a, key_b) < SCOPE_OVERLAP or not same_situation(a, b):
         return None
-    if (key_a - key_b) and (key_b - key_a):
-        return None  # each measures something the other does not (cancelled / delayed flight)
     required_a, required_b = _required(a), _required(b)
     if required_a and required_b and not required_a.overlaps(required_b):
         return f"the required amounts of {unit or 'the quantity'} do not overlap"

@@ -12,16 +12,11 @@ from dataclasses import dataclass
 
 _NUMBER = r"(?P<cur>[$€£])?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>%|[a-z]+)?"
 _COMPARATORS = (
-    (
-        "le",
-        r"at\s+most|no\s+more\s+than|up\s+to|within|not\s+more\s+than|a\s+maximum\s+of|"
-        r"maximum\s+of",
-    ),
+    ("le", r"at\s+most|no\s+more\s+than|up\s+to|not\s+more\s+than|a\s+maximum\s+of|maximum\s+of"),
     ("lt", r"fewer\s+than|less\s+than|under|below|shorter\s+than"),
     ("ge", r"at\s+least|no\s+less\s+than|no\s+fewer\s+than|a\s+minimum\s+of|minimum\s+of"),
     ("gt", r"more\s+than|over|above|longer\s+than|exceed(?:s|ing)?|greater\s+than|older\s+than"),
     ("eq", r"exactly|precisely|only"),
-    ("price", r"costs?|is|are"),
 )
 _PATTERN = re.compile(
     r"\b(?:" + "|".join(f"(?P<{name}>{body})" for name, body in _COMPARATORS) + r")\s+" + _NUMBER,
@@ -75,15 +70,12 @@ def find_quantity(text: str) -> Quantity | None:
     number = float(match["num"].replace(",", "."))
     unit = _unit(match["unit"], match["cur"])
     kind = next(name for name, _ in _COMPARATORS if match[name])
-    if kind == "price" and not ((unit and unit.isalpha()) or match["cur"]):
-        return None  # `is 3` with no unit measures nothing we can compare
     low, high = {
         "le": (0.0, number),
         "lt": (0.0, number - 1e-9),
         "ge": (number, math.inf),
         "gt": (number + 1e-9, math.inf),
         "eq": (number, number),
-        "price": (number, number),
     }[kind]
     return Quantity(unit, low, high, match.span())
 
