@@ -1,6 +1,7 @@
 """Precision and recall of the conflict checker on the independent conflict set, no judge.
 
-    python benchmarks/eval_conflicts.py [--half dev|dev2|test] [--label NAME] [--show] [--semantic]
+    python benchmarks/eval_conflicts.py [--half dev|dev2|dev3|test|test3] [--label NAME] [--show]
+                                         [--semantic]
 
 Writes the half as a Charter project (the root file imports one module per team; a group's
 definitions go into a definitions section of its module), runs the conflict search, and compares
@@ -33,10 +34,17 @@ AUTHORITY = {
 }
 
 
-def write_project(root: Path, groups: dict[str, Any], semantic: bool) -> dict[str, str]:
-    """The project files; returns clause id -> text."""
-    modules: dict[str, list[str]] = {name: [] for name in AUTHORITY}
-    definitions: dict[str, list[str]] = {name: [] for name in AUTHORITY}
+def write_project(
+    root: Path,
+    groups: dict[str, Any],
+    semantic: bool,
+    authority: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The project files; returns clause id -> text. `authority` maps module -> level (the
+    coding-agent modules of the first sets by default)."""
+    levels = authority or AUTHORITY
+    modules: dict[str, list[str]] = {name: [] for name in levels}
+    definitions: dict[str, list[str]] = {name: [] for name in levels}
     texts: dict[str, str] = {}
     for key, group in groups.items():
         for index, (module, text) in enumerate(group["clauses"]):
@@ -50,8 +58,8 @@ def write_project(root: Path, groups: dict[str, Any], semantic: bool) -> dict[st
         folder = root / name
         folder.mkdir()
         body = [
-            f"---\nname: {name}\nversion: 1.0.0\nlevel: {AUTHORITY[name]}\n---\n",
-            f"# {name.title()} rules {{#{name}-rules authority={AUTHORITY[name]}}}\n",
+            f"---\nname: {name}\nversion: 1.0.0\nlevel: {levels[name]}\n---\n",
+            f"# {name.title()} rules {{#{name}-rules authority={levels[name]}}}\n",
             *(clause + "\n" for clause in clauses),
         ]
         if definitions[name]:
@@ -81,16 +89,17 @@ def labels(groups: dict[str, Any]) -> dict[frozenset[str], bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--half", choices=("dev", "dev2", "test"), default="test")
+    parser.add_argument("--half", choices=("dev", "dev2", "dev3", "test", "test3"), default="test")
     parser.add_argument("--label")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--semantic", action="store_true")
     options = parser.parse_args()
-    groups = yaml.safe_load((DATA / f"{options.half}.yaml").read_text(encoding="utf-8"))["groups"]
+    data = yaml.safe_load((DATA / f"{options.half}.yaml").read_text(encoding="utf-8"))
+    groups = data["groups"]
     truth = labels(groups)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        texts = write_project(root, groups, options.semantic)
+        texts = write_project(root, groups, options.semantic, data.get("modules"))
         report = conflict_report(load_project(root).spec)
     reported = {
         frozenset(part.split(":")[-1] for part in conflict.ids) for conflict in report.conflicts

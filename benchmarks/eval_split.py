@@ -2,7 +2,8 @@
 paragraph (lint), topic group (conflicts) or prompt (XSTest, whose five models' answers to one
 prompt stay together), so that texts read together stay together.
 
-    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,conflicts}/{dev,test}.* and
+    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,conflicts}/{dev,test}.*,
+                                          tests/data/eval/conflicts/{dev3,test3}.yaml and
                                           benchmarks/data/xstest_split.tsv)
 """
 
@@ -32,12 +33,16 @@ def split_lint() -> None:
         (EVAL / "lint" / f"{name}.tsv").write_text("\n".join([header, *kept]) + "\n", "utf-8")
 
 
-def split_conflicts() -> None:
-    data = yaml.safe_load((EVAL / "conflicts" / "groups.yaml").read_text(encoding="utf-8"))
+def split_conflicts(source: str = "groups", suffix: str = "") -> None:
+    """Split `<source>.yaml` by group key into `dev<suffix>.yaml` and `test<suffix>.yaml`; a
+    `modules` table (module -> authority level), when the set has one, goes into both halves."""
+    data = yaml.safe_load((EVAL / "conflicts" / f"{source}.yaml").read_text(encoding="utf-8"))
     for name in ("dev", "test"):
         kept = {key: group for key, group in data["groups"].items() if half(key) == name}
-        text = yaml.safe_dump({"groups": kept}, sort_keys=False, allow_unicode=True, width=200)
-        (EVAL / "conflicts" / f"{name}.yaml").write_text(text, encoding="utf-8")
+        body: dict[str, object] = {"modules": data["modules"]} if "modules" in data else {}
+        body["groups"] = kept
+        text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=200)
+        (EVAL / "conflicts" / f"{name}{suffix}.yaml").write_text(text, encoding="utf-8")
 
 
 def split_xstest() -> None:
@@ -50,4 +55,5 @@ def split_xstest() -> None:
 if __name__ == "__main__":
     split_lint()
     split_conflicts()
+    split_conflicts("groups3", "3")
     split_xstest()
