@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -255,15 +256,53 @@ def profile_charter(args: argparse.Namespace, work: Path) -> None:
     print("\n".join(out.getvalue().splitlines()[:60]))
 
 
+class FullestSnapshot:
+    """A thread that polls the traced memory every `every` seconds and keeps a snapshot taken
+    at the fullest moment seen, so that what held the peak can be shown, not only what is left."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self.every = every
+        self.size = 0
+        self.snapshot: tracemalloc.Snapshot | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.every):
+            current, _ = tracemalloc.get_traced_memory()
+            if current > self.size * 1.05:
+                self.snapshot = tracemalloc.take_snapshot()
+                self.size = current
+
+    def __enter__(self) -> FullestSnapshot:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def print_top(title: str, snapshot: tracemalloc.Snapshot, top: int) -> None:
+    ignored = (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<*"))
+    print(title)
+    for stat in snapshot.filter_traces(ignored).statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        where = f"{frame.filename}:{frame.lineno}"
+        print(f"  {stat.size / 1e6:7.2f} MB {stat.count:8d} blocks  {where}")
+
+
 def trace_memory(args: argparse.Namespace, work: Path, top: int = 20) -> None:
     """The same run in this process under tracemalloc (imports done first, so that what is
-    counted is the run's own memory): the peak, and the lines holding the most at the end."""
+    counted is the run's own memory): the peak, the lines holding the most at the fullest
+    moment polled (once a second) and at the end."""
     import charter.cli  # noqa: F401  (imported before tracing: module code is not the run's)
 
     with in_process_run(args, work, "traced"):
         tracemalloc.start(1)
         try:
-            run_in_process()
+            with FullestSnapshot() as fullest:
+                run_in_process()
             snapshot = tracemalloc.take_snapshot()
             current, peak = tracemalloc.get_traced_memory()
         finally:
@@ -273,12 +312,11 @@ def trace_memory(args: argparse.Namespace, work: Path, top: int = 20) -> None:
         f"traced, {current / 1e6:.1f} MB still held at the end "
         f"({peak / args.samples:.0f} bytes of peak per sample)"
     )
-    ignored = (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<*"))
-    stats = snapshot.filter_traces(ignored).statistics("lineno")
-    for stat in stats[:top]:
-        frame = stat.traceback[0]
-        where = f"{frame.filename}:{frame.lineno}"
-        print(f"  {stat.size / 1e6:7.2f} MB {stat.count:8d} blocks  {where}")
+    if fullest.snapshot is not None:
+        print_top(
+            f"at the fullest moment polled ({fullest.size / 1e6:.1f} MB):", fullest.snapshot, top
+        )
+    print_top("at the end:", snapshot, top)
 
 
 def main() -> None:
