@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import secrets
 import socket
 import sqlite3
@@ -344,7 +343,7 @@ class RunStore:
             row = self.db.execute("SELECT plan FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise StoreError(f"no run `{run_id}` in {self.path} (`charter runs` lists them)")
-        return [Challenge.from_json(item) for item in _json_items(row[0])]
+        return [Challenge.from_json(item) for item in json.loads(row[0])]
 
     def set_status(self, run_id: str, status: str) -> None:
         finished = now() if status in ("complete", "interrupted") else None
@@ -713,36 +712,6 @@ _RUN_COLUMNS = (
 
 _KEYS_PER_QUERY = 500
 """Cache keys looked up per query (SQLite allows 32,766 parameters; fewer keeps each small)."""
-
-
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _json_items(text: str) -> Iterator[Any]:
-    """The items of the JSON array `text`, decoded one at a time: a plan of 20,000 samples is
-    never held as 20,000 decoded dicts at once (they were a third of a run's peak memory)."""
-    decoder = json.JSONDecoder()
-
-    def skip(index: int) -> int:
-        found = _JSON_SPACE.match(text, index)
-        return found.end() if found else index
-
-    index = skip(0)
-    if text[index : index + 1] != "[":
-        raise ValueError(f"expected a JSON array at character {index}")
-    index = skip(index + 1)
-    if text[index : index + 1] == "]":
-        return
-    while True:
-        item, index = decoder.raw_decode(text, index)
-        yield item
-        index = skip(index)
-        mark = text[index : index + 1]
-        if mark == "]":
-            return
-        if mark != ",":
-            raise ValueError(f"expected `,` or `]` at character {index} of a JSON array")
-        index = skip(index + 1)
 
 
 def _run_record(row: sqlite3.Row) -> RunRecord:
