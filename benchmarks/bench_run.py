@@ -10,9 +10,11 @@ Targets (2 cores): throughput >= 90% of 160/s, CPU <= 2 ms per sample in Charter
 peak RSS <= 300 MB, the fully cached re-run <= 5 s.
 
     python benchmarks/bench_run.py [--samples 2000] [--concurrency 32] [--delay 0.2]
-        [--profile] [--keep]
+        [--profile] [--trace-memory] [--keep]
 
 `--profile` also runs the same load in this process under cProfile and prints the top entries.
+`--trace-memory` runs it in this process under tracemalloc and prints the peak of traced memory
+and the source lines holding the most memory at the end of the run (what grows with the samples).
 The same load through promptfoo, inspect_ai and the Ray executor, side by side:
 `benchmarks/compare_peers.py`.
 """
@@ -30,7 +32,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,29 +219,104 @@ def html_report(root: Path) -> None:
 # profiling the same load in this process
 
 
-def profile_charter(args: argparse.Namespace, work: Path) -> None:
-    from charter.cli import main as charter_main
-
-    root = work / "profiled"
+@contextmanager
+def in_process_run(args: argparse.Namespace, work: Path, name: str) -> Iterator[None]:
+    """Build a fresh project under `work / name` against its own server; the body runs while
+    `sys.argv` holds the `charter test` command, which `run_in_process` then runs."""
+    root = work / name
     root.mkdir()
     with LatencyServer(args.delay) as server:
         build_project(root, args.samples, server.url)
-        argv = charter_command(root, args.concurrency)[3:]
-        profiler = cProfile.Profile()
         saved = sys.argv
-        sys.argv = ["charter", *argv]
+        sys.argv = ["charter", *charter_command(root, args.concurrency)[3:]]
+        try:
+            yield
+        finally:
+            sys.argv = saved
+
+
+def run_in_process() -> None:
+    from charter.cli import main as charter_main
+
+    with suppress(SystemExit):
+        charter_main()
+
+
+def profile_charter(args: argparse.Namespace, work: Path) -> None:
+    profiler = cProfile.Profile()
+    with in_process_run(args, work, "profiled"):
         profiler.enable()
         try:
-            charter_main()
-        except SystemExit:
-            pass
+            run_in_process()
         finally:
             profiler.disable()
-            sys.argv = saved
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
     print("\ncProfile of the same run in this process, by own time:")
     print("\n".join(out.getvalue().splitlines()[:60]))
+
+
+class FullestSnapshot:
+    """A thread that polls the traced memory every `every` seconds and keeps a snapshot taken
+    at the fullest moment seen, so that what held the peak can be shown, not only what is left."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self.every = every
+        self.size = 0
+        self.snapshot: tracemalloc.Snapshot | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.every):
+            current, _ = tracemalloc.get_traced_memory()
+            if current > self.size * 1.05:
+                self.snapshot = tracemalloc.take_snapshot()
+                self.size = current
+
+    def __enter__(self) -> FullestSnapshot:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def print_top(title: str, snapshot: tracemalloc.Snapshot, top: int) -> None:
+    ignored = (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<*"))
+    print(title)
+    for stat in snapshot.filter_traces(ignored).statistics("lineno")[:top]:
+        frame = stat.traceback[0]
+        where = f"{frame.filename}:{frame.lineno}"
+        print(f"  {stat.size / 1e6:7.2f} MB {stat.count:8d} blocks  {where}")
+
+
+def trace_memory(args: argparse.Namespace, work: Path, top: int = 20) -> None:
+    """The same run in this process under tracemalloc (imports done first, so that what is
+    counted is the run's own memory): the peak, the lines holding the most at the fullest
+    moment polled (once a second) and at the end."""
+    import charter.cli  # noqa: F401  (imported before tracing: module code is not the run's)
+
+    with in_process_run(args, work, "traced"):
+        tracemalloc.start(1)
+        try:
+            with FullestSnapshot() as fullest:
+                run_in_process()
+            snapshot = tracemalloc.take_snapshot()
+            current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    print(
+        f"\ntracemalloc, {args.samples} samples in this process: peak {peak / 1e6:.1f} MB "
+        f"traced, {current / 1e6:.1f} MB still held at the end "
+        f"({peak / args.samples:.0f} bytes of peak per sample)"
+    )
+    if fullest.snapshot is not None:
+        print_top(
+            f"at the fullest moment polled ({fullest.size / 1e6:.1f} MB):", fullest.snapshot, top
+        )
+    print_top("at the end:", snapshot, top)
 
 
 def main() -> None:
@@ -244,6 +325,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--trace-memory", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     if args.samples % CLAUSES or args.samples <= 0:
@@ -253,6 +335,8 @@ def main() -> None:
         run_charter(args, work)
         if args.profile:
             profile_charter(args, work)
+        if args.trace_memory:
+            trace_memory(args, work)
     finally:
         if args.keep:
             print(f"work folder kept: {work}")

@@ -66,6 +66,35 @@ def test_a_sample_is_stored_once_per_run_clause_prompt_epoch(tmp_path: Path) -> 
     store.close()
 
 
+def test_the_plan_comes_back_as_it_was_stored(tmp_path: Path) -> None:
+    """The stored plan is decoded one challenge at a time; every field survives, in order."""
+    plan = [
+        Challenge(
+            f"c{index}",
+            index,
+            (Message("system", "be brief"), Message("user", f"ask {index}", "alice")),
+            title=f"case {index}",
+            location=f"spec.md:{index + 1}",
+            authority="root",
+            clause_text="The assistant states the window.",
+            clause_ids=(f"c{index}", "shared"),
+            checks=({"contains": "30 days"},),
+            expected="comply" if index % 2 else None,
+        )
+        for index in range(3)
+    ]
+    store = RunStore(store_path(tmp_path))
+    run_id = store.create_run(
+        project=str(tmp_path), model="m:x", grader=None, settings={}, plan=plan, epochs=1
+    )
+    empty = store.create_run(
+        project=str(tmp_path), model="m:x", grader=None, settings={}, plan=[], epochs=1
+    )
+    assert store.plan(run_id) == plan
+    assert store.plan(empty) == []
+    store.close()
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     store, _ = _store_with_run(tmp_path)
     store.db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
