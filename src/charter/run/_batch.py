@@ -189,7 +189,12 @@ class BatchExecutor:
             batch_id = await asyncio.shield(submitting)
         except asyncio.CancelledError:  # interrupted while sending: record the batch if it came
             with contextlib.suppress(ProviderError, TimeoutError, asyncio.CancelledError):
-                ledger.record(await asyncio.wait_for(submitting, CANCEL_SECONDS), calls)
+                batch_id = await asyncio.wait_for(submitting, CANCEL_SECONDS)
+                ledger.record(batch_id, calls)
+                if self.cancel_on_interrupt:  # it came after the interrupt: cancel it too
+                    await asyncio.wait_for(
+                        api.cancel(batch_id, engine.options.config), CANCEL_SECONDS
+                    )
             raise
         except ProviderError as error:
             refused: list[Finished] = [
