@@ -131,8 +131,28 @@ _MEASURE_WORDS = frozenset(
         "contain",
         "chang",
         "thre",
+        "cost",
+        "charg",
+        "fee",
+        "pric",
+        "pay",
+        "dollar",
+        "euro",
+        "pound",
+        "fre",
+        "minut",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "year",
+        "within",
+        "later",
     }
 )
+#: Two stated values (`Each bag costs 50 dollars`) are about the same thing only when their
+#: words agree this closely: `for a cancelled flight` and `for a delayed flight` differ.
+STATED_SIMILARITY = 0.8
 
 
 def _required(item: Statement) -> Quantity | None:
@@ -152,7 +172,8 @@ def quantity_clash(a: Statement, b: Statement) -> str | None:
     unit = a.quantity.unit
     key_a = a.core - _MEASURE_WORDS - {unit}
     key_b = b.core - _MEASURE_WORDS - {unit}
-    if jaccard(key_a, key_b) < SCOPE_OVERLAP or not same_situation(a, b):
+    needed = STATED_SIMILARITY if "states" in (a.modal, b.modal) else SCOPE_OVERLAP
+    if jaccard(key_a, key_b) < needed or not same_situation(a, b):
         return None
     required_a, required_b = _required(a), _required(b)
     if required_a and required_b and not required_a.overlaps(required_b):

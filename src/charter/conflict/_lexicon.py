@@ -26,7 +26,7 @@ provide give offer supply
 tell inform notify report
 mention cite quote
 user customer client person people users customers
-ask request
+ask request collect gather obtain solicit
 use employ utilize
 promise guarantee
 reply response answer respond responses answers replies
@@ -60,6 +60,7 @@ allow forbid prohibit block deny
 show hide conceal
 open close
 freeze unfreeze
+same different
 lock unlock
 american british
 camelcase snakecase

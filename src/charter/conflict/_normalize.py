@@ -17,11 +17,16 @@ _MODAL = re.compile(
     r"\b(?P<neg>must not|mustn't|must never|should not|shouldn't|should never|shall not|"
     r"may not|may never|never|cannot|can't|can not|do not|don't|does not|doesn't|will not|"
     r"won't|is not allowed to|are not allowed to|is forbidden|are forbidden|forbidden|"
-    r"prohibited)\b|\b(?P<pos>must always|must|should always|should|shall|always|"
-    r"is required to|are required to|required|recommended|may|is allowed to|are allowed to)\b",
+    r"prohibited)\b|\b(?P<only>(?:can|may)\s+only)\b|\b(?P<pos>must always|must|should always|"
+    r"should|shall|always|is required to|are required to|required|recommended|may|"
+    r"is allowed to|are allowed to|can)\b",
     re.IGNORECASE,
 )
-_AVOID = re.compile(r"^\s*(?:avoid|refrain from|decline to|refuse to|stop)\b", re.IGNORECASE)
+_AVOID = re.compile(
+    r"^\s*(?:avoid|refrain from|decline to|refuse to|stop|skip|omit|bypass|forgo|waive|"
+    r"neglect to|fail to)\b",
+    re.IGNORECASE,
+)
 _NOT_NEEDED = re.compile(r"\b(not required|not necessary|need not|needn't|not need to)\b", re.I)
 _CONDITION_START = re.compile(
     r"^\s*(?:when|whenever|if|unless|while|during|in|on|for|after|before|once)\b", re.I
@@ -65,17 +70,53 @@ def stem(word: str) -> str:
 def _raw_stem(word: str) -> str:
     if word.endswith("ly") and len(word) > 5 and not word.endswith("ily"):
         word = word[:-2]
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    derived = _derived(word)
+    if derived is not None:
+        return _raw_stem(_SYNONYMS.get(derived, derived))
+    verb_in_ate = len(word) >= 6 and word.endswith(("ated", "ating", "ates")) and word[-5] != "t"
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
                 break
             word = word[: len(word) - len(suffix)] + replacement
             break
-    if word.endswith("e") and len(word) > 3:
+    if verb_in_ate and word.endswith("at"):
+        return _SYNONYMS.get(word[:-2], word[:-2])  # `authenticated` meets `authentication`
+    if word.endswith("ate") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("e") and len(word) > 3:
         word = word[:-1]
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]
+    if len(word) > 5 and word.endswith("ell"):
+        word = word[:-1]  # `cancelled`, `travelling`
     return _SYNONYMS.get(word, word)
+
+
+#: Nouns that look made from a verb but are not that verb's act (`information` is not `inform`).
+_NOT_DERIVED = frozenset({"information", "informations", "nation", "station", "ration"})
+
+
+def _derived(word: str) -> str | None:
+    """The verb stem a nominalisation folds to (`modification` -> `modify`, `cancellation` ->
+    `cancel`, `authentication` -> `authentic` like `authenticate`), or None."""
+    if word in _NOT_DERIVED:
+        return None
+    if word.endswith(("ations", "itions")):
+        word = word[:-1]
+    if word.endswith("ification") and len(word) > 10:
+        return word[:-9] + "ify"
+    if word.endswith("ation") and len(word) > 7:
+        base = word[:-5]
+        return base[:-1] if base.endswith("ell") else base
+    return None
 
 
 _STEMMED_SYNONYMS = {_raw_stem(word): _raw_stem(head) for word, head in _SYNONYMS.items()}
@@ -205,12 +246,8 @@ def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
     """Polarity, modal, text before and after the modal of one piece; None if it states no rule."""
     match = _MODAL.search(piece)
     if match is not None:
-        return (
-            (-1 if match["neg"] else 1),
-            match.group(0).lower(),
-            piece[: match.start()],
-            piece[match.end() :],
-        )
+        modal = "can only" if match["only"] else match.group(0).lower()
+        return (-1 if match["neg"] else 1), modal, piece[: match.start()], piece[match.end() :]
     from charter.lint import imperative, strip_lead
 
     if imperative(piece):
@@ -225,7 +262,39 @@ def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
     counted = _QUANTIFIED_PRESENT.match(piece)
     if counted is not None and find_quantity(piece) is not None:
         return 1, "present", counted["pre"], piece[counted.start("verb") :]
+    amount = find_quantity(piece)
+    if amount is not None:  # `Each extra bag costs 50 dollars`: a stated value
+        return 1, "states", piece[: amount.span[0]], piece[amount.span[0] :]
     return None
+
+
+#: Paraphrases read as one act: asking whether the user wants something is offering it;
+#: asking why the user wants to act is asking the reason.
+_PARAPHRASES = (
+    (
+        re.compile(
+            r"\bask(?:\s+(?:the\s+)?(?:user|customer|caller|them))?\s+(?:if|whether)\s+(?:the\s+)?"
+            r"(?:user|customer|caller|they|he|she)\s+(?:wants?|would\s+like|wishes)\s+(?:to\s+)?"
+            r"(?:(?:buy|purchase|add|get|have|receive)\s+)?",
+            re.IGNORECASE,
+        ),
+        "offer ",
+    ),
+    (
+        re.compile(
+            r"\bask\s+why\s+(?:the\s+)?(?:user|customer|caller|they)\s+(?:wants?|would\s+like|"
+            r"needs?|wishes)\s+to\s+",
+            re.IGNORECASE,
+        ),
+        "ask for the reason for ",
+    ),
+)
+
+
+def _paraphrased(piece: str) -> str:
+    for pattern, replacement in _PARAPHRASES:
+        piece = pattern.sub(replacement, piece)
+    return piece
 
 
 def statements(text: str, clause: int = 0) -> list[Statement]:
@@ -237,7 +306,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         piece = straight_apostrophes(written)  # same length: `shouldn’t` reads as `shouldn't`
         if _NOT_NEEDED.search(piece):
             continue
-        piece = _RATIONALE.sub("", collapse_code(piece))
+        piece = _paraphrased(_RATIONALE.sub("", collapse_code(piece)))
         read = _read_piece(piece)
         if read is None:
             continue

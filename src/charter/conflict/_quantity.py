@@ -10,9 +10,16 @@ import math
 import re
 from dataclasses import dataclass
 
-_NUMBER = r"(?P<cur>[$€£])?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>%|[a-z]+)?"
+_NUMBER = (
+    r"(?P<cur>[$€£])?\s*(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top>\d+(?:[.,]\d+)?))?"
+    r"\s*(?:business\s+|working\s+|calendar\s+)?(?P<unit>%|[a-z]+)?"
+)
 _COMPARATORS = (
-    ("le", r"at\s+most|no\s+more\s+than|up\s+to|not\s+more\s+than|a\s+maximum\s+of|maximum\s+of"),
+    (
+        "le",
+        r"at\s+most|no\s+more\s+than|up\s+to|not\s+more\s+than|a\s+maximum\s+of|maximum\s+of|"
+        r"within(?:\s+the\s+first)?|no\s+later\s+than",
+    ),
     ("lt", r"fewer\s+than|less\s+than|under|below|shorter\s+than"),
     ("ge", r"at\s+least|no\s+less\s+than|no\s+fewer\s+than|a\s+minimum\s+of|minimum\s+of"),
     ("gt", r"more\s+than|over|above|longer\s+than|exceed(?:s|ing)?|greater\s+than|older\s+than"),
@@ -54,22 +61,59 @@ class Quantity:
         return other.low <= self.low and self.high <= other.high
 
 
+#: Units read as one: currencies by their sign, durations in hours (with the factor to hours).
+_CURRENCIES = {"dollar": "$", "usd": "$", "euro": "€", "eur": "€", "pound": "£", "gbp": "£"}
+_HOURS = {"minute": 1 / 60, "min": 1 / 60, "hour": 1.0, "hr": 1.0, "day": 24.0, "week": 168.0}
+_HOURS |= {"month": 730.0, "year": 8760.0}
+
+
 def _unit(word: str | None, currency: str | None) -> str:
     if currency:
         return currency
     word = (word or "").lower()
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    if word in _HOURS:
+        return "hour"
+    return _CURRENCIES.get(word, word)
+
+
+def _scale(word: str | None) -> float:
+    """The factor that brings an amount in `word` to the unit `_unit` names (days -> hours)."""
+    word = (word or "").lower()
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    return _HOURS.get(word, 1.0)
+
+
+#: A bare amount of money or time, with no comparator: `costs 50 dollars`, `$20`, `5 to 7
+#: business days` (a range). Other bare numbers (`the 3 test suites`) are not amounts.
+_BARE = re.compile(
+    r"(?P<cur>[$€£])\s*(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*[$€£]?\s*(?P<top>\d+(?:[.,]\d+)?))?"
+    r"|\b(?P<num2>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top2>\d+(?:[.,]\d+)?))?\s*"
+    r"(?:business\s+|working\s+|calendar\s+)?(?P<unit>dollars?|usd|euros?|eur|pounds?|gbp|"
+    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+_FREE = re.compile(
+    r"\b(?:free\s+of\s+charge|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge)|"
+    r"for\s+free|without\s+(?:any\s+)?charge|no\s+charge|no\s+fee|is\s+free|are\s+free)\b",
+    re.IGNORECASE,
+)
 
 
 def find_quantity(text: str) -> Quantity | None:
-    """The first comparator-and-number range of `text` (words for small numbers included)."""
+    """The first comparator-and-number range of `text` (words for small numbers included); else
+    a bare amount of money or time (`costs 50 dollars`: exactly 50), or a price of nothing
+    (`free of charge`: 0 in the currency the rule does not name, read as `$`)."""
     plain = _WORD_NUMBER.sub(lambda m: str(_WORDS[m.group(0).lower()]), text)
     match = _PATTERN.search(plain)
     if match is None:
-        return None
-    number = float(match["num"].replace(",", "."))
+        return _bare_amount(plain)
+    factor = _scale(match["unit"])
+    number = float(match["num"].replace(",", ".")) * factor
     unit = _unit(match["unit"], match["cur"])
     kind = next(name for name, _ in _COMPARATORS if match[name])
+    if match["top"] and kind in ("le", "lt"):  # `within 5 to 7 days`: the far end bounds it
+        number = max(number, float(match["top"].replace(",", ".")) * factor)
     low, high = {
         "le": (0.0, number),
         "lt": (0.0, number - 1e-9),
@@ -78,6 +122,21 @@ def find_quantity(text: str) -> Quantity | None:
         "eq": (number, number),
     }[kind]
     return Quantity(unit, low, high, match.span())
+
+
+def _bare_amount(text: str) -> Quantity | None:
+    match = _BARE.search(text)
+    if match is not None:
+        low_text = match["num"] or match["num2"]
+        high_text = match["top"] or match["top2"] or low_text
+        factor = _scale(match["unit"])
+        low = float(low_text.replace(",", ".")) * factor
+        high = float(high_text.replace(",", ".")) * factor
+        return Quantity(_unit(match["unit"], match["cur"]), low, max(low, high), match.span())
+    free = _FREE.search(text)
+    if free is not None:
+        return Quantity("$", 0.0, 0.0, free.span())
+    return None
 
 
 def complement(quantity: Quantity) -> Quantity:
