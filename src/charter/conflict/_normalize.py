@@ -24,7 +24,7 @@ _MODAL = re.compile(
 )
 _AVOID = re.compile(
     r"^\s*(?:avoid|refrain from|decline to|refuse to|stop|skip|omit|bypass|forgo|waive|"
-    r"neglect to|fail to)\b",
+    r"neglect to|fail to|shy away from|hesitate to)\b",
     re.IGNORECASE,
 )
 _NOT_NEEDED = re.compile(r"\b(not required|not necessary|need not|needn't|not need to)\b", re.I)
@@ -311,8 +311,8 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         if read is None:
             continue
         polarity, modal, pre, post = read
-        if polarity == 1 and _AVOID.match(post):
-            polarity = -1
+        if _AVOID.match(post):  # `should skip X` forbids X; `shouldn't shy away from X` asks it
+            polarity = -polarity
             post = _AVOID.sub("", post, count=1)
         pre_scope = ""
         if _CONDITION_START.match(pre) and "," in pre:
