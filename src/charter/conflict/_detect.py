@@ -10,7 +10,12 @@ from charter._memo import Memo
 from charter.compose import effective_authority, evaluate_overrides
 from charter.conflict._config import ConflictSettings, Resolution, Resolutions
 from charter.conflict._definitions import definitions, substituted
-from charter.conflict._deterministic import decided, opposite_modality, quantity_conflicts
+from charter.conflict._deterministic import (
+    contained_opposites,
+    decided,
+    opposite_modality,
+    quantity_conflicts,
+)
 from charter.conflict._normalize import Statement, statements
 from charter.conflict._witness import Witness, witness
 from charter.spec import Authority, Clause, Spec
@@ -183,7 +188,8 @@ def find_conflicts(
         known.add((first.clause, second.clause))
         a, b = clauses[first.clause], clauses[second.clause]
         found.append(_witnessed(classify(spec, a, b, f"amounts clash: {reason}"), first, second))
-    for match in opposite_modality(items, settings.similarity):
+    modality = opposite_modality(items, settings.similarity)
+    for match in [*modality, *contained_opposites(items)]:
         if (match.first.clause, match.second.clause) in known:
             continue
         a, b = clauses[match.first.clause], clauses[match.second.clause]
@@ -191,6 +197,9 @@ def find_conflicts(
         evidence = (
             f"opposite modality on the same subject: `{match.first.modal}` vs "
             f"`{match.second.modal}` (similarity {match.similarity:.2f})"
+            if match.similarity >= settings.similarity
+            else f"opposite modality: `{match.first.modal}` forbids or requires an act the "
+            f"other's `{match.second.modal}` names with all its words"
         )
         found.append(_witnessed(classify(spec, a, b, evidence), match.first, match.second))
     if settings.semantic:

@@ -205,6 +205,62 @@ def quantity_conflicts(items: list[Statement]) -> list[tuple[Statement, Statemen
     return [found[key] for key in sorted(found)]
 
 
+#: A statement whose action (without its subject) has fewer words than this is too general to
+#: be read inside another one (`must not respond` is inside every rule about responding).
+CONTAINED_MIN_WORDS = 2
+
+
+def contained(a: Statement, b: Statement) -> bool:
+    """Whether a prohibition's act, with everything it names, lies inside an act the other
+    statement requires or permits: `must not give subjective recommendations` inside `should
+    give subjective recommendations about which flight to choose`. The same act word is
+    required. The other way round is no conflict: a general permission or obligation (`may
+    share information`) leaves room for a narrower prohibition (`never share hazards`)."""
+    if not a.act or a.act != b.act or a.polarity == b.polarity:
+        return False
+    general, specific = (a, b) if a.polarity < 0 else (b, a)
+    if general.permission or len(general.core) > len(specific.core):
+        return False
+    words = general.core - general.subject
+    return len(words) >= CONTAINED_MIN_WORDS and general.core <= specific.core
+
+
+def contained_opposites(items: list[Statement]) -> list[ModalityMatch]:
+    """Pairs of opposite polarity (from different clauses) where `contained` holds and the
+    situations meet: each statement is looked up under its rarest word, in the statements of
+    the other polarity that name it."""
+    frequency = Counter(token for item in items for token in item.core | item.scope)
+    postings: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for position, item in enumerate(items):
+        for token in item.core | item.scope:
+            postings[(item.polarity, token)].append(position)
+    found: dict[tuple[int, int], ModalityMatch] = {}
+    for item in items:
+        words = item.core - item.subject
+        if item.polarity > 0 or len(words) < CONTAINED_MIN_WORDS or not item.act:
+            continue
+        rarest = min(words, key=lambda t: (frequency[t], t))
+        for other in postings.get((-item.polarity, rarest), ()):
+            partner = items[other]
+            if partner.clause == item.clause:
+                continue
+            if not contained(item, partner) or not _situations_meet(item, partner):
+                continue
+            if item.quantity and partner.quantity and item.quantity.unit == partner.quantity.unit:
+                continue
+            key = (min(item.clause, partner.clause), max(item.clause, partner.clause))
+            if key not in found:
+                first, second = (item, partner) if item.clause < partner.clause else (partner, item)
+                found[key] = ModalityMatch(first, second, jaccard(first.core, second.core))
+    return sorted(found.values(), key=lambda m: (m.first.clause, m.second.clause))
+
+
+def _situations_meet(a: Statement, b: Statement) -> bool:
+    if a.subject & b.subject:
+        return same_situation(a, b)
+    return _conditions_meet(a, b)
+
+
 def _prefix(ordered: list[str], threshold: float) -> list[str]:
     size = len(ordered)
     return ordered[: size - math.ceil(threshold * size) + 1]

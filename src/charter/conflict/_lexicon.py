@@ -60,7 +60,7 @@ allow forbid prohibit block deny
 show hide conceal
 open close
 freeze unfreeze
-same different
+formal informal casual
 lock unlock
 american british
 camelcase snakecase

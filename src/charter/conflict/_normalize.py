@@ -161,6 +161,8 @@ class Statement:
     """True for `may`/`can` and `is allowed to`: the statement permits, it does not oblige."""
     negated_condition: bool = False
     """True when the leading condition is negative (`When the PR closes no issue, ...`)."""
+    act: str = ""
+    """The first content word of the action, folded (`skip authentication` -> `authentic`)."""
 
 
 def _pieces(text: str) -> list[str]:
@@ -360,6 +362,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
                     Statement(
                         polarity=sign_of * sign,
                         core=frozenset({*subject_words, *words}),
+                        act=words[0] if words else "",
                         quantity=quantity if act is action else None,
                         **common,  # type: ignore[arg-type]
                     )
