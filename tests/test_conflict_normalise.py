@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from charter.conflict import conflict_report, opposed, statements
-from charter.conflict._deterministic import quantity_clash
+from charter.conflict._deterministic import contained, quantity_clash
+from charter.conflict._normalize import stem
+from charter.conflict._quantity import find_quantity
 from charter.spec import load_project
 
 MakeProject = Callable[..., Path]
@@ -51,6 +53,16 @@ FOUND = [
         "Prefer `wait_for_event` over `wait_with_timeout`.",
         "Tests must always use `wait_with_timeout` instead of `wait_for_event`.",
     ),
+    # two stated values of one thing, in words and in signs
+    ("A replacement badge costs 15 dollars.", "A replacement badge costs $20."),
+    # free of charge against a price, and a duration in other units
+    ("The assistant must unlock accounts free of charge.", "The assistant must charge $5 to unlock accounts."),
+    ("Tickets can be reopened within 2 days of closing.", "Tickets must not be reopened within 72 hours of closing."),
+    # `can` permits; `skip` forbids its act; a nominalisation meets its verb
+    ("Guests can be registered at the front desk.", "Guests must not be registered at the front desk."),
+    ("The assistant must verify the caller's identity.", "The assistant should skip the verification of the caller's identity."),
+    # a general prohibition against a narrower permission of the same act
+    ("The assistant must not book meeting rooms.", "The assistant may book meeting rooms for directors on Fridays."),
 ]
 
 NEAR_MISSES = [
@@ -80,6 +92,14 @@ NEAR_MISSES = [
         "Do not run `make tests` after updating snapshots.",
         "Run `make tests` after updating the documentation.",
     ),
+    # stated values of different things
+    ("For a lost badge the fee is 15 dollars.", "For a damaged laptop the fee is 200 dollars."),
+    # durations that meet once read in one unit
+    ("Tickets may be reopened within 2 days of closing.", "Tickets must not be reopened after 72 hours."),
+    # a general permission leaves room for a narrower prohibition
+    ("The assistant may share office phone numbers.", "The assistant must not share office phone numbers of executives."),
+    # `shouldn't shy away from` asks for the act, like a permission of it
+    ("The assistant shouldn't shy away from discussing pricing.", "The assistant can discuss pricing."),
 ]
 
 
@@ -111,3 +131,49 @@ def test_definitions_are_substituted_and_conflicts_carry_a_witness(
     proof = report.conflicts[0].witness
     assert proof is not None and "<user>" in proof.text and "[^salary]" in proof.text
     assert "salary sheet" in proof.user
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "low", "high"),
+    [
+        ("costs 50 dollars", "$", 50.0, 50.0),
+        ("within 5 to 7 business days", "hour", 0.0, 168.0),
+        ("at no cost", "$", 0.0, 0.0),
+        ("no more than 2-3 sentences", "sentence", 0.0, 3.0),
+        ("at least 2 weeks", "hour", 336.0, float("inf")),
+    ],
+)
+def test_amounts_are_read_in_one_unit(text: str, unit: str, low: float, high: float) -> None:
+    found = find_quantity(text)
+    assert found is not None and (found.unit, found.low, found.high) == (unit, low, high)
+
+
+def test_bare_numbers_that_are_not_amounts_are_not_read() -> None:
+    assert find_quantity("Run the 3 test suites in order.") is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("authentication", "authenticated"),
+        ("cancellation", "cancelled"),
+        ("modification", "modify"),
+        ("verification", "verify"),
+        ("creation", "created"),
+    ],
+)
+def test_nominalisations_meet_their_verb(first: str, second: str) -> None:
+    assert stem(first) == stem(second)
+
+
+def test_information_is_not_the_act_of_informing() -> None:
+    assert stem("information") != stem("inform")
+
+
+def test_containment_needs_the_prohibition_to_be_the_general_side() -> None:
+    general = statements("The assistant must not book meeting rooms.", 0)[0]
+    narrow = statements("The assistant may book meeting rooms for directors.", 1)[0]
+    assert contained(general, narrow)
+    wide_permission = statements("The assistant may book meeting rooms.", 0)[0]
+    narrow_ban = statements("The assistant must not book meeting rooms for interns.", 1)[0]
+    assert not contained(wide_permission, narrow_ban)

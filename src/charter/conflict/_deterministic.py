@@ -86,11 +86,24 @@ def opposed(a: Statement, b: Statement, threshold: float = CORE_SIMILARITY) -> f
     similarity = similarity_of(a, b)
     if similarity is None or similarity < threshold or _distinct_versions(a, b):
         return None
+    if _exception(a, b):
+        return None
     if a.subject & b.subject and not same_situation(a, b):
         return None
     if not a.subject & b.subject and not _conditions_meet(a, b):
         return None
     return similarity
+
+
+def _exception(a: Statement, b: Statement) -> bool:
+    """A general permission and a prohibition of a narrower act (`may share phone numbers` /
+    `must not share phone numbers of executives`): the prohibition carves an exception out of
+    the permission, and both can be obeyed."""
+    for general, narrow in ((a, b), (b, a)):
+        if general.permission and general.polarity > 0 and narrow.polarity < 0:
+            if not narrow.permission and general.core < narrow.core:
+                return True
+    return False
 
 
 def _distinct_versions(a: Statement, b: Statement) -> bool:
@@ -159,7 +172,8 @@ def _required(item: Statement) -> Quantity | None:
     """The range an obliging statement requires (a prohibition's complement)."""
     if item.quantity is None or item.permission:
         return None
-    return item.quantity if item.polarity > 0 else complement(item.quantity)
+    polarity = item.modal_polarity or item.polarity
+    return item.quantity if polarity > 0 else complement(item.quantity)
 
 
 def quantity_clash(a: Statement, b: Statement) -> str | None:
@@ -173,13 +187,16 @@ def quantity_clash(a: Statement, b: Statement) -> str | None:
     key_a = a.core - _MEASURE_WORDS - {unit}
     key_b = b.core - _MEASURE_WORDS - {unit}
     needed = STATED_SIMILARITY if "states" in (a.modal, b.modal) else SCOPE_OVERLAP
-    if jaccard(key_a, key_b) < needed or not same_situation(a, b):
+    unitless_a = replace(a, scope=a.scope - _MEASURE_WORDS)  # `2 days` and `48 hours` agree
+    unitless_b = replace(b, scope=b.scope - _MEASURE_WORDS)
+    if jaccard(key_a, key_b) < needed or not same_situation(unitless_a, unitless_b):
         return None
     required_a, required_b = _required(a), _required(b)
     if required_a and required_b and not required_a.overlaps(required_b):
         return f"the required amounts of {unit or 'the quantity'} do not overlap"
     for permitted, required in ((a, required_b), (b, required_a)):
-        if permitted.permission and permitted.polarity > 0 and required is not None:
+        allowed = permitted.modal_polarity or permitted.polarity
+        if permitted.permission and allowed > 0 and required is not None:
             assert permitted.quantity is not None
             if not permitted.quantity.within(required):
                 return f"one permits an amount of {unit or 'the quantity'} the other forbids"

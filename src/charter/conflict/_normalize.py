@@ -163,6 +163,9 @@ class Statement:
     """True when the leading condition is negative (`When the PR closes no issue, ...`)."""
     act: str = ""
     """The first content word of the action, folded (`skip authentication` -> `authentic`)."""
+    modal_polarity: int = 0
+    """The modal's own sign, before an antonym act folds it (`must unlock`: +1, polarity -1);
+    0 when it is the same as `polarity`. An amount belongs to the act as written."""
 
 
 def _pieces(text: str) -> list[str]:
@@ -363,6 +366,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
                         polarity=sign_of * sign,
                         core=frozenset({*subject_words, *words}),
                         act=words[0] if words else "",
+                        modal_polarity=sign_of if sign < 0 else 0,
                         quantity=quantity if act is action else None,
                         **common,  # type: ignore[arg-type]
                     )

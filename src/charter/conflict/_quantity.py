@@ -139,9 +139,12 @@ def _bare_amount(text: str) -> Quantity | None:
     return None
 
 
-def complement(quantity: Quantity) -> Quantity:
+def complement(quantity: Quantity) -> Quantity | None:
     """What a prohibition of `quantity` requires, when that is one range (`must not exceed 20`
-    forbids more than 20, that is requires at most 20)."""
+    forbids more than 20, that is requires at most 20); None when it is two (`must not cost
+    exactly 5 dollars` leaves less and more)."""
+    if quantity.low == quantity.high:
+        return None
     if quantity.high == math.inf:
         return Quantity(quantity.unit, 0.0, quantity.low, quantity.span)
     if quantity.low == 0.0:
