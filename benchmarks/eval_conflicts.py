@@ -1,7 +1,7 @@
 """Precision and recall of the conflict checker on the independent conflict set, no judge.
 
-    python benchmarks/eval_conflicts.py [--half dev|dev2|dev3|test|test3] [--label NAME] [--show]
-                                         [--semantic]
+    python benchmarks/eval_conflicts.py [--half dev|dev2|dev3|dev4|test|test3|test4]
+                                        [--label NAME] [--show] [--semantic]
 
 Writes the half as a Charter project (the root file imports one module per team; a group's
 definitions go into a definitions section of its module), runs the conflict search, and compares
@@ -25,6 +25,7 @@ from charter.spec import load_project
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "eval" / "conflicts"
 RESULTS = REPO / "benchmarks" / "results"
+HALVES = ("dev", "dev2", "dev3", "dev4", "test", "test3", "test4")
 AUTHORITY = {
     "repo": "system",
     "ci": "developer",
@@ -89,7 +90,7 @@ def labels(groups: dict[str, Any]) -> dict[frozenset[str], bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--half", choices=("dev", "dev2", "dev3", "test", "test3"), default="test")
+    parser.add_argument("--half", choices=HALVES, default="test")
     parser.add_argument("--label")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--semantic", action="store_true")

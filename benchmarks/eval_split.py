@@ -3,7 +3,7 @@ paragraph (lint), topic group (conflicts) or prompt (XSTest, whose five models' 
 prompt stay together), so that texts read together stay together.
 
     python benchmarks/eval_split.py      (writes tests/data/eval/{lint,conflicts}/{dev,test}.*,
-                                          tests/data/eval/conflicts/{dev3,test3}.yaml and
+                                          tests/data/eval/conflicts/{dev3,test3,dev4,test4}.yaml and
                                           benchmarks/data/xstest_split.tsv)
 """
 
@@ -56,4 +56,5 @@ if __name__ == "__main__":
     split_lint()
     split_conflicts()
     split_conflicts("groups3", "3")
+    split_conflicts("groups4", "4")
     split_xstest()
