@@ -23,7 +23,7 @@ PLANTED = {
     ("C201", "support:emoji-greeting", "no-emoji"),  # same-level contradiction
     ("C101", "support:card-check", "legal:no-pan"),  # illegal override of a root clause
     ("C203", "brand:upbeat", "no-exclaim"),  # guideline implicitly overridden
-    ("C202", "brand:casual", "formal"),  # same-level, semantic only: needs a judge
+    ("C201", "brand:casual", "formal"),  # same-level antonyms: formal vs casual
 }
 #: Near-misses that must not be reported, and the legal override of a user default.
 QUIET = [
