@@ -82,17 +82,35 @@ def opposed(a: Statement, b: Statement, threshold: float = CORE_SIMILARITY) -> f
     if a.polarity == b.polarity or a.clause == b.clause:
         return None
     if a.quantity and b.quantity and a.quantity.unit == b.quantity.unit:
-        return None
+        if not (a.quantity.condition and b.quantity.condition):
+            return None
+        if not a.quantity.overlaps(b.quantity):
+            return None  # `for costs of $200 or less` / `for costs over $200`: apart
+        a, b = _unmeasured(a), _unmeasured(b)  # the ranges were compared: now the acts
     similarity = similarity_of(a, b)
     if similarity is None or similarity < threshold or _distinct_versions(a, b):
         return None
-    if _exception(a, b):
+    if _exception(a, b) or _required_elsewhere(a, b):
         return None
     if a.subject & b.subject and not same_situation(a, b):
         return None
     if not a.subject & b.subject and not _conditions_meet(a, b):
         return None
     return similarity
+
+
+def _required_elsewhere(a: Statement, b: Statement) -> bool:
+    """A requirement of a thing (`Telehealth visits require consent`) against a statement that
+    names nothing of that thing (`submit pharmacy transfers without asking for consent`)."""
+    for need, other in ((a, b), (b, a)):
+        if need.modal == "requires" and need.condition:
+            if not need.condition & (other.core | other.scope | other.context):
+                return True
+    return False
+
+
+def _unmeasured(item: Statement) -> Statement:
+    return replace(item, core=item.core - _MEASURE_WORDS, scope=item.scope - _MEASURE_WORDS)
 
 
 def _exception(a: Statement, b: Statement) -> bool:
@@ -161,11 +179,14 @@ _MEASURE_WORDS = frozenset(
         "year",
         "within",
         "later",
+        "business",
+        "working",
+        "calendar",
     }
 )
 #: Two stated values (`Each bag costs 50 dollars`) are about the same thing only when their
 #: words agree this closely: `for a cancelled flight` and `for a delayed flight` differ.
-STATED_SIMILARITY = 0.8
+STATED_SIMILARITY = 0.7
 
 
 def _required(item: Statement) -> Quantity | None:
@@ -181,6 +202,8 @@ def quantity_clash(a: Statement, b: Statement) -> str | None:
     required ranges that do not meet, or a permitted range reaching beyond a required one."""
     if a.clause == b.clause or a.quantity is None or b.quantity is None:
         return None
+    if a.quantity.condition or b.quantity.condition:
+        return None  # an amount that says when a rule applies is compared by `opposed`
     if a.quantity.unit != b.quantity.unit or not (a.subject & b.subject):
         return None
     unit = a.quantity.unit
@@ -262,6 +285,8 @@ def contained_opposites(items: list[Statement]) -> list[ModalityMatch]:
             if partner.clause == item.clause:
                 continue
             if not contained(item, partner) or not _situations_meet(item, partner):
+                continue
+            if _required_elsewhere(item, partner):
                 continue
             if item.quantity and partner.quantity and item.quantity.unit == partner.quantity.unit:
                 continue

@@ -7,7 +7,7 @@ subject {assistant}, core {assistant, promise, deliver, date}, scope {user, ask}
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from charter.conflict._lexicon import ACT_ANTONYMS, ANTONYMS, SYNONYMS
 from charter.conflict._quantity import Quantity, find_quantity
@@ -19,7 +19,7 @@ _MODAL = re.compile(
     r"won't|is not allowed to|are not allowed to|is forbidden|are forbidden|forbidden|"
     r"prohibited)\b|\b(?P<only>(?:can|may)\s+only)\b|\b(?P<pos>must always|must|should always|"
     r"should|shall|always|is required to|are required to|required|recommended|may|"
-    r"is allowed to|are allowed to|can)\b",
+    r"is allowed to|are allowed to|can)\b|\b(?P<requires>requires?)\b",
     re.IGNORECASE,
 )
 _AVOID = re.compile(
@@ -163,6 +163,9 @@ class Statement:
     """True when the leading condition is negative (`When the PR closes no issue, ...`)."""
     act: str = ""
     """The first content word of the action, folded (`skip authentication` -> `authentic`)."""
+    context: frozenset[str] = frozenset()
+    """Every content word of the piece the statement was read from (for a `without` act, the
+    main act it goes with)."""
     modal_polarity: int = 0
     """The modal's own sign, before an antonym act folds it (`must unlock`: +1, polarity -1);
     0 when it is the same as `polarity`. An amount belongs to the act as written."""
@@ -199,6 +202,11 @@ _QUANTIFIED_PRESENT = re.compile(
     re.IGNORECASE,
 )
 _LIST_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
+#: Words just before an amount that make it say when the rule applies: `for costs over $200`,
+#: `for oxygen saturation of 88% or more`, `if the total is above 50 dollars`.
+_CONDITION_AMOUNT = re.compile(
+    r"\b(?:for|when|if|whenever|once)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE
+)
 _NEGATIVE_CONDITION = re.compile(r"\b(?:no|not|never|without|none)\b|n't\b", re.IGNORECASE)
 _PERMISSION = ("may", "is allowed to", "are allowed to", "can")
 _MAX_VARIANTS = 8
@@ -252,6 +260,8 @@ def _read_piece(piece: str) -> tuple[int, str, str, str] | None:
     match = _MODAL.search(piece)
     if match is not None:
         modal = "can only" if match["only"] else match.group(0).lower()
+        if match["requires"]:  # `Refunds require a manager's approval`: obtain it, for refunds
+            modal = "requires"
         return (-1 if match["neg"] else 1), modal, piece[: match.start()], piece[match.end() :]
     from charter.lint import imperative, strip_lead
 
@@ -322,7 +332,11 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         pre_scope = ""
         if _CONDITION_START.match(pre) and "," in pre:
             pre_scope, pre = pre.rsplit(",", 1)
+        if modal == "requires":
+            pre_scope, pre, post = f"{pre_scope} for {pre}", "the assistant", f"obtain {post}"
         measured = find_quantity(post)  # an amount before the modal is scope, not requirement
+        if measured is not None and _CONDITION_AMOUNT.search(post[: measured.span[0]]):
+            measured = replace(measured, condition=True)
         passive = _PASSIVE.match(post)
         subject_words = set(tokens(pre))
         if passive is not None or not subject_words or subject_words & _SUBJECTS:
@@ -357,6 +371,7 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             "condition": condition,
             "permission": modal in _PERMISSION,
             "negated_condition": bool(_NEGATIVE_CONDITION.search(pre_scope)) != (pre_sign < 0),
+            "context": frozenset(tokens(piece)),
         }
         for sign_of, act in [(polarity, action), *extras]:
             for variant in list_variants(act):

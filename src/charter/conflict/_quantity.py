@@ -53,6 +53,9 @@ class Quantity:
     high: float
     span: tuple[int, int]
     """Where the comparator and number stand in the statement text."""
+    condition: bool = False
+    """True when the amount says when the rule applies (`offer a plan for costs over $200`),
+    not what the rule requires of the act."""
 
     def overlaps(self, other: Quantity) -> bool:
         return self.low <= other.high and other.low <= self.high
@@ -93,6 +96,13 @@ _BARE = re.compile(
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+#: A comparator after the amount: `$200 or less`, `18 or older`, `65 and over`.
+_POSTFIX = re.compile(
+    r"(?P<cur>[$€£])?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>%|[a-z]+)?\s+(?:or|and)\s+"
+    r"(?:(?P<le>less|fewer|under|below|lower|younger|earlier)|"
+    r"(?P<ge>more|over|above|older|higher|greater|up|later))\b",
+    re.IGNORECASE,
+)
 _FREE = re.compile(
     r"\b(?:free\s+of\s+charge|at\s+no\s+(?:extra\s+|additional\s+)?(?:cost|charge)|"
     r"for\s+free|without\s+(?:any\s+)?charge|no\s+charge|no\s+fee|is\s+free|are\s+free)\b",
@@ -104,8 +114,14 @@ def find_quantity(text: str) -> Quantity | None:
     """The first comparator-and-number range of `text` (words for small numbers included); else
     a bare amount of money or time (`costs 50 dollars`: exactly 50), or a price of nothing
     (`free of charge`: 0 in the currency the rule does not name, read as `$`)."""
-    plain = _WORD_NUMBER.sub(lambda m: str(_WORDS[m.group(0).lower()]), text)
+    plain = _WORD_NUMBER.sub(lambda m: str(_WORDS[m.group(0).lower()]).ljust(len(m[0])), text)
     match = _PATTERN.search(plain)
+    after = _POSTFIX.search(plain)
+    if after is not None and (match is None or after.start() < match.start()):
+        number = float(after["num"].replace(",", ".")) * _scale(after["unit"])
+        unit = _unit(after["unit"], after["cur"])
+        low, high = (0.0, number) if after["le"] else (number, math.inf)
+        return Quantity(unit, low, high, after.span())
     if match is None:
         return _bare_amount(plain)
     factor = _scale(match["unit"])
