@@ -262,6 +262,8 @@ def contained(a: Statement, b: Statement) -> bool:
     if general.permission or len(general.core) > len(specific.core):
         return False
     words = general.core - general.subject
+    if not general.condition <= (specific.core | specific.scope | specific.condition):
+        return False  # the prohibition holds only where the other does not say it applies
     return len(words) >= CONTAINED_MIN_WORDS and general.core <= specific.core
 
 

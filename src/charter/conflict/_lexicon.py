@@ -43,6 +43,7 @@ remove delete drop strip
 create make produce generate
 keep retain preserve maintain
 wait pause idle
+transfer escalate handoff hand route refer
 hardcode literal literally
 ignore disregard
 write written wrote writes writing

@@ -190,7 +190,9 @@ _PASSIVE = re.compile(
     r"written|given|taken|shared|left)\b",
     re.IGNORECASE,
 )
-_WITHOUT = re.compile(r"\bwithout\s+(?P<act>\w+ing\b.*)$", re.IGNORECASE)
+_WITHOUT = re.compile(
+    r"\bwithout\s+(?P<act>\w+ing\b.*|(?:a|an|the|any)\s+\w+.*)$", re.IGNORECASE
+)
 _INSTEAD = re.compile(r"\b(?:over|instead\s+of|rather\s+than)\s+(?P<other>.+)$", re.IGNORECASE)
 _PRESENT = re.compile(
     r"^\W*(?:the\s+)?(?:assistant|agent|model|bot|chatbot)\s+(?P<verb>[a-z]+s)\b(?P<post>.*)$",
@@ -352,7 +354,9 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
         instead = _INSTEAD.search(action)
         if instead is not None:
             verb = action.split()[0] if action.split() else ""
-            extras.append((-polarity, f"{verb} {instead['other']}"))
+            other = instead["other"]
+            acting = re.match(r"\w+ing\b", other) is not None  # `instead of transferring ...`
+            extras.append((-polarity, other if acting else f"{verb} {other}"))
             action = action[: instead.start()]
             if modal == "imperative" and verb.lower() == "prefer":
                 modal = "prefer"
@@ -373,19 +377,21 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             "negated_condition": bool(_NEGATIVE_CONDITION.search(pre_scope)) != (pre_sign < 0),
             "context": frozenset(tokens(piece)),
         }
+        main_words = frozenset(signed_tokens(action, act=True)[0])
         for sign_of, act in [(polarity, action), *extras]:
             for variant in list_variants(act):
                 words, sign = signed_tokens(variant, act=True)
-                found.append(
-                    Statement(
-                        polarity=sign_of * sign,
-                        core=frozenset({*subject_words, *words}),
-                        act=words[0] if words else "",
-                        modal_polarity=sign_of if sign < 0 else 0,
-                        quantity=quantity if act is action else None,
-                        **common,  # type: ignore[arg-type]
-                    )
+                item = Statement(
+                    polarity=sign_of * sign,
+                    core=frozenset({*subject_words, *words}),
+                    act=words[0] if words else "",
+                    modal_polarity=sign_of if sign < 0 else 0,
+                    quantity=quantity if act is action else None,
+                    **common,  # type: ignore[arg-type]
                 )
+                if act is not action:  # `answer X instead of transferring`: while answering X
+                    item = replace(item, condition=item.condition | main_words)
+                found.append(item)
     return found
 
 
