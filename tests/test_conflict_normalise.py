@@ -56,13 +56,28 @@ FOUND = [
     # two stated values of one thing, in words and in signs
     ("A replacement badge costs 15 dollars.", "A replacement badge costs $20."),
     # free of charge against a price, and a duration in other units
-    ("The assistant must unlock accounts free of charge.", "The assistant must charge $5 to unlock accounts."),
-    ("Tickets can be reopened within 2 days of closing.", "Tickets must not be reopened within 72 hours of closing."),
+    (
+        "The assistant must unlock accounts free of charge.",
+        "The assistant must charge $5 to unlock accounts.",
+    ),
+    (
+        "Tickets can be reopened within 2 days of closing.",
+        "Tickets must not be reopened within 72 hours of closing.",
+    ),
     # `can` permits; `skip` forbids its act; a nominalisation meets its verb
-    ("Guests can be registered at the front desk.", "Guests must not be registered at the front desk."),
-    ("The assistant must verify the caller's identity.", "The assistant should skip the verification of the caller's identity."),
+    (
+        "Guests can be registered at the front desk.",
+        "Guests must not be registered at the front desk.",
+    ),
+    (
+        "The assistant must verify the caller's identity.",
+        "The assistant should skip the verification of the caller's identity.",
+    ),
     # a general prohibition against a narrower permission of the same act
-    ("The assistant must not book meeting rooms.", "The assistant may book meeting rooms for directors on Fridays."),
+    (
+        "The assistant must not book meeting rooms.",
+        "The assistant may book meeting rooms for directors on Fridays.",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -95,11 +110,20 @@ NEAR_MISSES = [
     # stated values of different things
     ("For a lost badge the fee is 15 dollars.", "For a damaged laptop the fee is 200 dollars."),
     # durations that meet once read in one unit
-    ("Tickets may be reopened within 2 days of closing.", "Tickets must not be reopened after 72 hours."),
+    (
+        "Tickets may be reopened within 2 days of closing.",
+        "Tickets must not be reopened after 72 hours.",
+    ),
     # a general permission leaves room for a narrower prohibition
-    ("The assistant may share office phone numbers.", "The assistant must not share office phone numbers of executives."),
+    (
+        "The assistant may share office phone numbers.",
+        "The assistant must not share office phone numbers of executives.",
+    ),
     # `shouldn't shy away from` asks for the act, like a permission of it
-    ("The assistant shouldn't shy away from discussing pricing.", "The assistant can discuss pricing."),
+    (
+        "The assistant shouldn't shy away from discussing pricing.",
+        "The assistant can discuss pricing.",
+    ),
 ]
 
 

@@ -21,9 +21,9 @@ def test_multiteam_refuses_then_publishes_after_resolutions(
     out = refused.stdout
     assert "Not published: 5 reason(s)." in out
     assert "illegal override: support/support.md:7: C101" in out
-    assert out.count("unresolved conflict:") == 2
-    # the semantic candidate (brand:casual against formal) is neither judged nor resolved
-    assert out.count("conflict candidate neither judged nor resolved: ") == 1
+    # brand:casual against formal (antonyms) is a confirmed conflict like the other two
+    assert out.count("unresolved conflict:") == 3
+    assert "C201 `brand:casual`" in out
     assert "no charter.lock" in out
 
     # The decisions, and the support team drops its illegal override of a root clause.

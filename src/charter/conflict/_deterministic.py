@@ -103,9 +103,9 @@ def _required_elsewhere(a: Statement, b: Statement) -> bool:
     """A requirement of a thing (`Telehealth visits require consent`) against a statement that
     names nothing of that thing (`submit pharmacy transfers without asking for consent`)."""
     for need, other in ((a, b), (b, a)):
-        if need.modal == "requires" and need.condition:
-            if not need.condition & (other.core | other.scope | other.context):
-                return True
+        named = other.core | other.scope | other.context
+        if need.modal == "requires" and need.condition and not need.condition & named:
+            return True
     return False
 
 
@@ -118,9 +118,9 @@ def _exception(a: Statement, b: Statement) -> bool:
     `must not share phone numbers of executives`): the prohibition carves an exception out of
     the permission, and both can be obeyed."""
     for general, narrow in ((a, b), (b, a)):
-        if general.permission and general.polarity > 0 and narrow.polarity < 0:
-            if not narrow.permission and general.core < narrow.core:
-                return True
+        opposite = general.polarity > 0 > narrow.polarity
+        if general.permission and opposite and not narrow.permission and general.core < narrow.core:
+            return True
     return False
 
 

@@ -190,9 +190,7 @@ _PASSIVE = re.compile(
     r"written|given|taken|shared|left)\b",
     re.IGNORECASE,
 )
-_WITHOUT = re.compile(
-    r"\bwithout\s+(?P<act>\w+ing\b.*|(?:a|an|the|any)\s+\w+.*)$", re.IGNORECASE
-)
+_WITHOUT = re.compile(r"\bwithout\s+(?P<act>\w+ing\b.*|(?:a|an|the|any)\s+\w+.*)$", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(?:over|instead\s+of|rather\s+than)\s+(?P<other>.+)$", re.IGNORECASE)
 _PRESENT = re.compile(
     r"^\W*(?:the\s+)?(?:assistant|agent|model|bot|chatbot)\s+(?P<verb>[a-z]+s)\b(?P<post>.*)$",
