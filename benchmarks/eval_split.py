@@ -1,8 +1,8 @@
 """Split the independent evaluation sets into development and test halves, by a hash of the
-paragraph (lint), sentence (lint2), topic group (conflicts) or prompt (XSTest, whose five models' answers to one
-prompt stay together), so that texts read together stay together.
+paragraph (lint), sentence (lint2), topic group (conflicts) or prompt (XSTest, whose five
+models' answers to one prompt stay together), so that texts read together stay together.
 
-    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,lint2,conflicts}/{dev,test}.*,
+    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,lint2,conflicts}/*.tsv,
                                           tests/data/eval/conflicts/{dev3,test3}.yaml and
                                           benchmarks/data/xstest_split.tsv)
 """
