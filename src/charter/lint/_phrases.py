@@ -124,6 +124,9 @@ class _Patterns:
             r".{0,9}?\b(?:steer|steering|stay|staying|keep)\s+clear\b", re.I
         )
         self.verb_after = re.compile(r"\s+(?P<verb>[a-z]+)\b")
+        self.right_idiom = re.compile(
+            r"^\s+(?:to|of|away|now|side|hand|thing|place|time|now|track|answer\s+is)\b", re.I
+        )
         self.purpose_after = re.compile(r"^\s+to\s+[a-z]+", re.IGNORECASE)
         self.relative_before = re.compile(
             r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
@@ -262,6 +265,8 @@ def vague_terms(block: Block) -> Iterator[Hit]:
             continue  # `clearly state`: emphasis on an act, not a judgement of it
         if word.lower() == "obvious" and block.plain[: match.start()].lower().endswith("the "):
             continue  # `the obvious`: a noun, not a requirement's judgement
+        if word.lower() == "the right" and _re().right_idiom.match(after):
+            continue  # `the right to ...`, `the right side`: a right, a direction
         if word.lower().startswith("strictly") and _re().purpose_after.match(after):
             continue
         if word.lower().startswith("reasonabl") and (
@@ -287,6 +292,8 @@ def loopholes(block: Block) -> Iterator[Hit]:
             word.lower().startswith("if ") and _re().purpose_after.match(after)
         ):
             continue
+        if criterion_given(block, sentence, match.start(), match.end()):
+            continue  # `Only add parentheses when necessary. For example, ...`
         if word.split()[0].lower() in _SOFTENERS:
             before = block.plain[max(sentence.start, match.start() - 60) : match.start()]
             heads = list(_re().modal_head.finditer(before))
