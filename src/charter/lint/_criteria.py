@@ -71,9 +71,15 @@ def criterion_given(
         return True
     if patterns.rationale.search(block.plain[max(sentence.start, start - _WINDOW) : start]):
         return True
+    return next_gives_criterion(block, sentence)
+
+
+def next_gives_criterion(block: Block, sentence: Sentence) -> bool:
+    """Whether the sentence after `sentence` opens with its criterion (`For example, ...`,
+    `That means ...`)."""
     following = block.sentence_at(sentence.end + 1) or next_sentence(block, sentence)
     return following is not None and bool(
-        patterns.criterion_next.match(block.plain[following.start : following.end])
+        _re().criterion_next.match(block.plain[following.start : following.end])
     )
 
 

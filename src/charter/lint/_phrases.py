@@ -11,7 +11,7 @@ from functools import lru_cache
 from charter.diagnostics import Rule
 from charter.lint import _rules as rules
 from charter.lint import _words as words
-from charter.lint._criteria import criterion_given
+from charter.lint._criteria import criterion_given, next_gives_criterion
 from charter.lint._normative import strip_lead
 from charter.lint._prose import Block, Sentence
 from charter.text import APOSTROPHES
@@ -124,6 +124,9 @@ class _Patterns:
             r".{0,9}?\b(?:steer|steering|stay|staying|keep)\s+clear\b", re.I
         )
         self.verb_after = re.compile(r"\s+(?P<verb>[a-z]+)\b")
+        self.absent_before = re.compile(
+            r"\b(?:of|without|lacks?)\s+(?:[\w-]+\s+(?:or|and)\s+)?$", re.IGNORECASE
+        )
         self.right_idiom = re.compile(
             r"^\s+(?:to|of|away|now|side|hand|thing|place|time|now|track|answer\s+is)\b", re.I
         )
@@ -267,6 +270,10 @@ def vague_terms(block: Block) -> Iterator[Hit]:
             continue  # `the obvious`: a noun, not a requirement's judgement
         if word.lower() == "the right" and _re().right_idiom.match(after):
             continue  # `the right to ...`, `the right side`: a right, a direction
+        if word.lower() == "proper" and _re().absent_before.search(
+            block.plain[max(sentence.start, match.start() - 40) : match.start()]
+        ):
+            continue  # `a lack of proper training`, `without proper authorization`: an absence
         if word.lower().startswith("strictly") and _re().purpose_after.match(after):
             continue
         if word.lower().startswith("reasonabl") and (
@@ -292,7 +299,7 @@ def loopholes(block: Block) -> Iterator[Hit]:
             word.lower().startswith("if ") and _re().purpose_after.match(after)
         ):
             continue
-        if criterion_given(block, sentence, match.start(), match.end()):
+        if next_gives_criterion(block, sentence):
             continue  # `Only add parentheses when necessary. For example, ...`
         if word.split()[0].lower() in _SOFTENERS:
             before = block.plain[max(sentence.start, match.start() - 60) : match.start()]

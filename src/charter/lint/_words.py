@@ -88,7 +88,6 @@ VAGUE_TERMS = (
     "strictly necessary",
     "ad hoc",
     "proper",
-    "similar",
     "compact",
     "the right",
 )
@@ -457,10 +456,4 @@ INNER_ACTS = (
     "be thoughtful",
     "be deliberate",
     "strive",
-    "when uncertain",
-    "if uncertain",
-    "when unsure",
-    "if unsure",
-    "when in doubt",
-    "if in doubt",
 )
