@@ -40,6 +40,24 @@ def found(make_project: MakeProject, body: str) -> list[tuple[str, str]]:
         ("Instead, try to encode the constraints in types.", "L003", "try to"),
         ("Use the helpers if you can.", "L003", "if you can"),
         ("Update all relevant documentation and keep it clear.", "L002", "clear"),
+        ("Share helpers between modules whenever possible.", "L003", "whenever possible"),
+        ("Do not add a global unless absolutely necessary.", "L003", "unless absolutely necessary"),
+        ("Link the design note when applicable.", "L003", "when applicable"),
+        ("Each handler should return proper errors.", "L002", "proper"),
+        ("Pick the right fixture for each test.", "L002", "the right"),
+        ("Prefer the smallest patch that passes.", "L016", "smallest"),
+        ("Guard heavy imports behind a flag.", "L016", "heavy"),
+        # a label that is itself a verb makes the list after it an instruction
+        ("Ask first: new services, large migrations.", "L016", "large"),
+        # a condition with a list of gerunds still opens the imperative
+        (
+            "When fixing bugs, writing docs, or adding tests, keep in mind the style guide.",
+            "L020",
+            "keep in mind",
+        ),
+        ("Log a warning when input arrives in a less-safe encoding.", "L021", "less-safe"),
+        # a lower-case label after a code span
+        ("`make docs` failures: read the log carefully.", "L017", "carefully"),
     ],
 )
 def test_weak_words_fire(make_project: MakeProject, sentence: str, code: str, text: str) -> None:
@@ -68,6 +86,16 @@ def test_weak_words_fire(make_project: MakeProject, sentence: str, code: str, te
         "Fixes get a minor version bump.",
         # `consider a ...` introduces an example
         "Or consider a request to debate politics.",
+        # a measured compound settles the size word
+        "Open each review with a short, one-sentence verdict.",
+        # the next sentence gives the criterion of the loophole
+        "Quote arguments only when necessary. For example, a path with spaces needs quotes.",
+        # a frequency word in parentheses describes a thing, not how often
+        "Always branch from the release line (usually `main`) before a fix.",
+        # `proper` after `of`/`without` names what is missing
+        "The assistant should admit a lack of training or proper credentials.",
+        # a right, not a judgement
+        "The assistant must respect the right to privacy.",
     ],
 )
 def test_weak_words_stay_quiet(make_project: MakeProject, body: str) -> None:
@@ -90,6 +118,13 @@ def test_weak_words_stay_quiet(make_project: MakeProject, body: str) -> None:
         ("Documenting it doesn't make it acceptable.", False),
         ("The assistant may also respond with neutral information.", True),
         ("Sensitive content may only be generated in specific contexts.", True),
+        ("Ask first: large refactors, new dependencies.", True),
+        ("When fixing bugs, writing docs, or adding tests, keep the rules in mind.", True),
+        # a dash piece with `never` continues a description of its subject
+        ("The scheduler reads jobs — never runs user code — and creates runs.", False),
+        ("Workers call the server — never touch the database directly.", False),
+        ("Never run pytest on the host — always use the container.", True),
+        ("Docs use MDX; keep formatting plain.", True),
     ],
 )
 def test_normative_or_descriptive(sentence: str, expected: bool) -> None:

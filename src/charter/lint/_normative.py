@@ -43,7 +43,8 @@ class _Patterns:
             rf"don{_A}t|are\s+(?:not\s+)?to)\b",
             re.IGNORECASE,
         )
-        self.piece = re.compile(r";|\s[—–]\s|\s--\s")
+        self.dash = re.compile(r"\s[—–]\s|\s--\s")
+        self.adverb_opening = re.compile(r"^\W*(?:never|always)\b", re.IGNORECASE)
         self.label = re.compile(
             r"^[\s\-*+>\d.)]*(?:\*\*[^*\n]{1,40}\*\*:?\s*|[A-Za-z][\w ’'/-]{0,30}:\s+)",
         )
@@ -124,4 +125,18 @@ def normative(text: str, tagged: bool = False) -> bool:
         return True
     if patterns.actor_weak.search(text):
         return True
-    return any(imperative(piece) for piece in patterns.piece.split(text) if piece.strip())
+    return any(_clause_directs(clause) for clause in text.split(";") if clause.strip())
+
+
+def _clause_directs(clause: str) -> bool:
+    """Whether a `;`-separated part of a sentence directs. A dash piece that opens with `never`
+    or `always` after a descriptive first piece continues that piece's predicate (`The scheduler
+    reads jobs — never runs user code`), so it does not direct on its own."""
+    pieces = [piece for piece in _re().dash.split(clause) if piece.strip()]
+    if not pieces:
+        return False
+    if imperative(pieces[0]):
+        return True
+    return any(
+        imperative(piece) and not _re().adverb_opening.match(piece) for piece in pieces[1:]
+    )
