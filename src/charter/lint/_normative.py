@@ -137,6 +137,4 @@ def _clause_directs(clause: str) -> bool:
         return False
     if imperative(pieces[0]):
         return True
-    return any(
-        imperative(piece) and not _re().adverb_opening.match(piece) for piece in pieces[1:]
-    )
+    return any(imperative(piece) and not _re().adverb_opening.match(piece) for piece in pieces[1:])
