@@ -56,6 +56,10 @@ def found(make_project: MakeProject, body: str) -> list[tuple[str, str]]:
             "keep in mind",
         ),
         ("Log a warning when input arrives in a less-safe encoding.", "L021", "less-safe"),
+        # comparatives with nothing to compare with, after a modal or as an imperative's object
+        ("The assistant should defer to a higher authority.", "L006", "higher"),
+        ("Use smaller commits.", "L006", "smaller"),
+        ("Add several tests.", "L001", "several"),
         # a lower-case label after a code span
         ("`make docs` failures: read the log carefully.", "L017", "carefully"),
     ],
@@ -94,13 +98,16 @@ def test_weak_words_fire(make_project: MakeProject, sentence: str, code: str, te
         "Always branch from the release line (usually `main`) before a fix.",
         # `proper` after `of`/`without` names what is missing
         "The assistant should admit a lack of training or proper credentials.",
+        # a description, and a comparison with its reference
+        "The release uses smaller images.",
+        "Use a higher timeout than the default.",
         # a right, not a judgement
         "The assistant must respect the right to privacy.",
     ],
 )
 def test_weak_words_stay_quiet(make_project: MakeProject, body: str) -> None:
     codes = {code for code, _ in found(make_project, body)}
-    assert not codes & {"L002", "L003", "L016", "L017", "L018", "L019", "L020", "L021"}, codes
+    assert not codes & {"L001", "L002", "L003", "L006", *(f"L0{n}" for n in range(16, 22))}, codes
 
 
 @pytest.mark.parametrize(

@@ -155,11 +155,23 @@ def _in_obligation(block: Block, sentence: Sentence, position: int) -> bool:
     window = block.plain[max(sentence.start, position - 80) : position]
     heads = list(_re().modal_head.finditer(window))
     if not heads:
-        return False
+        return _object_of_imperative(block.plain[sentence.start : position])
     between = window[heads[-1].end() :]
     if re.search(r"\b(?:not|no)\s+$", window[: heads[-1].start()]):
         return False
     return not re.search(r"[,;:()]", between) and len(between.split()) <= _OBLIGATION_REACH
+
+
+def _object_of_imperative(before: str) -> bool:
+    """Whether the text before a word is an imperative verb and at most a few more words, with
+    no punctuation: the word is the verb's object (`Use smaller commits`)."""
+    lead = strip_lead(before)
+    found = re.match(r"(?P<verb>[A-Za-z]+)(?P<rest>[^,;:()]*)$", lead)
+    return (
+        found is not None
+        and found["verb"].lower() in words.IMPERATIVE_VERBS
+        and len(found["rest"].split()) < _OBLIGATION_REACH
+    )
 
 
 def opens_imperative(before: str) -> bool:
