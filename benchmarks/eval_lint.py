@@ -72,15 +72,19 @@ def flagged(items: list[Row]) -> list[set[str]]:
     parts = ["# Evaluation {#evaluation}\n\n"]
     offset = len(parts[0])
     previous = None
+    # Whether the previous row ends with a full stop: the next row after one that does not (a
+    # list item in the source) starts a new paragraph, or the two would be read as one sentence.
+    ended = True
     for item in items:
         if previous is not None:
-            joiner = " " if item.para == previous else "\n\n"
+            joiner = " " if item.para == previous and ended else "\n\n"
             parts.append(joiner)
             offset += len(joiner)
         spans.append((offset, offset + len(item.text)))
         parts.append(item.text)
         offset += len(item.text)
         previous = item.para
+        ended = item.text.rstrip("*_` ").endswith((".", "!", "?", ":"))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "spec.md").write_text("".join(parts) + "\n", encoding="utf-8")

@@ -45,6 +45,7 @@ def found(make_project: MakeProject, body: str) -> list[tuple[str, str]]:
         ("Link the design note when applicable.", "L003", "when applicable"),
         ("Each handler should return proper errors.", "L002", "proper"),
         ("Pick the right fixture for each test.", "L002", "the right"),
+        ("Group similar tests.", "L002", "similar"),
         ("Prefer the smallest patch that passes.", "L016", "smallest"),
         ("Guard heavy imports behind a flag.", "L016", "heavy"),
         # a label that is itself a verb makes the list after it an instruction
@@ -100,6 +101,8 @@ def test_weak_words_fire(make_project: MakeProject, sentence: str, code: str, te
         "The assistant should admit a lack of training or proper credentials.",
         # a description, and a comparison with its reference
         "The release uses smaller images.",
+        "The assistant should apply the same rules across similar cases.",
+        "Name the helpers similar to the modules they serve.",
         "Use a higher timeout than the default.",
         # a right, not a judgement
         "The assistant must respect the right to privacy.",

@@ -280,6 +280,10 @@ def vague_terms(block: Block) -> Iterator[Hit]:
             continue  # `clearly state`: emphasis on an act, not a judgement of it
         if word.lower() == "obvious" and block.plain[: match.start()].lower().endswith("the "):
             continue  # `the obvious`: a noun, not a requirement's judgement
+        if word.lower() == "similar" and (
+            re.match(r"\s+(?:to|as)\b", after) or not _in_obligation(block, sentence, match.start())
+        ):
+            continue  # `similar to X` names its reference; elsewhere it is a description
         if word.lower() == "the right" and _re().right_idiom.match(after):
             continue  # `the right to ...`, `the right side`: a right, a direction
         if word.lower() == "proper" and _re().absent_before.search(

@@ -88,6 +88,7 @@ VAGUE_TERMS = (
     "strictly necessary",
     "ad hoc",
     "proper",
+    "similar",
     "compact",
     "the right",
 )
