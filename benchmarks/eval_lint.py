@@ -1,10 +1,13 @@
-"""Precision and recall of the linter on the independent lint set (tests/data/eval/lint).
+"""Precision and recall of the linter on the independent lint sets (tests/data/eval/lint,
+tests/data/eval/lint2).
 
-    python benchmarks/eval_lint.py [--half dev|test] [--label NAME] [--show]
+    python benchmarks/eval_lint.py [--set lint|lint2] [--half dev|test] [--label NAME] [--show]
 
-Writes each half's paragraphs to a temporary spec, lints it, and counts a sentence as flagged
-when a lint rule about ambiguity fires in it. `--show` lists the mistakes (dev half only: the
-test half is never read for tuning). `--label` saves the figures to benchmarks/results/.
+`lint` writes the half's paragraphs to a temporary spec; `lint2` (split by sentence) writes the
+whole document, so every sentence keeps its neighbours, and scores the half's rows only. A
+sentence is flagged when a lint rule about ambiguity fires in it. `--show` lists the mistakes
+(dev half only: the test half is never read for tuning). `--label` saves the figures to
+benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from charter.lint import LINT_RULES, lint_spec, project_lint_config
 from charter.spec import load_project
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "tests" / "data" / "eval" / "lint"
+EVAL = REPO / "tests" / "data" / "eval"
 RESULTS = REPO / "benchmarks" / "results"
 #: Rules that are not about ambiguous wording: the case of modal words, empty prompt files.
 NOT_AMBIGUITY = {"L013", "L014"}
@@ -35,13 +38,32 @@ class Row:
     text: str
 
 
-def rows(half: str) -> list[Row]:
-    lines = (DATA / f"{half}.tsv").read_text(encoding="utf-8").splitlines()[1:]
+def rows(name: str, half: str) -> list[Row]:
+    """The rows of `<name>/<half>.tsv`; lint2 has a `reason` column before the text."""
+    lines = (EVAL / name / f"{half}.tsv").read_text(encoding="utf-8").splitlines()[1:]
     found = []
     for line in lines:
-        para, kind, ambiguous, categories, text = line.split("\t")
+        fields = line.split("\t")
+        para, kind, ambiguous, categories, text = fields[0], *fields[1:4], fields[-1]
         found.append(Row(para, kind == "N", ambiguous == "1", categories, text))
     return found
+
+
+def scored(name: str, half: str) -> tuple[list[Row], list[set[str]]]:
+    """The half's rows and the codes found in each. lint2 is linted as a whole document and the
+    half's rows are picked out of it (its halves are split by sentence, not by paragraph)."""
+    if name == "lint":
+        items = rows(name, half)
+        return items, flagged(items)
+    document = rows(name, "sentences")
+    codes = flagged(document)
+    wanted = {(item.para, item.text) for item in rows(name, half)}
+    kept = [
+        (item, c)
+        for item, c in zip(document, codes, strict=True)
+        if (item.para, item.text) in wanted
+    ]
+    return [item for item, _ in kept], [c for _, c in kept]
 
 
 def flagged(items: list[Row]) -> list[set[str]]:
@@ -50,15 +72,19 @@ def flagged(items: list[Row]) -> list[set[str]]:
     parts = ["# Evaluation {#evaluation}\n\n"]
     offset = len(parts[0])
     previous = None
+    # Whether the previous row ends with a full stop: the next row after one that does not (a
+    # list item in the source) starts a new paragraph, or the two would be read as one sentence.
+    ended = True
     for item in items:
         if previous is not None:
-            joiner = " " if item.para == previous else "\n\n"
+            joiner = " " if item.para == previous and ended else "\n\n"
             parts.append(joiner)
             offset += len(joiner)
         spans.append((offset, offset + len(item.text)))
         parts.append(item.text)
         offset += len(item.text)
         previous = item.para
+        ended = item.text.rstrip("*_` ").endswith((".", "!", "?", ":"))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "spec.md").write_text("".join(parts) + "\n", encoding="utf-8")
@@ -75,12 +101,12 @@ def flagged(items: list[Row]) -> list[set[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--set", dest="name", choices=("lint", "lint2"), default="lint")
     parser.add_argument("--half", choices=("dev", "test"), default="test")
     parser.add_argument("--label")
     parser.add_argument("--show", action="store_true")
     options = parser.parse_args()
-    items = rows(options.half)
-    codes = flagged(items)
+    items, codes = scored(options.name, options.half)
     tp = sum(bool(c) and i.ambiguous for i, c in zip(items, codes, strict=True))
     fp = sum(bool(c) and not i.ambiguous for i, c in zip(items, codes, strict=True))
     fn = sum(not c and i.ambiguous for i, c in zip(items, codes, strict=True))
@@ -88,6 +114,7 @@ def main() -> None:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     figures = {
+        "set": options.name,
         "half": options.half,
         "sentences": len(items),
         "ambiguous": sum(i.ambiguous for i in items),
@@ -107,7 +134,8 @@ def main() -> None:
                 print(f"{kind} {sorted(found)} [{item.categories}] {item.text}")
     if options.label:
         RESULTS.mkdir(exist_ok=True)
-        path = RESULTS / f"eval-lint-{options.half}-{options.label}.json"
+        stem = "eval-lint" if options.name == "lint" else "eval-lint2"
+        path = RESULTS / f"{stem}-{options.half}-{options.label}.json"
         path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 

@@ -1,4 +1,5 @@
-"""Criteria that settle a vague word: a number, an example list, a colon and what follows it,
+"""Criteria that settle a vague word: a number, an example list, a colon and what follows it, a
+measured compound (`short, one-sentence`),
 or a next sentence that opens with `That means` or `For example`; and rationale clauses
 (`because ...`, `so that ...`), which explain a requirement rather than state it."""
 
@@ -26,7 +27,9 @@ class _Patterns:
             r"^(?:\s+[\w'-]+){0,3}?\s*(?:\((?:e\.g\.|such\s+as|i\.e\.|[<>≤≥]|\d|at\s+most|at\s+"
             r"least|under|over|no\s+more)|:(?:\s|$)|,?\s+such\s+as\b|\s*enough\s+(?:to|that)\b|"
             r"\s+such\s+that\b|\s+(?:of\s+)?(?:at\s+(?:most|least)|up\s+to|no\s+more\s+than|fewer"
-            r"\s+than|less\s+than)\s+\d)|^(?:\s+[\w'-]+)?\s+(?:with|outside|after|across|within|than)\b",
+            r"\s+than|less\s+than)\s+\d)|^(?:\s+[\w'-]+)?\s+(?:with|outside|after|across|within|than)\b"
+            r"|^,?\s+(?:one|two|three|four|five|single|\d+)[- ](?:sentence|line|word|paragraph|"
+            r"page|character|item)s?\b",
             re.IGNORECASE,
         )
         self.scope_word = re.compile(
@@ -68,9 +71,15 @@ def criterion_given(
         return True
     if patterns.rationale.search(block.plain[max(sentence.start, start - _WINDOW) : start]):
         return True
+    return next_gives_criterion(block, sentence)
+
+
+def next_gives_criterion(block: Block, sentence: Sentence) -> bool:
+    """Whether the sentence after `sentence` opens with its criterion (`For example, ...`,
+    `That means ...`)."""
     following = block.sentence_at(sentence.end + 1) or next_sentence(block, sentence)
     return following is not None and bool(
-        patterns.criterion_next.match(block.plain[following.start : following.end])
+        _re().criterion_next.match(block.plain[following.start : following.end])
     )
 
 

@@ -4,9 +4,11 @@ Lint rules about vague wording fire only in normative sentences: `This is a slim
 minimal dependencies` describes, `Keep dependencies minimal` directs. A sentence is normative when
 it carries a clause tag, a strong modal (`must`, `should`, `shall`, `required`...) used as one, or
 an imperative: a piece of it (split at `;` and dashes) that, after a label (`Requirement:`), a
-connective (`Instead,`) and an opening condition (`When possible,`, `If you change X,`), starts
-with a verb in the base form. Weak modals (`may`, `cannot`, `never`, `do not`) count only as an
-imperative opening or after an actor (`you`, `the assistant`, `the agent`, `the model`).
+connective (`Instead,`) and an opening condition (`When possible,`, `If you change X,`, `When
+reviewing code, writing docs, or testing,`), starts with a verb in the base form, or whose label
+is itself a verb (`Ask first: large refactors`). Weak modals (`may`, `cannot`, `never`, `do not`)
+count only as an imperative opening or after an actor (`you`, `the assistant`, `the agent`, `the
+model`).
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ class _Patterns:
             rf"don{_A}t|are\s+(?:not\s+)?to)\b",
             re.IGNORECASE,
         )
-        self.piece = re.compile(r";|\s[—–]\s|\s--\s")
+        self.dash = re.compile(r"\s[—–]\s|\s--\s")
+        self.adverb_opening = re.compile(r"^\W*(?:never|always)\b", re.IGNORECASE)
         self.label = re.compile(
-            r"^[\s\-*+>\d.)]*(?:\*\*[^*\n]{1,40}\*\*:?\s*|[A-Z][\w ’'/-]{0,30}:\s+)",
+            r"^[\s\-*+>\d.)]*(?:\*\*[^*\n]{1,40}\*\*:?\s*|[A-Za-z][\w ’'/-]{0,30}:\s+)",
         )
         self.markup = re.compile(r"^[\s\-*+>\d.)\[\]]*[*_]*")
         self.connective = re.compile(
@@ -57,8 +60,12 @@ class _Patterns:
         self.condition = re.compile(
             r"^(?:when|whenever|if|before|after|once|while|unless|until|for|to|under|in|on|"
             r"during|within|where|wherever|as\s+long\s+as|whether|given|with|without|at)\b"
-            r"[^,;:]{0,160},\s*",
+            r"[^,;:]{0,160},\s*(?:(?:(?:or|and)\s+)?[a-z]+ing\b[^,;:]{0,120},\s*)*",
             re.IGNORECASE,
+        )
+        self.label_verb = re.compile(
+            r"^[\s\-*+>\d.)]*(?:\*\*)?(?P<word>[A-Za-z]+)(?:\s+(?:first|always|now|too))?"
+            r"(?:\*\*)?:\s",
         )
         self.first = re.compile(rf"^(?P<word>[A-Za-z]+(?:{_A}t)?)(?:/[A-Za-z]+)*(?P<rest>.*)", re.S)
         self.finite_next = re.compile(
@@ -90,6 +97,9 @@ def strip_lead(piece: str) -> str:
 
 def imperative(piece: str) -> bool:
     """Whether `piece` (a sentence or part of one) opens, after its lead, with a base-form verb."""
+    label = _re().label_verb.match(piece)
+    if label is not None and label["word"].lower() in words.IMPERATIVE_VERBS:
+        return True  # `Ask first: large refactors, new dependencies`
     text = strip_lead(piece)
     found = _re().first.match(text)
     if found is None:
@@ -115,4 +125,16 @@ def normative(text: str, tagged: bool = False) -> bool:
         return True
     if patterns.actor_weak.search(text):
         return True
-    return any(imperative(piece) for piece in patterns.piece.split(text) if piece.strip())
+    return any(_clause_directs(clause) for clause in text.split(";") if clause.strip())
+
+
+def _clause_directs(clause: str) -> bool:
+    """Whether a `;`-separated part of a sentence directs. A dash piece that opens with `never`
+    or `always` after a descriptive first piece continues that piece's predicate (`The scheduler
+    reads jobs — never runs user code`), so it does not direct on its own."""
+    pieces = [piece for piece in _re().dash.split(clause) if piece.strip()]
+    if not pieces:
+        return False
+    if imperative(pieces[0]):
+        return True
+    return any(imperative(piece) and not _re().adverb_opening.match(piece) for piece in pieces[1:])

@@ -11,7 +11,7 @@ from functools import lru_cache
 from charter.diagnostics import Rule
 from charter.lint import _rules as rules
 from charter.lint import _words as words
-from charter.lint._criteria import criterion_given
+from charter.lint._criteria import criterion_given, next_gives_criterion
 from charter.lint._normative import strip_lead
 from charter.lint._prose import Block, Sentence
 from charter.text import APOSTROPHES
@@ -124,6 +124,12 @@ class _Patterns:
             r".{0,9}?\b(?:steer|steering|stay|staying|keep)\s+clear\b", re.I
         )
         self.verb_after = re.compile(r"\s+(?P<verb>[a-z]+)\b")
+        self.absent_before = re.compile(
+            r"\b(?:of|without|lacks?)\s+(?:[\w-]+\s+(?:or|and)\s+)?$", re.IGNORECASE
+        )
+        self.right_idiom = re.compile(
+            r"^\s+(?:to|of|away|now|side|hand|thing|place|time|now|track|answer\s+is)\b", re.I
+        )
         self.purpose_after = re.compile(r"^\s+to\s+[a-z]+", re.IGNORECASE)
         self.relative_before = re.compile(
             r"\b(?:which|who|whom|that|what)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
@@ -149,11 +155,23 @@ def _in_obligation(block: Block, sentence: Sentence, position: int) -> bool:
     window = block.plain[max(sentence.start, position - 80) : position]
     heads = list(_re().modal_head.finditer(window))
     if not heads:
-        return False
+        return _object_of_imperative(block.plain[sentence.start : position])
     between = window[heads[-1].end() :]
     if re.search(r"\b(?:not|no)\s+$", window[: heads[-1].start()]):
         return False
     return not re.search(r"[,;:()]", between) and len(between.split()) <= _OBLIGATION_REACH
+
+
+def _object_of_imperative(before: str) -> bool:
+    """Whether the text before a word is an imperative verb and at most a few more words, with
+    no punctuation: the word is the verb's object (`Use smaller commits`)."""
+    lead = strip_lead(before)
+    found = re.match(r"(?P<verb>[A-Za-z]+)(?P<rest>[^,;:()]*)$", lead)
+    return (
+        found is not None
+        and found["verb"].lower() in words.IMPERATIVE_VERBS
+        and len(found["rest"].split()) < _OBLIGATION_REACH
+    )
 
 
 def opens_imperative(before: str) -> bool:
@@ -262,6 +280,16 @@ def vague_terms(block: Block) -> Iterator[Hit]:
             continue  # `clearly state`: emphasis on an act, not a judgement of it
         if word.lower() == "obvious" and block.plain[: match.start()].lower().endswith("the "):
             continue  # `the obvious`: a noun, not a requirement's judgement
+        if word.lower() == "similar" and (
+            re.match(r"\s+(?:to|as)\b", after) or not _in_obligation(block, sentence, match.start())
+        ):
+            continue  # `similar to X` names its reference; elsewhere it is a description
+        if word.lower() == "the right" and _re().right_idiom.match(after):
+            continue  # `the right to ...`, `the right side`: a right, a direction
+        if word.lower() == "proper" and _re().absent_before.search(
+            block.plain[max(sentence.start, match.start() - 40) : match.start()]
+        ):
+            continue  # `a lack of proper training`, `without proper authorization`: an absence
         if word.lower().startswith("strictly") and _re().purpose_after.match(after):
             continue
         if word.lower().startswith("reasonabl") and (
@@ -287,6 +315,8 @@ def loopholes(block: Block) -> Iterator[Hit]:
             word.lower().startswith("if ") and _re().purpose_after.match(after)
         ):
             continue
+        if next_gives_criterion(block, sentence):
+            continue  # `Only add parentheses when necessary. For example, ...`
         if word.split()[0].lower() in _SOFTENERS:
             before = block.plain[max(sentence.start, match.start() - 60) : match.start()]
             heads = list(_re().modal_head.finditer(before))

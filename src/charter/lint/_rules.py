@@ -51,7 +51,9 @@ LOOPHOLE = rule(
     "An escape clause (`if possible`, `as appropriate`, `where feasible`) weakens a requirement.",
     """
     An escape clause lets any failure count as compliance: the requirement holds only when the
-    model judges it possible. INCOSE's guide calls these loopholes.
+    model judges it possible (`unless absolutely necessary`, `when applicable`). INCOSE's guide
+    calls these loopholes. A next sentence that opens with the criterion (`For example, ...`,
+    `That means ...`) settles it, and then nothing is reported.
 
     Example: `The assistant should cite sources where feasible.` Better: `The assistant should
     cite a source for every statistic it quotes; when it has none, it should say so.`
@@ -361,7 +363,8 @@ HYPHENATED_VAGUE = rule(
     "A compound of a vague word (`context-appropriate`, `self-explanatory`, `high-quality`).",
     """
     Hyphenated compounds hide the same judgement as the plain vague word: `age-appropriate`
-    still leaves open what is appropriate, `release-note-ready` what is ready.
+    still leaves open what is appropriate, `release-note-ready` what is ready, `less-safe` safe
+    compared with what.
 
     Example: `Use self-explanatory variable names.` Better: `Name variables after what they
     hold, in full words (`retry_count`, not `rc`).`

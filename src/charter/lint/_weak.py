@@ -44,7 +44,7 @@ class _Patterns:
             r"(?:[a-z]+-)+(?:appropriate|friendly|ready|aware|conscious|explanatory|"
             r"quality|worthy|centric)|well-(?:written|designed|structured|documented|organi[sz]ed"
             r"|formatted|crafted|reasoned|thought-out)|non-(?:trivial|obvious|essential|critical"
-            r"|significant)|(?:high|low|good|top)-(?:quality|level|value)",
+            r"|significant)|(?:high|low|good|top)-(?:quality|level|value)|(?:less|more)-[a-z]+",
             re.IGNORECASE,
         )
         self.modal_before = re.compile(
@@ -164,6 +164,8 @@ def vague_frequency(block: Block) -> Iterator[Hit]:
                 continue
             message = f"`{word}` with no frequency or condition: in every reply?"
         else:
+            if in_aside(block, sentence, match.start()):
+                continue  # `the target branch (usually main)`: describes a thing, not how often
             if criterion_given(block, sentence, match.start(), match.end()):
                 continue
             if not _governs(block, sentence, match.start(), match.end()):
@@ -186,7 +188,9 @@ def inner_acts(block: Block) -> Iterator[Hit]:
         joined = _re().joined_before.search(before) and _re().strong_modal.search(before)
         if not (_re().modal_before.search(before) or opens_imperative(before) or joined):
             continue
-        if _re().example_after.match(block.plain, match.end()):
+        if _shown(match).lower() == "consider" and _re().example_after.match(
+            block.plain, match.end()
+        ):
             continue  # `consider a request to ...` introduces an example
         if criterion_given(block, sentence, match.start(), match.end()):
             continue

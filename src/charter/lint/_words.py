@@ -87,6 +87,10 @@ VAGUE_TERMS = (
     "strictly required",
     "strictly necessary",
     "ad hoc",
+    "proper",
+    "similar",
+    "compact",
+    "the right",
 )
 
 LOOPHOLES = (
@@ -118,6 +122,13 @@ LOOPHOLES = (
     "as applicable",
     "if applicable",
     "where applicable",
+    "when applicable",
+    "whenever applicable",
+    "unless absolutely necessary",
+    "unless strictly necessary",
+    "unless really necessary",
+    "unless necessary",
+    "unless needed",
     "if practical",
     "where practical",
     "when practical",
@@ -165,6 +176,15 @@ COMPARATIVES = (
     "harder",
     "safer",
     "clearer",
+    "higher",
+    "lower",
+    "greater",
+    "smaller",
+    "larger",
+    "cleaner",
+    "tighter",
+    "wider",
+    "narrower",
     "stronger",
     "weaker",
     "best",
@@ -299,6 +319,7 @@ ACTION_VERBS = _split(
     speak talk discuss advise assess evaluate respect defer honor honour uphold ignore reject
     accept allow permit forbid block filter redact mask withhold hide expose request draft format
     reply replies greet thank praise flatter push challenge question interpret infer judge refrain
+    reuse guard surface propose minimize minimise
     """
 )
 
@@ -380,6 +401,10 @@ SIZE_WORDS = (
     "significant amounts of",
     "a little",
     "a lot",
+    "smallest",
+    "largest",
+    "heavy",
+    "sweeping",
 )
 
 #: Hedges that ask for care without saying what careful behaviour is.
