@@ -40,6 +40,7 @@ from charter.run._plan import (
     plan,
     select_clauses,
 )
+from charter.run._processes import ProcessExecutor, WorkersError, worker_count
 from charter.run._ray import ExecutorUnavailable, RayExecutor, probe, require_ray
 from charter.run._replay import replay_challenges
 from charter.run._settings import (
@@ -62,6 +63,7 @@ from charter.run._store import (
 from charter.run._system import with_system_prompt
 
 __all__ = [
+    "WorkersError",
     "SCHEMA_VERSION",
     "AdaptiveLimiter",
     "Backoff",
@@ -79,6 +81,7 @@ __all__ = [
     "PriceTableError",
     "Progress",
     "QuietProgress",
+    "ProcessExecutor",
     "RayExecutor",
     "RunOptions",
     "RunOutcome",
@@ -115,6 +118,7 @@ __all__ = [
     "replay_challenges",
     "require_batch_api",
     "require_ray",
+    "worker_count",
     "resolve",
     "resumed_settings",
     "select_clauses",
