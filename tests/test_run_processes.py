@@ -129,9 +129,7 @@ def test_a_sigkilled_worker_loses_nothing_and_stored_samples_are_not_sent_again(
     assert samples <= server.requests_served <= samples + CONCURRENCY // 2
 
 
-def test_resume_completes_a_run_whose_worker_was_killed(
-    tmp_path: Path, server: SlowServer
-) -> None:
+def test_resume_completes_a_run_whose_worker_was_killed(tmp_path: Path, server: SlowServer) -> None:
     epochs = 10
     samples = epochs * PROMPT_COUNT
     executor = ProcessExecutor(workers=2, attempts=1)  # the lost shard is not started again

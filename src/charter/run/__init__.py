@@ -63,7 +63,6 @@ from charter.run._store import (
 from charter.run._system import with_system_prompt
 
 __all__ = [
-    "WorkersError",
     "SCHEMA_VERSION",
     "AdaptiveLimiter",
     "Backoff",
@@ -79,9 +78,9 @@ __all__ = [
     "PlanError",
     "Price",
     "PriceTableError",
+    "ProcessExecutor",
     "Progress",
     "QuietProgress",
-    "ProcessExecutor",
     "RayExecutor",
     "RunOptions",
     "RunOutcome",
@@ -93,6 +92,7 @@ __all__ = [
     "StoreError",
     "StoredSample",
     "TestSettings",
+    "WorkersError",
     "base_run",
     "batches_of",
     "cache_key",
@@ -118,7 +118,6 @@ __all__ = [
     "replay_challenges",
     "require_batch_api",
     "require_ray",
-    "worker_count",
     "resolve",
     "resumed_settings",
     "select_clauses",
@@ -127,4 +126,5 @@ __all__ = [
     "stored_settings",
     "token_counter",
     "with_system_prompt",
+    "worker_count",
 ]

@@ -166,7 +166,9 @@ class RayExecutor:
             return self.shard_size or _auto_size(count, ray)
 
         try:
-            self.lost_shards += await run_shards(engine, pending, size, launch, self.attempts, "ray")
+            self.lost_shards += await run_shards(
+                engine, pending, size, launch, self.attempts, "ray"
+            )
         finally:
             if limits:
                 with contextlib.suppress(Exception):
@@ -241,9 +243,7 @@ def run_shard(
     async def acquire() -> None:
         await limit.acquire.remote(holder)
 
-    replies = shard_replies(
-        caller, config, items, acquire, lambda: limit.release.remote(holder)
-    )
+    replies = shard_replies(caller, config, items, acquire, lambda: limit.release.remote(holder))
     try:
         while True:
             try:
