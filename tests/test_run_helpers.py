@@ -174,3 +174,13 @@ def query(root: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
         return db.execute(sql, params).fetchall()
     finally:
         db.close()
+
+
+def refused_before_running(tmp_path: Path, flags: list[str], message: str) -> None:
+    """`charter test` with `flags` exits 2 with `message`, no traceback and no run database."""
+    root = make_spec(tmp_path)
+    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()

@@ -34,7 +34,7 @@ from charter.run import (
 from charter.run._processes import shares
 from charter.spec import load_spec
 from servers.slow import SlowServer
-from test_run_helpers import PROMPT_COUNT, charter, make_spec
+from test_run_helpers import PROMPT_COUNT, charter, make_spec, refused_before_running
 
 CONCURRENCY = 6
 
@@ -168,12 +168,7 @@ def test_workers_from_the_command_line(tmp_path: Path, server: SlowServer) -> No
 def test_bad_workers_stop_before_anything_is_sent(
     tmp_path: Path, flags: list[str], message: str
 ) -> None:
-    root = make_spec(tmp_path)
-    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
-    assert not (root / ".charter" / "runs.db").exists()
+    refused_before_running(tmp_path, flags, message)
 
 
 def test_worker_counts_and_shares() -> None:

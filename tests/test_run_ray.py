@@ -23,7 +23,7 @@ from charter.model import get_provider
 from charter.run import Engine, RayExecutor, RunOptions, RunStore, Selection, plan, store_path
 from charter.spec import load_spec
 from servers.slow import SlowServer
-from test_run_helpers import PROMPT_COUNT, charter, make_spec
+from test_run_helpers import PROMPT_COUNT, make_spec, refused_before_running
 
 ray = pytest.importorskip("ray", reason="needs the ray extra (pip install 'charter-spec[ray]')")
 psutil = pytest.importorskip("psutil", reason="comes with ray")
@@ -138,12 +138,7 @@ def test_a_cluster_that_does_not_answer_is_one_clear_error() -> None:
 def test_bad_executor_options_stop_before_anything_is_sent(
     tmp_path: Path, flags: list[str], message: str
 ) -> None:
-    root = make_spec(tmp_path)
-    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
-    assert not (root / ".charter" / "runs.db").exists()
+    refused_before_running(tmp_path, flags, message)
 
 
 def test_two_models_on_ray_store_each_sample_once_per_model(

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from charter.errors import CharterError
 from charter.model import GenerateConfig, Message, ModelCaller, ModelOutput, ProviderError
 
 if TYPE_CHECKING:
@@ -50,8 +51,9 @@ class ShardCounts:
     peak: int
 
 
-class ShardLost(Exception):
-    """The worker running a shard died, or its node was lost; the text says how."""
+class ShardLost(CharterError):
+    """The worker running a shard died, or its node was lost; the text says how. Caught by
+    `run_shards`, which starts the shard again."""
 
 
 Launch = Callable[[list[ShardItem], int, int], AsyncIterator[ShardReply | ShardCounts]]
