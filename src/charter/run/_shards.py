@@ -13,7 +13,7 @@ and the run can be resumed (`--resume` retries them).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -142,7 +142,7 @@ async def shard_replies(
     items: list[ShardItem],
     acquire: Callable[[], Awaitable[object]] | None = None,
     release: Callable[[], object] | None = None,
-) -> AsyncIterator[list[ShardReply]]:
+) -> AsyncGenerator[list[ShardReply], None]:
     """The worker's side: send a shard's calls through `caller`, as many at once as its limit
     allows (each inside `acquire` and `release` when given: a limit shared with other
     workers), and yield the replies that have come back, a batch at a time."""
