@@ -250,7 +250,8 @@ def run_shard(
                 batch = loop.run_until_complete(anext(replies))
             except StopAsyncIteration:
                 break
-            yield from batch
+            for reply in batch:  # noqa: UP028 (Ray sends values in; a list iterator takes none)
+                yield reply
         yield ShardCounts(caller.stats.retries, caller.limiter.slowdowns, caller.limiter.peak)
     finally:
         loop.run_until_complete(replies.aclose())

@@ -119,7 +119,9 @@ async def _shard(
                 if found is not None:  # a sample arrives once; a repeat is dropped
                     call, key = found
                     await call.finish(key, None, item.output, item.error)
-            return lost
+            if not left:
+                return lost
+            raise ShardLost(f"its stream ended with {len(left)} samples not sent back")
         except ShardLost as error:
             failure = str(error)
             lost += 1
