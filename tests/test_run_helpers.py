@@ -10,6 +10,9 @@ from pathlib import Path
 
 from tests.conftest import write_tree
 
+from charter.run import RunStore, Selection, plan, store_path
+from charter.spec import load_spec
+
 SPEC = """\
 # Helpdesk {#helpdesk authority=root}
 
@@ -176,11 +179,12 @@ def query(root: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
         db.close()
 
 
-def refused_before_running(tmp_path: Path, flags: list[str], message: str) -> None:
-    """`charter test` with `flags` exits 2 with `message`, no traceback and no run database."""
-    root = make_spec(tmp_path)
-    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
-    assert not (root / ".charter" / "runs.db").exists()
+def slow_run(root: Path, epochs: int) -> tuple[RunStore, str]:
+    """A new run of the project at `root` for `openai:slow` (`servers.slow`): its store and id."""
+    spec, _ = load_spec(root)
+    store = RunStore(store_path(root))
+    run_id = store.create_run(
+        project=str(root), model="openai:slow", grader=None, settings={},
+        plan=plan(spec, Selection()), epochs=epochs,
+    )  # fmt: skip
+    return store, run_id

@@ -8,6 +8,7 @@ have not come back. With no second start allowed, the lost samples are stored as
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import signal
 import threading
@@ -25,16 +26,12 @@ from charter.run import (
     ProcessExecutor,
     RunOptions,
     RunStore,
-    Selection,
     WorkersError,
-    plan,
-    store_path,
     worker_count,
 )
 from charter.run._processes import shares
-from charter.spec import load_spec
 from servers.slow import SlowServer
-from test_run_helpers import PROMPT_COUNT, charter, make_spec, refused_before_running
+from test_run_helpers import PROMPT_COUNT, charter, make_spec, slow_run
 
 CONCURRENCY = 6
 
@@ -44,16 +41,6 @@ def server() -> Iterator[SlowServer]:
     slow = SlowServer(delay=0.2).start()
     yield slow
     slow.stop()
-
-
-def _new_run(root: Path, epochs: int) -> tuple[RunStore, str]:
-    spec, _ = load_spec(root)
-    store = RunStore(store_path(root))
-    run_id = store.create_run(
-        project=str(root), model="openai:slow", grader=None, settings={},
-        plan=plan(spec, Selection()), epochs=epochs,
-    )  # fmt: skip
-    return store, run_id
 
 
 def _engine(
@@ -77,7 +64,7 @@ def test_every_sample_is_stored_once_and_the_limit_holds_across_workers(
     tmp_path: Path, server: SlowServer
 ) -> None:
     epochs = 6
-    store, run_id = _new_run(make_spec(tmp_path), epochs)
+    store, run_id = slow_run(make_spec(tmp_path), epochs)
     executor = ProcessExecutor(workers=2)
     outcome = asyncio.run(_engine(store, run_id, server, executor, epochs).run())
     assert outcome.status == "complete"
@@ -103,7 +90,7 @@ def _kill_first_worker(
 def _run_with_a_kill(
     tmp_path: Path, server: SlowServer, executor: ProcessExecutor, epochs: int
 ) -> tuple[RunStore, str, list[int]]:
-    store, run_id = _new_run(make_spec(tmp_path), epochs)
+    store, run_id = slow_run(make_spec(tmp_path), epochs)
     killed: list[int] = []
     killer = threading.Thread(target=_kill_first_worker, args=(server, executor, 6, killed))
     killer.start()
@@ -157,18 +144,33 @@ def test_workers_from_the_command_line(tmp_path: Path, server: SlowServer) -> No
     assert "12 new" in done.stdout + done.stderr
 
 
+NO_RAY = importlib.util.find_spec("ray") is None
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
         (["--workers", "two"], "--workers must be a number of processes or auto, not `two`"),
         (["--workers", "0"], "--workers must be between 1 and 64, not 0"),
         (["--workers", "2", "--executor", "batch"], "--workers sets the local executor's"),
+        (["--executor", "rya"], "--executor must be one of local, ray, batch, not `rya`"),
+        (["--address", "127.0.0.1:6379"], "--address names a Ray cluster"),
+        pytest.param(
+            ["--executor", "ray", "--address", "127.0.0.1:1"],
+            "no Ray cluster answers",
+            marks=pytest.mark.skipif(NO_RAY, reason="needs the ray extra"),
+        ),
     ],
 )
-def test_bad_workers_stop_before_anything_is_sent(
+def test_bad_executor_options_stop_before_anything_is_sent(
     tmp_path: Path, flags: list[str], message: str
 ) -> None:
-    refused_before_running(tmp_path, flags, message)
+    root = make_spec(tmp_path)
+    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (root / ".charter" / "runs.db").exists()
 
 
 def test_worker_counts_and_shares() -> None:
