@@ -10,7 +10,7 @@ Targets (2 cores): throughput >= 90% of 160/s, CPU <= 2 ms per sample in Charter
 peak RSS <= 300 MB, the fully cached re-run <= 5 s.
 
     python benchmarks/bench_run.py [--samples 2000] [--concurrency 32] [--delay 0.2]
-        [--profile] [--trace-memory] [--keep]
+        [--profile] [--trace-memory] [--keep] [--workers N|auto]
 
 `--profile` also runs the same load in this process under cProfile and prints the top entries.
 `--trace-memory` runs it in this process under tracemalloc and prints the peak of traced memory
@@ -116,6 +116,10 @@ def build_project(root: Path, samples: int, base_url: str) -> None:
     )
 
 
+WORKERS: list[str] = []
+"""`--workers N` for every `charter test` this script runs (empty: the default)."""
+
+
 def charter_command(root: Path, concurrency: int, *extra: str) -> list[str]:
     return [
         sys.executable,
@@ -127,6 +131,7 @@ def charter_command(root: Path, concurrency: int, *extra: str) -> list[str]:
         "openai:bench",
         "--concurrency",
         str(concurrency),
+        *WORKERS,
         *extra,
     ]
 
@@ -327,7 +332,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--trace-memory", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--workers", help="charter test --workers N|auto (model calls from N local processes)"
+    )
     args = parser.parse_args()
+    if args.workers is not None:
+        WORKERS.extend(["--workers", args.workers])
     if args.samples % CLAUSES or args.samples <= 0:
         parser.error(f"--samples must be a positive multiple of {CLAUSES}")
     work = Path(tempfile.mkdtemp(prefix="charter-bench-run-"))

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from tests.conftest import write_tree
 
+from charter.run import RunStore, Selection, plan, store_path
+from charter.spec import load_spec
+
 SPEC = """\
 # Helpdesk {#helpdesk authority=root}
 
@@ -174,3 +177,14 @@ def query(root: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
         return db.execute(sql, params).fetchall()
     finally:
         db.close()
+
+
+def slow_run(root: Path, epochs: int) -> tuple[RunStore, str]:
+    """A new run of the project at `root` for `openai:slow` (`servers.slow`): its store and id."""
+    spec, _ = load_spec(root)
+    store = RunStore(store_path(root))
+    run_id = store.create_run(
+        project=str(root), model="openai:slow", grader=None, settings={},
+        plan=plan(spec, Selection()), epochs=epochs,
+    )  # fmt: skip
+    return store, run_id

@@ -20,10 +20,9 @@ import pytest
 
 from charter.grade import GradingPolicy
 from charter.model import get_provider
-from charter.run import Engine, RayExecutor, RunOptions, RunStore, Selection, plan, store_path
-from charter.spec import load_spec
+from charter.run import Engine, RayExecutor, RunOptions, RunStore, store_path
 from servers.slow import SlowServer
-from test_run_helpers import PROMPT_COUNT, charter, make_spec
+from test_run_helpers import PROMPT_COUNT, make_spec, slow_run
 
 ray = pytest.importorskip("ray", reason="needs the ray extra (pip install 'charter-spec[ray]')")
 psutil = pytest.importorskip("psutil", reason="comes with ray")
@@ -55,12 +54,7 @@ def server() -> Iterator[SlowServer]:
 def _run(
     root: Path, server: SlowServer, executor: RayExecutor, epochs: int
 ) -> tuple[RunStore, str]:
-    spec, _ = load_spec(root)
-    store = RunStore(store_path(root))
-    run_id = store.create_run(
-        project=str(root), model="openai:slow", grader=None, settings={},
-        plan=plan(spec, Selection()), epochs=epochs,
-    )  # fmt: skip
+    store, run_id = slow_run(root, epochs)
     provider = get_provider("openai:slow", base_url=f"{server.url}/v1")
     options = RunOptions(concurrency=6, epochs=epochs)
     engine = Engine(store, run_id, provider, GradingPolicy(), options, executor=executor)
@@ -125,25 +119,6 @@ def test_a_cluster_that_does_not_answer_is_one_clear_error() -> None:
     )
     assert done.stdout.startswith("2 no Ray cluster answers at 127.0.0.1:1"), done.stderr
     assert "--address" in done.stdout
-
-
-@pytest.mark.parametrize(
-    ("flags", "message"),
-    [
-        (["--executor", "rya"], "--executor must be one of local, ray, batch, not `rya`"),
-        (["--address", "127.0.0.1:6379"], "--address names a Ray cluster"),
-        (["--executor", "ray", "--address", "127.0.0.1:1"], "no Ray cluster answers"),
-    ],
-)
-def test_bad_executor_options_stop_before_anything_is_sent(
-    tmp_path: Path, flags: list[str], message: str
-) -> None:
-    root = make_spec(tmp_path)
-    done = charter(root, "test", ".", "--model", "python:bot:reply", *flags)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
-    assert not (root / ".charter" / "runs.db").exists()
 
 
 def test_two_models_on_ray_store_each_sample_once_per_model(

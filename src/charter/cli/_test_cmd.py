@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from charter._exits import UsageError, one_line_errors
+from charter._gc import fewer_collections
 from charter.cli._app import app, project_root
 from charter.report import RENDERERS, RunReport, print_terminal
 from charter.session._help import TEST_OPTIONS
@@ -74,6 +75,7 @@ def test(
     changed_since: Annotated[str | None, _o("changed_since")] = None,
     executor: Annotated[str | None, _o("executor")] = None,
     address: Annotated[str | None, _o("address")] = None,
+    workers: Annotated[str | None, _o("workers")] = None,
 ) -> None:
     from charter.session import TestOptions, TestRun
 
@@ -82,11 +84,13 @@ def test(
     values = locals()
     given = {f.name: values[f.name] for f in fields(TestOptions) if f.name in values}
     given.update(cache=False if no_cache else None)
-    run = TestRun(path, TestOptions(**given))
-    if dry_run:
-        typer.echo("\n".join(run.estimate(prices_file).lines()))
-        return
-    raise typer.Exit(show_result(run_on_terminal(run), report_format, output))
+    with fewer_collections():
+        run = TestRun(path, TestOptions(**given))
+        if dry_run:
+            typer.echo("\n".join(run.estimate(prices_file).lines()))
+            return
+        code = show_result(run_on_terminal(run), report_format, output)
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -95,7 +95,8 @@ class ModelCaller:
         """One attempt in a slot of the limiter: the checked reply, or what went wrong."""
         async with self.limiter.slot():
             try:
-                output = await asyncio.wait_for(send(), config.timeout)
+                async with asyncio.timeout(config.timeout):  # no task per call, as wait_for
+                    output = await send()
                 output = checked_output(output, self.provider.spec)
             except RateLimited as error:
                 self.limiter.rate_limited(error.retry_after)

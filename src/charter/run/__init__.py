@@ -40,6 +40,7 @@ from charter.run._plan import (
     plan,
     select_clauses,
 )
+from charter.run._processes import ProcessExecutor, WorkersError, worker_count
 from charter.run._ray import ExecutorUnavailable, RayExecutor, probe, require_ray
 from charter.run._replay import replay_challenges
 from charter.run._settings import (
@@ -77,6 +78,7 @@ __all__ = [
     "PlanError",
     "Price",
     "PriceTableError",
+    "ProcessExecutor",
     "Progress",
     "QuietProgress",
     "RayExecutor",
@@ -90,6 +92,7 @@ __all__ = [
     "StoreError",
     "StoredSample",
     "TestSettings",
+    "WorkersError",
     "base_run",
     "batches_of",
     "cache_key",
@@ -123,4 +126,5 @@ __all__ = [
     "stored_settings",
     "token_counter",
     "with_system_prompt",
+    "worker_count",
 ]

@@ -22,15 +22,23 @@ import logging
 import math
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from charter.errors import ConfigError
-from charter.model import Backoff, GenerateConfig, Message, ModelCaller, ModelOutput, ProviderError
+from charter.model import Backoff, GenerateConfig, ModelCaller
+from charter.run._shards import (
+    ShardCounts,
+    ShardItem,
+    ShardLost,
+    ShardReply,
+    run_shards,
+    shard_replies,
+)
 
 if TYPE_CHECKING:
-    from charter.run._engine import Call, Engine
+    from charter.run._engine import Engine
     from charter.run._plan import Challenge
 
 RAY_EXTRA = "ray"
@@ -106,32 +114,6 @@ def probe(address: str) -> None:
 
 
 @dataclass(slots=True)
-class ShardItem:
-    """One pending sample as a shard carries it: its place in the run and its conversation."""
-
-    index: int
-    messages: tuple[Message, ...]
-
-
-@dataclass(slots=True)
-class ShardReply:
-    """What a shard streams back for one sample."""
-
-    index: int
-    output: ModelOutput | None
-    error: str | None
-
-
-@dataclass(slots=True)
-class ShardCounts:
-    """Streamed last by a shard: its caller's figures."""
-
-    retries: int
-    slowdowns: int
-    peak: int
-
-
-@dataclass(slots=True)
 class RayExecutor:
     """Calls on a Ray cluster (see the module's doc). `address` None starts a local cluster
     in this process; `shard_size` 0 picks one from the cluster's CPUs."""
@@ -147,46 +129,16 @@ class RayExecutor:
         return [asyncio.ensure_future(self._run(ray, engine, pending))]
 
     async def _run(self, ray: Any, engine: Engine, pending: list[tuple[Challenge, int]]) -> None:
-        from charter.run._engine import Call
-
-        waiting: dict[int, tuple[Call, str]] = {}
-        for index, (challenge, epoch) in enumerate(pending):
-            call = Call(engine, challenge, epoch)
-            hit, key = call.cached()
-            if hit is not None:
-                await call.finish(key, hit, None, None)
-            else:
-                waiting[index] = (call, key)
-        if not waiting:
-            return
-        limit = _shared_limit(ray).remote(engine.limiter.maximum)
-        size = self.shard_size or _auto_size(len(waiting), ray)
-        shards = list(_chunks(list(waiting), size))
         task = ray.remote(run_shard).options(num_returns="streaming", max_retries=0)
-        try:
-            await asyncio.gather(
-                *(self._shard(ray, task, engine, limit, number, index, waiting)
-                  for number, index in enumerate(shards))
-            )  # fmt: skip
-        finally:
-            with contextlib.suppress(Exception):
-                ray.kill(limit)
-
-    async def _shard(
-        self,
-        ray: Any,
-        task: Any,
-        engine: Engine,
-        limit: Any,
-        number: int,
-        indexes: list[int],
-        waiting: dict[int, tuple[Call, str]],
-    ) -> None:
-        left = {index: waiting[index] for index in indexes}
+        limits: list[Any] = []  # the shared limiter actor, made when the first shard starts
         caller = engine.caller
-        failure = ""
-        for attempt in range(self.attempts):
-            items = [ShardItem(i, call.challenge.messages) for i, (call, _) in left.items()]
+
+        async def launch(
+            items: list[ShardItem], number: int, attempt: int
+        ) -> AsyncIterator[ShardReply | ShardCounts]:
+            if not limits:
+                limits.append(_shared_limit(ray).remote(engine.limiter.maximum))
+            holder = f"{number}.{attempt}"
             stream = task.remote(
                 engine.provider.spec,
                 engine.provider.options,
@@ -195,46 +147,37 @@ class RayExecutor:
                 caller.limiter.maximum,
                 caller.max_retries,
                 caller.backoff,
-                limit,
-                f"{number}.{attempt}",
+                limits[0],
+                holder,
             )
             try:
                 async for ref in stream:
-                    item = await ref
-                    if isinstance(item, ShardCounts):
-                        caller.stats.retries += item.retries
-                        caller.limiter.slowdowns += item.slowdowns
-                        caller.limiter.peak = max(caller.limiter.peak, item.peak)
-                        continue
-                    found = left.pop(item.index, None)
-                    if found is not None:  # a sample arrives once; a repeat is dropped
-                        call, key = found
-                        await call.finish(key, None, item.output, item.error)
-                return
+                    yield await ref
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
                     ray.cancel(stream, force=True)
                 raise
             except ray.exceptions.RayError as error:
-                failure = " ".join(str(error).split())[:300]
-                self.lost_shards += 1
                 with contextlib.suppress(Exception):
-                    await limit.forget.remote(f"{number}.{attempt}")
-                if not left:
-                    return
-        for call, key in left.values():
-            message = f"ray: the shard was lost {self.attempts} times ({failure})"
-            await call.finish(key, None, None, message)
+                    await limits[0].forget.remote(holder)
+                raise ShardLost(" ".join(str(error).split())[:300]) from None
+
+        def size(count: int) -> int:
+            return self.shard_size or _auto_size(count, ray)
+
+        try:
+            self.lost_shards += await run_shards(
+                engine, pending, size, launch, self.attempts, "ray"
+            )
+        finally:
+            if limits:
+                with contextlib.suppress(Exception):
+                    ray.kill(limits[0])
 
 
 def _auto_size(count: int, ray: Any) -> int:
     cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
     return max(1, math.ceil(count / (cpus * SHARDS_PER_CPU)))
-
-
-def _chunks(indexes: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(indexes), size):
-        yield indexes[start : start + size]
 
 
 def _shared_limit(ray: Any) -> Any:
@@ -297,25 +240,20 @@ def run_shard(
     )
     loop = asyncio.new_event_loop()
 
-    async def one(item: ShardItem) -> ShardReply:
+    async def acquire() -> None:
         await limit.acquire.remote(holder)
-        try:
-            output = await caller.generate(list(item.messages), config)
-            return ShardReply(item.index, output, None)
-        except ProviderError as error:
-            return ShardReply(item.index, None, str(error))
-        finally:
-            limit.release.remote(holder)
 
+    replies = shard_replies(caller, config, items, acquire, lambda: limit.release.remote(holder))
     try:
-        running = {loop.create_task(one(item)) for item in items}
-        while running:
-            done, running = loop.run_until_complete(
-                asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            )
-            for finished in done:
-                yield finished.result()
+        while True:
+            try:
+                batch = loop.run_until_complete(anext(replies))
+            except StopAsyncIteration:
+                break
+            for reply in batch:  # noqa: UP028 (Ray sends values in; a list iterator takes none)
+                yield reply
         yield ShardCounts(caller.stats.retries, caller.limiter.slowdowns, caller.limiter.peak)
     finally:
+        loop.run_until_complete(replies.aclose())
         loop.run_until_complete(provider.aclose())
         loop.close()

@@ -63,5 +63,11 @@ TEST_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
         "(the provider's batch endpoint: openai, anthropic).",
     ),
     "address": ((), "The Ray cluster to join, HOST:PORT (default: start one in this process)."),
+    "workers": (
+        (),
+        "Make the model calls from N local worker processes (or auto: one per core), each "
+        "with its share of --concurrency; this process stores and grades (default: 1, "
+        "this process alone).",
+    ),
 }
 """Option name -> (its flags, empty for the `--name` typer derives; its help)."""

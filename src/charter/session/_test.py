@@ -40,6 +40,7 @@ from charter.run import (
     Engine,
     Executor,
     Failures,
+    ProcessExecutor,
     RayExecutor,
     RunOptions,
     RunOutcome,
@@ -63,6 +64,7 @@ from charter.run import (
     resumed_settings,
     stored_settings,
     with_system_prompt,
+    worker_count,
 )
 from charter.run import changed_summary as changed_line
 from charter.session._events import Done, EventProgress, Listener, Notice, RunEvent
@@ -147,6 +149,9 @@ class TestOptions:
     """`local` (the default) or `ray`: where the model calls run (docs/scale.md)."""
     address: str | None = None
     """With `executor="ray"`: the cluster to join; None starts one in this process."""
+    workers: str | int | None = None
+    """Local worker processes for the model calls (a number, or `auto`: one per core); None
+    or 1: this process alone."""
     output: Path | None = None
     """Where the report will be written: refused before anything runs if it is a file of the
     spec project (a spec, prompt or settings file), unless `force`."""
@@ -348,7 +353,9 @@ class TestRun:
         self.options = options = options or TestOptions()
         _check_combination(options)
         self.project: Project = load_project(Path(path))
-        self.executor = executor_for(options.executor, options.address, self.project.config)
+        self.executor = executor_for(
+            options.executor, options.address, self.project.config, options.workers
+        )
         self.root = Path(self.project.spec.root)
         if options.output is not None and not options.force:
             from charter._paths import report_target_problem
@@ -644,16 +651,27 @@ EXECUTORS = ("local", "ray", "batch")
 
 
 def executor_for(
-    name: str | None, address: str | None, config: ProjectConfig | None = None
+    name: str | None,
+    address: str | None,
+    config: ProjectConfig | None = None,
+    workers: str | int | None = None,
 ) -> Executor | None:
-    """The executor `--executor NAME [--address A]` (else charter.toml `[run] executor`) asks
-    for (None: the local one), checked before anything is sent: an unknown name, an address
-    without Ray, Ray not installed, a `[run]` value of the wrong type."""
+    """The executor `--executor NAME [--address A] [--workers N]` (else charter.toml `[run]
+    executor`) asks for (None: the local one in this process), checked before anything is
+    sent: an unknown name, an address without Ray, workers with another executor than the
+    local one, Ray not installed, a `[run]` value of the wrong type."""
     table = run_table(config)
     name = name or table.executor
+    count = worker_count(workers)
+    if workers is not None and name not in (None, "local"):
+        raise SettingsError(
+            f"--workers sets the local executor's processes: drop it, or --executor {name}"
+        )
     if name is None or name == "local" or name == "batch":
         if address is not None:
             raise SettingsError("--address names a Ray cluster: give --executor ray with it")
+        if count > 1:
+            return ProcessExecutor(workers=count)
         if name == "batch":
             return BatchExecutor(
                 poll_seconds=table.poll_seconds,
