@@ -84,8 +84,14 @@ def _kill_a_shard_worker(server: SlowServer, after: int, killed: list[int]) -> N
     deadline = time.monotonic() + 60
     while server.requests_served < after and time.monotonic() < deadline:
         time.sleep(0.05)
-    for process in psutil.process_iter(["cmdline"]):
-        if any("run_shard" in part for part in process.info["cmdline"] or ()):
+    # Only this test's cluster: its raylet and workers descend from this process. Another
+    # run's Ray workers on the same machine (a second checkout's tests) are left alone.
+    for process in psutil.Process().children(recursive=True):
+        try:
+            cmdline = process.cmdline()
+        except psutil.Error:
+            continue
+        if any("run_shard" in part for part in cmdline):
             os.kill(process.pid, signal.SIGKILL)
             killed.append(process.pid)
             return
