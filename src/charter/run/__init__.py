@@ -57,6 +57,7 @@ from charter.run._store import (
     StoredSample,
     StoreError,
     open_store,
+    read_samples,
     store_path,
 )
 from charter.run._system import with_system_prompt
@@ -112,6 +113,7 @@ __all__ = [
     "plan",
     "probe",
     "project_prices",
+    "read_samples",
     "replay_challenges",
     "require_batch_api",
     "require_ray",

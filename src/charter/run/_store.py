@@ -468,8 +468,7 @@ class RunStore:
                 (run_id, model),
             ).fetchall()
         return [
-            (_stored_sample(row), Challenge.from_json(json.loads(row["challenge"])))
-            for row in rows
+            (_stored_sample(row), Challenge.from_json(json.loads(row["challenge"]))) for row in rows
         ]
 
     def verdict_counts(
@@ -855,6 +854,7 @@ _SAMPLE_COLUMNS = (
 """The columns `_stored_sample` reads (`samples s`, its grade `g`, the sample it was carried
 from `source`)."""
 
+
 def _stored_sample(row: sqlite3.Row) -> StoredSample:
     return StoredSample(
         id=row["id"],
@@ -888,9 +888,9 @@ def read_samples(
     db.row_factory = sqlite3.Row
     query = (
         f"SELECT {_SAMPLE_COLUMNS}, p.challenge,"
-        " (SELECT t.steps FROM trajectories t"
-        "  WHERE t.sample_id IN (s.id, s.cached_from, s.carried_from)"
-        "  ORDER BY t.sample_id = s.id DESC LIMIT 1) AS steps"
+        " COALESCE((SELECT steps FROM trajectories WHERE sample_id = s.id),"
+        " (SELECT steps FROM trajectories WHERE sample_id = s.cached_from),"
+        " (SELECT steps FROM trajectories WHERE sample_id = s.carried_from)) AS steps"
         " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
         " LEFT JOIN samples source ON source.id = s.carried_from"
         " LEFT JOIN plan_items p ON p.run_id = s.run_id AND p.clause_id = s.clause_id"

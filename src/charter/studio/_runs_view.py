@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from charter.report import (
@@ -52,19 +53,21 @@ class RunView:
     clause: str | None = None
 
     @property
-    def listed(self) -> list[SampleResult]:
-        """The samples of the clause shown (or all), in run order."""
-        samples = self.report.samples
+    def listed(self) -> Sequence[SampleResult]:
+        """The samples of the clause shown (or all), in run order (read from the store as the
+        page asks for them)."""
         if self.clause is None:
-            return samples
-        return [item for item in samples if item.sample.clause_id == self.clause]
+            return self.report.samples
+        if self.report.clause(self.clause) is None:
+            return []
+        return self.report.only_clause(self.clause).samples
 
     @property
     def pages(self) -> int:
         return max(1, -(-len(self.listed) // SAMPLES_PER_PAGE))
 
     @property
-    def shown(self) -> list[SampleResult]:
+    def shown(self) -> Sequence[SampleResult]:
         """The samples of this page."""
         start = (self.page - 1) * SAMPLES_PER_PAGE
         return self.listed[start : start + SAMPLES_PER_PAGE]
