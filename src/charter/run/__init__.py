@@ -37,6 +37,7 @@ from charter.run._plan import (
     Selection,
     conversation_hash,
     message_json,
+    iter_plan,
     plan,
     select_clauses,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "only_affected",
     "open_store",
     "parse_prices",
+    "iter_plan",
     "plan",
     "probe",
     "project_prices",

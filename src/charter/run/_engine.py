@@ -370,7 +370,9 @@ class Engine:
         at a time (each page's cache keys looked up together) as the executor takes them."""
         for page in self.store.pending(self.run_id, self.provider.spec, self.options.epochs):
             self.prefetch(page)
-            yield from page
+            page.reverse()
+            while page:  # each item let go as it is taken, not with the page
+                yield page.pop()
 
     def lookup(self, challenge: Challenge, epoch: int) -> tuple[sqlite3.Row | None, str]:
         """The stored reply a sample can reuse (or None), and the key it is cached under."""
