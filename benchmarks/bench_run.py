@@ -40,8 +40,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from servers import REPLY, LatencyServer
 from synthetic_project import CHECK, default_prompt, write_project
+
+from servers import REPLY, LatencyServer
 
 CLAUSES = 100
 assert CHECK in REPLY

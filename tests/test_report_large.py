@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
-
 from benchmarks.synthetic_project import write_project
+from playwright.sync_api import BrowserContext
 
 from charter.grade import GradingPolicy
 from charter.model import get_provider

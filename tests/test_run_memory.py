@@ -16,6 +16,7 @@ import tracemalloc
 from pathlib import Path
 
 from benchmarks.synthetic_project import write_project
+
 from charter.grade import GradingPolicy
 from charter.model import get_provider
 from charter.report import RunReport, write_report
