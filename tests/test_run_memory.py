@@ -84,9 +84,31 @@ def test_peak_memory_does_not_grow_with_the_samples(tmp_path: Path) -> None:
     small, small_json = _run_peak(tmp_path / "small", SMALL)
     large, large_json = _run_peak(tmp_path / "large", LARGE)
     extra = CLAUSES * (LARGE - SMALL)
-    assert large_json > 4 * small_json  # the larger run's report is written in full
+    assert large_json > 3 * small_json  # the larger run's report is written in full
     growth = large - small
     assert growth < GROWTH_PER_SAMPLE * extra, (
         f"traced peak {small / 1e6:.1f} MB at {CLAUSES * SMALL} samples, {large / 1e6:.1f} MB "
         f"at {CLAUSES * LARGE}: {growth / extra:.0f} bytes per extra sample"
     )
+
+
+def test_the_studio_counts_a_run_again_only_when_the_store_changed(tmp_path: Path) -> None:
+    from charter.grade import Grade, Verdict
+    from charter.studio._runs_view import run_view
+    from charter.studio._workspace import Workspace
+
+    root = tmp_path / "studio"
+    _run_peak(root, 3)
+    workspace = Workspace(root)
+    with RunStore(store_path(root)) as store:
+        run_id = store.list_runs()[0].run.id
+        first_sample = store.samples(run_id)[0].id
+    first = run_view(workspace, run_id)
+    again = run_view(workspace, run_id, page="1")
+    assert again.report is first.report  # not read again: the store did not change
+    assert first.report.total.passed == CLAUSES * 3
+    with RunStore(store_path(root)) as store:
+        store.override_grade(first_sample, Grade(Verdict.VIOLATE, "person", "wrong", 1.0))
+    changed = run_view(workspace, run_id)
+    assert changed.report is not first.report
+    assert (changed.report.total.passed, changed.report.total.failed) == (CLAUSES * 3 - 1, 1)
