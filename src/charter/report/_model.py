@@ -10,7 +10,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, overload
 
-from charter.run import Challenge, RunRecord, RunStore, StoredSample, StoreError, read_samples
+from charter.run import (
+    Challenge,
+    RunRecord,
+    RunStore,
+    StoredSample,
+    StoreError,
+    carried_runs,
+    read_samples,
+)
 
 Z_95 = 1.959963984540054
 
@@ -161,7 +169,9 @@ class StoredSamples(Sequence[SampleResult]):
         *,
         model: str | None = None,
         clause: str | None = None,
+        replayed: bool = False,
     ) -> None:
+        self.replayed = replayed
         self.path = path
         self.run_id = run_id
         self.size = count
@@ -182,7 +192,7 @@ class StoredSamples(Sequence[SampleResult]):
 
     def __iter__(self) -> Iterator[SampleResult]:
         for sample, challenge, steps in read_samples(
-            self.path, self.run_id, model=self.model, clause=self.clause
+            self.path, self.run_id, model=self.model, clause=self.clause, replayed=self.replayed
         ):
             yield SampleResult(sample, challenge, steps)
 
@@ -305,7 +315,18 @@ class RunReport:
 
     def replayed(self) -> list[SampleResult]:
         """The samples that replay a precedent (`charter test --precedents`)."""
-        return [item for item in self.samples if item.expected is not None]
+        samples = self.samples
+        if isinstance(samples, StoredSamples):
+            found = StoredSamples(
+                samples.path,
+                samples.run_id,
+                0,
+                model=samples.model,
+                clause=samples.clause,
+                replayed=True,
+            )
+            return list(found)
+        return [item for item in samples if item.expected is not None]
 
     def interval_note(self) -> str | None:
         """What the intervals count, when some prompts' epochs count once."""
@@ -329,7 +350,12 @@ class RunReport:
 
     def carried_runs(self) -> list[str]:
         """The runs the carried samples came from, in the order first seen."""
-        runs = (item.sample.carried_run for item in self.samples)
+        samples = self.samples
+        if isinstance(samples, StoredSamples):
+            return carried_runs(
+                samples.path, samples.run_id, model=samples.model, clause=samples.clause
+            )
+        runs = (item.sample.carried_run for item in samples)
         return list(dict.fromkeys(run for run in runs if run is not None))
 
     def only_clause(self, clause_id: str | None) -> RunReport:

@@ -878,14 +878,44 @@ def _stored_sample(row: sqlite3.Row) -> StoredSample:
     )
 
 
-def read_samples(
-    path: Path, run_id: str, *, model: str | None = None, clause: str | None = None
-) -> Iterator[tuple[StoredSample, Challenge | None, list[dict[str, Any]] | None]]:
-    """The run's samples in order (of `model`, of `clause`, when given), each with its challenge
-    and trajectory, read `PAGE` rows at a time through a read-only connection of its own: what
-    a report streams, whether or not a `RunStore` is still open on the file."""
+def _read_only(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
     db.row_factory = sqlite3.Row
+    return db
+
+
+def carried_runs(
+    path: Path, run_id: str, *, model: str | None = None, clause: str | None = None
+) -> list[str]:
+    """The runs the run's carried samples (of `model`, of `clause`) came from, first seen first."""
+    db = _read_only(path)
+    try:
+        rows = db.execute(
+            "SELECT source.run_id FROM samples s JOIN samples source ON source.id = s.carried_from"
+            " WHERE s.run_id = ? AND (? IS NULL OR s.model = ?) AND (? IS NULL OR s.clause_id = ?)"
+            " GROUP BY source.run_id ORDER BY MIN(s.id)",
+            (run_id, model, model, clause, clause),
+        ).fetchall()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot read the run's samples: {error}") from None
+    finally:
+        db.close()
+    return [row[0] for row in rows]
+
+
+def read_samples(
+    path: Path,
+    run_id: str,
+    *,
+    model: str | None = None,
+    clause: str | None = None,
+    replayed: bool = False,
+) -> Iterator[tuple[StoredSample, Challenge | None, list[dict[str, Any]] | None]]:
+    """The run's samples in order (of `model`, of `clause`, with `replayed` only those whose
+    challenge replays a precedent), each with its challenge and trajectory, read `PAGE` rows
+    at a time through a read-only connection of its own: what a report streams, whether or
+    not a `RunStore` is still open on the file."""
+    db = _read_only(path)
     query = (
         f"SELECT {_SAMPLE_COLUMNS}, p.challenge,"
         " COALESCE((SELECT steps FROM trajectories WHERE sample_id = s.id),"
@@ -896,14 +926,16 @@ def read_samples(
         " LEFT JOIN plan_items p ON p.run_id = s.run_id AND p.clause_id = s.clause_id"
         " AND p.prompt_index = s.prompt_index"
         " WHERE s.run_id = ? AND s.id > ? AND (? IS NULL OR s.model = ?)"
-        " AND (? IS NULL OR s.clause_id = ?) ORDER BY s.id LIMIT ?"
+        " AND (? IS NULL OR s.clause_id = ?)"
+        " AND (? = 0 OR json_extract(p.challenge, '$.expected') IS NOT NULL)"
+        " ORDER BY s.id LIMIT ?"
     )
     try:
         after = -1
         while True:
             try:
                 rows = db.execute(
-                    query, (run_id, after, model, model, clause, clause, PAGE)
+                    query, (run_id, after, model, model, clause, clause, replayed, PAGE)
                 ).fetchall()
             except sqlite3.Error as error:
                 raise StoreError(f"{path}: cannot read the run's samples: {error}") from None
