@@ -40,10 +40,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from synthetic_project import CHECK, default_prompt, write_project
+
 from servers import REPLY, LatencyServer
 
 CLAUSES = 100
-CHECK = "30 days"
 assert CHECK in REPLY
 
 
@@ -78,8 +79,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
 
 
 def prompt_text(clause: int, index: int) -> str:
-    order = clause * 1000 + index
-    return f"Case {clause}-{index}: a customer asks whether order {order} can be refunded."
+    return default_prompt(clause, index)
 
 
 def all_prompts(samples: int) -> list[str]:
@@ -88,36 +88,22 @@ def all_prompts(samples: int) -> list[str]:
     return [prompt_text(c, i) for c in range(CLAUSES) for i in range(per_clause)]
 
 
-def build_project(root: Path, samples: int, base_url: str) -> None:
-    """A spec with `CLAUSES` clauses, each with a prompt file of `samples / CLAUSES` examples."""
-    per_clause = samples // CLAUSES
-    sections = ["# Bench {#bench authority=root}\n"]
-    for clause in range(CLAUSES):
-        authority = ("root", "developer", "user")[clause % 3]
-        sections.append(
-            f"## Rule {clause} {{#rule{clause} authority={authority}}}\n\n"
-            f"The assistant must state the 30 day refund window in case {clause}[^b{clause:03d}].\n"
-        )
-    (root / "spec.md").write_text("\n".join(sections), encoding="utf-8")
-    (root / "examples").mkdir()
-    for clause in range(CLAUSES):
-        examples = [
-            f"**Example**: case {index}\n\n"
-            f"~~~xml\n<user>\n{prompt_text(clause, index)}\n</user>\n~~~\n"
-            for index in range(per_clause)
-        ]
-        text = (
-            f'---\nchecks:\n  - contains: "{CHECK}"\n---\n'
-            f"Examples for [^b{clause:03d}] in Rule {clause}:\n\n" + "\n".join(examples)
-        )
-        (root / "examples" / f"b{clause:03d}.md").write_text(text, encoding="utf-8")
-    (root / "charter.toml").write_text(
-        f'[models."openai:bench"]\nbase_url = "{base_url}"\n', encoding="utf-8"
+def build_project(root: Path, samples: int, base_url: str, epochs: int = 1) -> None:
+    """A spec with `CLAUSES` clauses, each with a prompt file of `samples / CLAUSES / epochs`
+    examples (`benchmarks/synthetic_project.py`)."""
+    write_project(
+        root,
+        clauses=CLAUSES,
+        prompts=samples // CLAUSES // epochs,
+        config=f'[models."openai:bench"]\nbase_url = "{base_url}"\n',
     )
 
 
 WORKERS: list[str] = []
 """`--workers N` for every `charter test` this script runs (empty: the default)."""
+
+EPOCHS = ["--epochs", "1"]
+"""What `main` sets from `--epochs`: every `charter test` command of this run passes it."""
 
 
 def charter_command(root: Path, concurrency: int, *extra: str) -> list[str]:
@@ -132,6 +118,7 @@ def charter_command(root: Path, concurrency: int, *extra: str) -> list[str]:
         "--concurrency",
         str(concurrency),
         *WORKERS,
+        *EPOCHS,
         *extra,
     ]
 
@@ -146,7 +133,7 @@ def run_charter(args: argparse.Namespace, work: Path) -> None:
     root.mkdir()
     bound = args.concurrency / args.delay
     with LatencyServer(args.delay) as server:
-        build_project(root, args.samples, server.url)
+        build_project(root, args.samples, server.url, args.epochs)
         startup = measure(charter_command(root, args.concurrency, "--dry-run"), work)
         if startup.returncode != 0:
             sys.exit(f"charter test --dry-run failed:\n{startup.output}")
@@ -165,7 +152,10 @@ def run_charter(args: argparse.Namespace, work: Path) -> None:
     samples = args.samples
     window = (stats["last"] or 0.0) - (stats["first"] or 0.0)
     rate = samples / first.wall
-    print(f"charter test: {samples} samples, {CLAUSES} clauses, concurrency {args.concurrency}, ")
+    print(
+        f"charter test: {samples} samples, {CLAUSES} clauses x {samples // CLAUSES // args.epochs}"
+        f" prompts x {args.epochs} epochs, concurrency {args.concurrency}, "
+    )
     print(f"  server delay {args.delay * 1000:.0f} ms: ceiling {bound:.0f} samples/s")
     print(f"  samples stored {done}, passed {totals['passed']}, errors {totals['errors']}")
     print(
@@ -231,7 +221,7 @@ def in_process_run(args: argparse.Namespace, work: Path, name: str) -> Iterator[
     root = work / name
     root.mkdir()
     with LatencyServer(args.delay) as server:
-        build_project(root, args.samples, server.url)
+        build_project(root, args.samples, server.url, args.epochs)
         saved = sys.argv
         sys.argv = ["charter", *charter_command(root, args.concurrency)[3:]]
         try:
@@ -331,6 +321,12 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--trace-memory", action="store_true")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=1,
+        help="reach --samples with this many epochs of fewer prompts (the spec does not grow)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--workers", help="charter test --workers N|auto (model calls from N local processes)"
@@ -338,8 +334,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.workers is not None:
         WORKERS.extend(["--workers", args.workers])
-    if args.samples % CLAUSES or args.samples <= 0:
-        parser.error(f"--samples must be a positive multiple of {CLAUSES}")
+    if args.epochs <= 0 or args.samples <= 0 or args.samples % (CLAUSES * args.epochs):
+        parser.error(f"--samples must be a positive multiple of {CLAUSES} x --epochs")
+    EPOCHS[1] = str(args.epochs)
     work = Path(tempfile.mkdtemp(prefix="charter-bench-run-"))
     try:
         run_charter(args, work)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from benchmarks.synthetic_project import write_project
 from playwright.sync_api import BrowserContext
 
 from charter.grade import GradingPolicy
@@ -39,25 +40,12 @@ def reply(messages, config):
 """
 
 
+def _prompt(clause: int, index: int) -> str:
+    return f"Can order #{index} be refunded?"
+
+
 def _write_project(root: Path) -> None:
-    sections = ["# Large {#large authority=root}\n"]
-    for clause in range(CLAUSES):
-        sections.append(
-            f"## Rule {clause} {{#rule{clause} authority=user}}\n\n"
-            f"The assistant must state the 30 day refund window[^p{clause:02d}].\n"
-        )
-    (root / "spec.md").write_text("\n".join(sections), encoding="utf-8")
-    (root / "examples").mkdir()
-    for clause in range(CLAUSES):
-        examples = "\n".join(
-            f"**Example**: case {i}\n\n~~~xml\n<user>\nCan order #{i} be refunded?\n</user>\n~~~\n"
-            for i in range(PROMPTS)
-        )
-        (root / "examples" / f"p{clause:02d}.md").write_text(
-            f'---\nchecks:\n  - contains: "30 days"\n---\n'
-            f"Examples for [^p{clause:02d}] in Rule {clause}:\n\n{examples}",
-            encoding="utf-8",
-        )
+    write_project(root, clauses=CLAUSES, prompts=PROMPTS, prefix="p", prompt=_prompt)
     (root / "large_bot.py").write_text(BOT, encoding="utf-8")
 
 

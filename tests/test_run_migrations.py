@@ -61,6 +61,7 @@ NAMES = [
     "m005_trajectories",
     "m006_models",
     "m007_batches",
+    "m008_plan_items",
 ]
 PLAN = [{"clause_id": "c1", "prompt_index": 0, "messages": [{"role": "user", "content": "hi"}]}]
 
@@ -112,6 +113,13 @@ def test_a_store_of_every_earlier_schema_opens_with_its_data(tmp_path: Path, cha
         )
         [sample] = store.samples("r1")
         assert (sample.reply, sample.verdict, sample.rationale) == ("Hello.", "comply", "polite")
+        [challenge] = store.plan("r1")  # the JSON plan moved into plan_items rows
+        assert (challenge.clause_id, challenge.prompt_index, challenge.messages[0].content) == (
+            "c1",
+            0,
+            "hi",
+        )
+        assert store.plan_size("r1") == 1
         assert [(found.run.id, found.comply) for found in store.list_runs()] == [("r1", 1)]
         store.claim("r1")  # the owner columns of the last migration are usable
         assert store.run("r1").owner_pid is not None

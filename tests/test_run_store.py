@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -301,3 +302,50 @@ def _has_run(root: Path) -> bool:
         return query(root, "SELECT COUNT(*) FROM runs WHERE heartbeat IS NOT NULL") == [(1,)]
     except sqlite3.OperationalError:  # the schema is being created
         return False
+
+
+def _many(count: int) -> list[Challenge]:
+    return [
+        Challenge(f"c{index % 3}", index, (Message("user", f"prompt {index}"),), authority="user")
+        for index in range(count)
+    ]
+
+
+def test_the_plan_is_stored_as_rows_and_read_a_page_at_a_time(tmp_path: Path) -> None:
+    """A plan given as a generator is stored as it is read; `runs.plan` holds no JSON of it;
+    paging returns every challenge once, in order, whatever the page size."""
+    challenges = _many(23)
+    with RunStore(store_path(tmp_path)) as store:
+        run_id = store.create_run(
+            project=".", model="m:x", grader=None, settings={}, plan=iter(challenges), epochs=2
+        )
+        assert store.run(run_id).planned == 46
+        assert store.plan_size(run_id) == 23
+        assert list(store.plan_items(run_id, page=5)) == challenges
+        assert store.plan_clauses(run_id) == [("c0", "user"), ("c1", "user"), ("c2", "user")]
+    [stored] = query(tmp_path, "SELECT plan FROM runs")
+    assert stored == ("plan_items",)
+
+
+def test_pending_pages_skip_what_the_run_has_and_span_epochs(tmp_path: Path) -> None:
+    challenges = _many(7)
+    with RunStore(store_path(tmp_path)) as store:
+        run_id = store.create_run(
+            project=".", model="m:x", grader=None, settings={}, plan=challenges, epochs=2
+        )
+        for done in (challenges[0], challenges[4]):
+            store.add_sample(
+                replace(
+                    _sample(run_id),
+                    clause_id=done.clause_id,
+                    prompt_index=done.prompt_index,
+                    model="m:x",
+                )
+            )
+        pages = list(store.pending(run_id, "m:x", 2, page=4))
+        assert [len(page) for page in pages] == [4, 4, 4]
+        found = [(c.prompt_index, epoch) for page in pages for c, epoch in page]
+        assert found == [(i, 0) for i in (1, 2, 3, 5, 6)] + [(i, 1) for i in range(7)]
+        assert store.done_count(run_id, "m:x") == 2
+        assert store.done_count(run_id, "m:other") == 0
+        assert len([c for page in store.pending(run_id, "m:other", 1) for c in page]) == 7

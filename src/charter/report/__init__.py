@@ -12,7 +12,14 @@ from charter.report._compare import (
 )
 from charter.report._gate import Gate, GateResult, evaluate
 from charter.report._html import CALIBRATION_DIR, embed_json, load_calibration, render_html
-from charter.report._model import ClauseResult, RunReport, SampleResult, Tally, wilson_interval
+from charter.report._model import (
+    ClauseResult,
+    RunReport,
+    SampleResult,
+    StoredSamples,
+    Tally,
+    wilson_interval,
+)
 from charter.report._models import (
     ModelComparison,
     ModelRow,
@@ -26,6 +33,7 @@ from charter.report._render import (
     print_terminal,
     render_json,
     render_junit,
+    write_report,
 )
 from charter.report._tables import runs_table, samples_table
 
@@ -42,6 +50,7 @@ __all__ = [
     "ModelRow",
     "RunReport",
     "SampleResult",
+    "StoredSamples",
     "Tally",
     "clause_history",
     "clause_table",
@@ -62,4 +71,5 @@ __all__ = [
     "runs_table",
     "samples_table",
     "wilson_interval",
+    "write_report",
 ]

@@ -164,31 +164,39 @@ def _clause(result: ClauseResult, texts: dict[str, str], omitted: int) -> dict[s
     }
 
 
-def page_samples(report: RunReport) -> tuple[list[SampleResult], dict[str, int]]:
-    """The samples one page embeds, in run order, and how many of each clause's are left out.
-    Each clause keeps up to `PAGE_SAMPLES / clauses` (at least `FEWEST_PER_CLAUSE`), its
-    samples that did not pass first."""
-    by_clause: dict[str, list[SampleResult]] = {}
+def page_samples(report: RunReport) -> tuple[list[SampleResult], dict[str, int], dict[str, str]]:
+    """The samples one page embeds, in run order, how many of each clause's are left out, and
+    each clause's text. Each clause keeps up to `PAGE_SAMPLES / clauses` (at least
+    `FEWEST_PER_CLAUSE`), its samples that did not pass first. One pass over the samples,
+    holding no more than twice what the page keeps."""
+    sampled = [result for result in report.clauses if result.tally.total] or report.clauses
+    share = max(FEWEST_PER_CLAUSE, PAGE_SAMPLES // max(1, len(sampled)))
+    failing: dict[str, list[SampleResult]] = {}
+    passing: dict[str, list[SampleResult]] = {}
+    seen: dict[str, int] = {}
+    texts: dict[str, str] = {}
     for item in report.samples:
-        by_clause.setdefault(item.sample.clause_id, []).append(item)
-    share = max(FEWEST_PER_CLAUSE, PAGE_SAMPLES // max(1, len(by_clause)))
-    kept: set[int] = set()
-    omitted: dict[str, int] = {}
-    for clause_id, items in by_clause.items():
-        ranked = sorted(items, key=lambda item: item.sample.verdict == _PASSED)  # stable
-        kept.update(item.sample.id for item in ranked[:share])
-        omitted[clause_id] = max(0, len(items) - share)
-    return [item for item in report.samples if item.sample.id in kept], omitted
+        clause_id = item.sample.clause_id
+        seen[clause_id] = seen.get(clause_id, 0) + 1
+        if item.challenge is not None:
+            texts.setdefault(clause_id, item.challenge.clause_text)
+        kept = passing if item.sample.verdict == _PASSED else failing
+        bucket = kept.setdefault(clause_id, [])
+        if len(bucket) < share:
+            bucket.append(item)
+    chosen: list[SampleResult] = []
+    for clause_id in seen:
+        bad = failing.get(clause_id, [])
+        chosen += bad + passing.get(clause_id, [])[: share - len(bad)]
+    chosen.sort(key=lambda item: item.sample.id)
+    omitted = {clause_id: max(0, count - share) for clause_id, count in seen.items()}
+    return chosen, omitted, texts
 
 
 def report_data(report: RunReport, calibration: dict[str, Any] | None) -> dict[str, Any]:
     """Everything the page shows, as plain JSON data (a large run's samples in part: see
     `page_samples`)."""
-    texts: dict[str, str] = {}
-    for item in report.samples:
-        if item.challenge is not None:
-            texts.setdefault(item.sample.clause_id, item.challenge.clause_text)
-    samples, omitted = page_samples(report)
+    samples, omitted, texts = page_samples(report)
     return {
         "run": report.metadata(),
         "totals": report.total.as_json(),

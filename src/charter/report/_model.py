@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from pathlib import Path
+from typing import Any, overload
 
-from charter.run import Challenge, RunRecord, RunStore, StoredSample, StoreError
+from charter.run import (
+    Challenge,
+    RunRecord,
+    RunStore,
+    StoredSample,
+    StoreError,
+    carried_runs,
+    read_samples,
+)
 
 Z_95 = 1.959963984540054
 
@@ -54,20 +66,20 @@ class Tally:
     def interval(self) -> tuple[float, float] | None:
         return wilson_interval(self.trials_passed, self.trials)
 
-    def add(self, verdict: str | None) -> None:
+    def add(self, verdict: str | None, count: int = 1) -> None:
         if verdict == "comply":
-            self.passed += 1
+            self.passed += count
         elif verdict == "violate":
-            self.failed += 1
+            self.failed += count
         elif verdict == "not_applicable":
-            self.not_applicable += 1
+            self.not_applicable += count
         elif verdict == "error":
-            self.errors += 1
+            self.errors += count
         else:
-            self.needs_review += 1
+            self.needs_review += count
 
-    def add_trial(self, passed: bool) -> None:
-        self.trials += 1
+    def add_trials(self, trials: int, passed: int) -> None:
+        self.trials += trials
         self.trials_passed += passed
 
     def merge(self, other: Tally) -> None:
@@ -144,60 +156,135 @@ class SampleResult:
         return self.challenge.expected if self.challenge is not None else None
 
 
+class StoredSamples(Sequence[SampleResult]):
+    """A stored run's samples (of one model, of one clause, when given) as reports read them:
+    each pass reads them from the store a page at a time, so none is held once used. Indexing
+    and slicing read forward to the items asked for."""
+
+    def __init__(
+        self,
+        path: Path,
+        run_id: str,
+        count: int,
+        *,
+        model: str | None = None,
+        clause: str | None = None,
+        replayed: bool = False,
+    ) -> None:
+        self.replayed = replayed
+        self.path = path
+        self.run_id = run_id
+        self.size = count
+        self.model = model
+        self.clause = clause
+
+    def narrowed(
+        self, count: int, *, model: str | None = None, clause: str | None = None
+    ) -> StoredSamples:
+        """The same run's samples of `model` and `clause` (each: as now, when None)."""
+        return StoredSamples(
+            self.path,
+            self.run_id,
+            count,
+            model=model or self.model,
+            clause=clause or self.clause,
+        )
+
+    def __iter__(self) -> Iterator[SampleResult]:
+        for sample, challenge, steps in read_samples(
+            self.path, self.run_id, model=self.model, clause=self.clause, replayed=self.replayed
+        ):
+            yield SampleResult(sample, challenge, steps)
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> SampleResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SampleResult]: ...
+
+    def __getitem__(self, index: int | slice) -> SampleResult | list[SampleResult]:
+        if isinstance(index, slice):
+            return list(itertools.islice(self, *index.indices(self.size)))
+        position = index + self.size if index < 0 else index
+        found = next(itertools.islice(self, position, None), None) if position >= 0 else None
+        if found is None:
+            raise IndexError(index)
+        return found
+
+
 @dataclass(slots=True)
 class RunReport:
     run: RunRecord
     clauses: list[ClauseResult]
-    samples: list[SampleResult]
+    samples: Sequence[SampleResult]
+    """The samples in run order: read from the store as they are used (`StoredSamples`) for a
+    report `load`ed from a store, or a list."""
     total: Tally
     counted_once: int = 0
     """Prompts whose epochs the intervals count as one trial (deterministic replies)."""
 
-    plan: list[Challenge] = field(default_factory=list)
-
     @classmethod
-    def load(cls, store: RunStore, run_id: str) -> RunReport:
+    def load(
+        cls, store: RunStore, run_id: str, *, model: str | None = None, clause: str | None = None
+    ) -> RunReport:
+        """The run's report (of `model`, of `clause`, when given), its figures counted in SQL;
+        its samples are read from the store when used (see `StoredSamples`)."""
         run = store.run(run_id)
-        plan = store.plan(run_id)
-        by_key = {(c.clause_id, c.prompt_index): c for c in plan}
-        trajectories = store.trajectories(run_id)
-        samples = [
-            SampleResult(
-                sample,
-                by_key.get((sample.clause_id, sample.prompt_index)),
-                trajectories.get(sample.id),
-            )
-            for sample in store.samples(run_id)
-        ]
-        return cls.build(run, plan, samples)
+        clauses = {
+            clause_id: ClauseResult(clause_id, authority)
+            for clause_id, authority in store.plan_clauses(run_id)
+            if clause is None or clause_id == clause
+        }
+        total = Tally()
+        for clause_id, verdict, count, carried in store.verdict_counts(run_id, model, clause):
+            result = clauses.setdefault(clause_id, ClauseResult(clause_id, None))
+            result.tally.add(verdict, count)
+            result.carried += carried
+            total.add(verdict, count)
+        counted_once = 0
+        greedy = deterministic_settings(run.settings)
+        for clause_id, graded, comply, replies in store.prompt_counts(run_id, model, clause):
+            trials, passed, once = trial_counts(graded, comply, replies, greedy)
+            counted_once += once
+            clauses[clause_id].tally.add_trials(trials, passed)
+            total.add_trials(trials, passed)
+        samples = StoredSamples(store.path, run_id, total.total, model=model, clause=clause)
+        return cls(run, list(clauses.values()), samples, total, counted_once)
 
     @classmethod
-    def build(cls, run: RunRecord, plan: list[Challenge], samples: list[SampleResult]) -> RunReport:
-        """The per-clause figures of `samples` (of the run's plan)."""
-        clauses: dict[str, ClauseResult] = {}
-        for planned in plan:
-            clauses.setdefault(
-                planned.clause_id, ClauseResult(planned.clause_id, planned.authority)
-            )
+    def build(
+        cls, run: RunRecord, clauses: list[tuple[str, str | None]], samples: list[SampleResult]
+    ) -> RunReport:
+        """The per-clause figures of `samples` held in memory (`clauses`: the plan's clause ids
+        and authorities, in order)."""
+        results = {
+            clause_id: ClauseResult(clause_id, authority) for clause_id, authority in clauses
+        }
         total = Tally()
         prompts: dict[tuple[str, str, int], list[StoredSample]] = {}
         for item in samples:
             sample = item.sample
-            result = clauses.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
+            result = results.setdefault(sample.clause_id, ClauseResult(sample.clause_id, None))
             result.tally.add(sample.verdict)
             result.carried += sample.carried_from is not None
             total.add(sample.verdict)
-            key = (sample.model, sample.clause_id, sample.prompt_index)
-            prompts.setdefault(key, []).append(sample)
+            prompts.setdefault((sample.model, sample.clause_id, sample.prompt_index), []).append(
+                sample
+            )
         counted_once = 0
         greedy = deterministic_settings(run.settings)
         for (_, clause_id, _), epochs in prompts.items():
-            trials, once = _trials(epochs, greedy)
+            graded = [sample for sample in epochs if sample.verdict in ("comply", "violate")]
+            comply = sum(sample.verdict == "comply" for sample in graded)
+            replies = len({sample.reply for sample in epochs})
+            trials, passed, once = trial_counts(len(graded), comply, replies, greedy)
             counted_once += once
-            for passed in trials:
-                clauses[clause_id].tally.add_trial(passed)
-                total.add_trial(passed)
-        return cls(run, list(clauses.values()), samples, total, counted_once, plan)
+            results[clause_id].tally.add_trials(trials, passed)
+            total.add_trials(trials, passed)
+        return cls(run, list(results.values()), samples, total, counted_once)
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -205,17 +292,41 @@ class RunReport:
         return self.run.models or (self.run.model,)
 
     def per_model(self) -> dict[str, RunReport]:
-        """Each model's own report: its samples alone, over the same plan."""
-        return {
-            model: RunReport.build(
-                self.run, self.plan, [item for item in self.samples if item.sample.model == model]
-            )
-            for model in self.models
-        }
+        """Each model's own report: its samples alone, over the same plan (counted in SQL when
+        the report reads its samples from a store)."""
+        clauses = [(result.id, result.authority) for result in self.clauses]
+        samples = self.samples
+        if not isinstance(samples, StoredSamples):
+            return {
+                model: RunReport.build(
+                    self.run, clauses, [item for item in samples if item.sample.model == model]
+                )
+                for model in self.models
+            }
+        with contextlib.closing(RunStore(samples.path, create=False)) as store:
+            found = {
+                model: RunReport.load(store, self.run.id, model=model, clause=samples.clause)
+                for model in self.models
+            }
+        for report in found.values():  # the clauses of the whole run, in its order
+            have = {result.id: result for result in report.clauses}
+            report.clauses = [have.get(cid) or ClauseResult(cid, auth) for cid, auth in clauses]
+        return found
 
     def replayed(self) -> list[SampleResult]:
         """The samples that replay a precedent (`charter test --precedents`)."""
-        return [item for item in self.samples if item.expected is not None]
+        samples = self.samples
+        if isinstance(samples, StoredSamples):
+            found = StoredSamples(
+                samples.path,
+                samples.run_id,
+                0,
+                model=samples.model,
+                clause=samples.clause,
+                replayed=True,
+            )
+            return list(found)
+        return [item for item in samples if item.expected is not None]
 
     def interval_note(self) -> str | None:
         """What the intervals count, when some prompts' epochs count once."""
@@ -239,7 +350,12 @@ class RunReport:
 
     def carried_runs(self) -> list[str]:
         """The runs the carried samples came from, in the order first seen."""
-        runs = (item.sample.carried_run for item in self.samples)
+        samples = self.samples
+        if isinstance(samples, StoredSamples):
+            return carried_runs(
+                samples.path, samples.run_id, model=samples.model, clause=samples.clause
+            )
+        runs = (item.sample.carried_run for item in samples)
         return list(dict.fromkeys(run for run in runs if run is not None))
 
     def only_clause(self, clause_id: str | None) -> RunReport:
@@ -253,7 +369,11 @@ class RunReport:
                 f"run {self.run.id} has no clause `{clause_id}` (`charter report {self.run.id}`"
                 " lists them)"
             )
-        samples = [item for item in self.samples if item.sample.clause_id == clause_id]
+        samples: Sequence[SampleResult]
+        if isinstance(self.samples, StoredSamples):
+            samples = self.samples.narrowed(found.tally.total, clause=clause_id)
+        else:
+            samples = [item for item in self.samples if item.sample.clause_id == clause_id]
         total = Tally()
         total.merge(found.tally)
         return RunReport(self.run, [found], samples, total)
@@ -296,13 +416,11 @@ def deterministic_settings(settings: dict[str, Any]) -> bool:
     return isinstance(temperature, int | float) and temperature == 0
 
 
-def _trials(epochs: list[StoredSample], greedy: bool) -> tuple[list[bool], bool]:
-    """One trial per graded reply; one for the whole prompt when its replies are deterministic
-    (temperature 0, or the same reply every epoch): its majority verdict, a tie failing. The
-    flag says whether several epochs were counted as one."""
-    graded = [sample for sample in epochs if sample.verdict in ("comply", "violate")]
-    replies = {sample.reply for sample in epochs}
-    if len(graded) > 1 and (greedy or len(replies) == 1):
-        passed = sum(sample.verdict == "comply" for sample in graded)
-        return [2 * passed > len(graded)], True
-    return [sample.verdict == "comply" for sample in graded], False
+def trial_counts(graded: int, comply: int, replies: int, greedy: bool) -> tuple[int, int, bool]:
+    """The trials a prompt's epochs count for in the 95% interval, the passed ones, and whether
+    its epochs counted as one: one trial per graded reply (`graded`, of which `comply` passed),
+    or one for the whole prompt when its replies are deterministic (temperature 0, or
+    `replies` is 1: the same reply every epoch), its majority verdict, a tie failing."""
+    if graded > 1 and (greedy or replies == 1):
+        return 1, int(2 * comply > graded), True
+    return graded, comply, False

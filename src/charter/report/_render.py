@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -131,8 +132,14 @@ def print_terminal(report: RunReport, console: Console) -> None:
         )
 
 
-def render_json(report: RunReport) -> str:
-    payload = {
+_SAMPLES_HERE = "\u0000samples\u0000"
+"""Stands for the samples in the JSON report's head, which `json_chunks` then streams in."""
+
+
+def json_chunks(report: RunReport) -> Iterator[str]:
+    """The JSON report in pieces (the same text `json.dumps(payload, indent=2)` gives), one
+    sample at a time: the samples are streamed from the store, never all held."""
+    payload: dict[str, Any] = {
         "run": report.metadata(),
         "clauses": [
             {"id": r.id, "authority": r.authority, **r.tally.as_json(), "carried": r.carried}
@@ -140,12 +147,33 @@ def render_json(report: RunReport) -> str:
         ],
         "authorities": {name: t.as_json() for name, t in report.by_authority().items()},
         "totals": report.total.as_json(),
-        "samples": [item.as_json() for item in report.samples],
+        "samples": _SAMPLES_HERE,
     }
     models = compare_models(report)
     if models is not None:
         payload["models"] = models.as_json()
-    return json.dumps(payload, indent=2) + "\n"
+    head, tail = json.dumps(payload, indent=2).split(json.dumps(_SAMPLES_HERE), 1)
+    yield head
+    first = True
+    for item in report.samples:
+        text = json.dumps(item.as_json(), indent=2).replace("\n", "\n    ")
+        yield ("[\n    " if first else ",\n    ") + text
+        first = False
+    yield ("[]" if first else "\n  ]") + tail + "\n"
+
+
+def render_json(report: RunReport) -> str:
+    return "".join(json_chunks(report))
+
+
+def write_report(report: RunReport, report_format: str, out: TextIO) -> None:
+    """Write the report in `report_format` (json, junit or html) to `out`; json is written a
+    sample at a time."""
+    if report_format == "json":
+        for chunk in json_chunks(report):
+            out.write(chunk)
+    else:
+        out.write(RENDERERS[report_format](report))
 
 
 def render_junit(report: RunReport) -> str:

@@ -140,7 +140,7 @@ class BatchExecutor:
     failures: list[str] = field(default_factory=list, init=False)
     """Why a batch failed as a whole (its requests were sent through the ordinary endpoint)."""
 
-    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+    def start(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> list[Any]:
         api = self.api_for(engine.provider)
         return [asyncio.ensure_future(self._run(engine, api, pending))]
 
@@ -153,7 +153,7 @@ class BatchExecutor:
         return api
 
     async def _run(
-        self, engine: Engine, api: BatchApi, pending: list[tuple[Challenge, int]]
+        self, engine: Engine, api: BatchApi, pending: Iterable[tuple[Challenge, int]]
     ) -> None:
         from charter.run._engine import Call
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -276,8 +277,10 @@ class Executor(Protocol):
     default), or on a cluster (`charter.run.RayExecutor`). The engine stores and grades every
     reply in this process either way, so there is one writer to the run store."""
 
-    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
-        """Begin the work; the futures returned finish when every pending sample is stored."""
+    def start(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> list[Any]:
+        """Begin the work; the futures returned finish when every pending sample is stored.
+        `pending` is read lazily (a page of the plan at a time): take each item when its
+        call is about to be made."""
         ...
 
 
@@ -285,10 +288,13 @@ class LocalExecutor:
     """Calls from this process: a bounded set of workers, each taking the next pending sample
     when it is done with one, so a run of any size holds `engine.workers()` calls at most."""
 
-    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+    def start(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> list[Any]:
         queue = iter(pending)
-        count = min(len(pending), engine.workers())
-        return [asyncio.ensure_future(self._work(engine, queue)) for _ in range(count)]
+        first = next(queue, None)
+        if first is None:
+            return []
+        queue = itertools.chain([first], queue)
+        return [asyncio.ensure_future(self._work(engine, queue)) for _ in range(engine.workers())]
 
     @staticmethod
     async def _work(engine: Engine, queue: Iterator[tuple[Challenge, int]]) -> None:
@@ -344,15 +350,29 @@ class Engine:
         self.outcome = RunOutcome(run_id, "running", 0, 0)
 
     def prefetch(self, pending: list[tuple[Challenge, int]]) -> None:
-        """Work out the cache key of every pending sample and look them all up in the store at
-        once (one query per few hundred keys), instead of one query per sample."""
+        """Work out the cache key of every sample of a page of pending ones and look them all
+        up in the store at once (one query per few hundred keys), instead of one per sample.
+        The hits of earlier pages' samples not yet looked up are kept."""
         keys = self._prefetched
+        fresh = []
         for challenge, epoch in pending:
-            keys[challenge.clause_id, challenge.prompt_index, epoch] = self.keys.key(
-                challenge.messages, epoch
-            )
+            key = self.keys.key(challenge.messages, epoch)
+            keys[challenge.clause_id, challenge.prompt_index, epoch] = key
+            fresh.append(key)
         if self.options.use_cache:
-            self._hits = self.store.cached_many(keys.values())
+            live = set(keys.values())
+            hits = {key: row for key, row in self._hits.items() if key in live}
+            hits.update(self.store.cached_many(fresh))
+            self._hits = hits
+
+    def pending(self) -> Iterator[tuple[Challenge, int]]:
+        """The samples of this engine's model that the run lacks, read from the store a page
+        at a time (each page's cache keys looked up together) as the executor takes them."""
+        for page in self.store.pending(self.run_id, self.provider.spec, self.options.epochs):
+            self.prefetch(page)
+            page.reverse()
+            while page:  # each item let go as it is taken, not with the page
+                yield page.pop()
 
     def lookup(self, challenge: Challenge, epoch: int) -> tuple[sqlite3.Row | None, str]:
         """The stored reply a sample can reuse (or None), and the key it is cached under."""
@@ -391,22 +411,19 @@ class Engine:
         self.store.add_grade(sample_id, grade)
         self.progress.advance(grade.verdict, cached)
 
-    async def _regrade_ungraded(self, plan: dict[tuple[str, int], Challenge]) -> None:
+    async def _regrade_ungraded(self) -> None:
         """Grade samples stored by an earlier invocation that stopped before grading them."""
-        for sample in self.store.samples(self.run_id):
-            challenge = plan.get((sample.clause_id, sample.prompt_index))
-            mine = sample.model == self.provider.spec
-            if sample.verdict is None and challenge is not None and mine:
-                steps = self.store.trajectory(sample.id)
-                trajectory = Trajectory.from_json(steps) if steps is not None else None
-                await self.grade(
-                    sample.id,
-                    challenge,
-                    sample.reply or "",
-                    sample.error,
-                    True,
-                    trajectory=trajectory,
-                )
+        for sample, challenge in self.store.ungraded(self.run_id, self.provider.spec):
+            steps = self.store.trajectory(sample.id)
+            trajectory = Trajectory.from_json(steps) if steps is not None else None
+            await self.grade(
+                sample.id,
+                challenge,
+                sample.reply or "",
+                sample.error,
+                True,
+                trajectory=trajectory,
+            )
 
     def workers(self) -> int:
         """How many samples go through at once: enough to keep every model slot busy while
@@ -425,24 +442,16 @@ class Engine:
         self.store.claim(self.run_id)
         if self.options.retry_errors:
             self.outcome.retried_errors = self.store.forget_errors(self.run_id)
-        plan = self.store.plan(self.run_id)
-        done = self.store.done(self.run_id, self.provider.spec)
-        pending = [
-            (challenge, epoch)
-            for epoch in range(self.options.epochs)
-            for challenge in plan
-            if (challenge.clause_id, challenge.prompt_index, epoch) not in done
-        ]
-        self.outcome.planned = len(plan) * self.options.epochs
-        self.prefetch(pending)
-        self.progress.start(self.outcome.planned, len(done))
+        self.outcome.planned = self.store.plan_size(self.run_id) * self.options.epochs
+        done = self.store.done_count(self.run_id, self.provider.spec)
+        self.progress.start(self.outcome.planned, done)
         heartbeat = asyncio.ensure_future(self._heartbeat())
         stopper = asyncio.ensure_future((stop or asyncio.Event()).wait())
         tasks: list[asyncio.Future[None]] = []
         try:
             with self.store.batched():
-                await self._regrade_ungraded({(c.clause_id, c.prompt_index): c for c in plan})
-                tasks = self.executor.start(self, pending)
+                await self._regrade_ungraded()
+                tasks = self.executor.start(self, self.pending())
                 if tasks:
                     everything: asyncio.Future[Any] = asyncio.gather(*tasks)
                     waiting: set[asyncio.Future[Any]] = {everything, stopper}
@@ -473,7 +482,7 @@ class Engine:
     def _count(self) -> None:
         """Totals and per-role figures of this invocation into the outcome."""
         outcome = self.outcome
-        outcome.stored = len(self.store.done(self.run_id, self.provider.spec))
+        outcome.stored = self.store.done_count(self.run_id, self.provider.spec)
         outcome.retries_by_role[MODEL] = self.caller.stats.retries
         outcome.retries_by_role[JUDGE] = sum(caller.stats.retries for caller in self.judges)
         outcome.errors = sum(outcome.errors_by_role.values())

@@ -9,6 +9,7 @@ later ones run, each adding only what the store lacks.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ class Migration:
 
 
 MIGRATIONS: list[Migration] = []
+
+PLAN_IN_ROWS = "plan_items"
+"""What `runs.plan` holds once the run's plan is stored as rows of `plan_items`."""
 
 
 def migration(function: Migrate) -> Migrate:
@@ -229,6 +233,49 @@ def m007_batches(db: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS batches_run ON batches (run_id)
         """,
     )
+
+
+@migration
+def m008_plan_items(db: sqlite3.Connection) -> None:
+    """The plan as rows, one per challenge in plan order (`position`), so that a run of any size
+    is planned, resumed and reported without decoding its whole plan at once. The plans of
+    earlier runs (a JSON list in `runs.plan`) move into the rows; `runs.plan` then holds
+    `PLAN_IN_ROWS`."""
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS plan_items (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            position INTEGER NOT NULL,
+            clause_id TEXT NOT NULL,
+            prompt_index INTEGER NOT NULL,
+            authority TEXT,
+            challenge TEXT NOT NULL,
+            PRIMARY KEY (run_id, position),
+            UNIQUE (run_id, clause_id, prompt_index)
+        )
+        """,
+    )
+    runs = db.execute("SELECT id, plan FROM runs WHERE plan != ?", (PLAN_IN_ROWS,)).fetchall()
+    for run_id, text in runs:
+        items = json.loads(text) if text else []
+        db.executemany(
+            "INSERT OR IGNORE INTO plan_items"
+            " (run_id, position, clause_id, prompt_index, authority, challenge)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    run_id,
+                    position,
+                    item["clause_id"],
+                    int(item["prompt_index"]),
+                    item.get("authority"),
+                    json.dumps(item, ensure_ascii=False),
+                )
+                for position, item in enumerate(items)
+            ),
+        )
+        db.execute("UPDATE runs SET plan = ? WHERE id = ?", (PLAN_IN_ROWS, run_id))
 
 
 def applied(db: sqlite3.Connection) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,13 +154,21 @@ def _authority_of(spec: Spec, clause_id: str) -> str | None:
 
 def plan(spec: Spec, selection: Selection) -> list[Challenge]:
     """Every challenge for the selected clauses: prompt files, then (optionally) spec examples."""
+    return list(iter_plan(spec, selection))
+
+
+def iter_plan(spec: Spec, selection: Selection) -> Iterator[Challenge]:
+    """`plan`, one clause's challenges at a time (what `RunStore.create_run` can store as they
+    come). The selection is checked before the first challenge."""
     clause_ids = select_clauses(spec, selection)
-    challenges: list[Challenge] = []
+    return _planned(spec, selection, clause_ids)
+
+
+def _planned(spec: Spec, selection: Selection, clause_ids: list[str]) -> Iterator[Challenge]:
     for clause_id in clause_ids:
-        challenges.extend(_prompt_file_challenges(spec, clause_id))
+        yield from _prompt_file_challenges(spec, clause_id)
     if selection.examples:
-        challenges.extend(_spec_example_challenges(spec, set(clause_ids), selection))
-    return challenges
+        yield from _spec_example_challenges(spec, set(clause_ids), selection)
 
 
 def _prompt_file_challenges(spec: Spec, clause_id: str) -> list[Challenge]:

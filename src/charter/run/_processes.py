@@ -23,7 +23,7 @@ import signal
 import struct
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -98,10 +98,10 @@ class ProcessExecutor:
     pids: list[int] = field(default_factory=list, init=False)
     """Every worker process started, in order (for the tests, and to find a stuck one)."""
 
-    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+    def start(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> list[Any]:
         return [asyncio.ensure_future(self._run(engine, pending))]
 
-    async def _run(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> None:
+    async def _run(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> None:
         split = shares(engine.limiter.maximum, self.workers)
 
         def launch(

@@ -22,7 +22,7 @@ import logging
 import math
 import os
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -124,11 +124,13 @@ class RayExecutor:
     lost_shards: int = field(default=0, init=False)
     """Shards sent again because their worker or node was lost."""
 
-    def start(self, engine: Engine, pending: list[tuple[Challenge, int]]) -> list[Any]:
+    def start(self, engine: Engine, pending: Iterable[tuple[Challenge, int]]) -> list[Any]:
         ray = connect(self.address)
         return [asyncio.ensure_future(self._run(ray, engine, pending))]
 
-    async def _run(self, ray: Any, engine: Engine, pending: list[tuple[Challenge, int]]) -> None:
+    async def _run(
+        self, ray: Any, engine: Engine, pending: Iterable[tuple[Challenge, int]]
+    ) -> None:
         task = ray.remote(run_shard).options(num_returns="streaming", max_retries=0)
         limits: list[Any] = []  # the shared limiter actor, made when the first shard starts
         caller = engine.caller

@@ -13,7 +13,7 @@ and the run can be resumed (`--resume` retries them).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,7 +63,7 @@ stream back what it sends; raise `ShardLost` when the worker is lost."""
 
 async def run_shards(
     engine: Engine,
-    pending: list[tuple[Challenge, int]],
+    pending: Iterable[tuple[Challenge, int]],
     shard_size: Callable[[int], int],
     launch: Launch,
     attempts: int,

@@ -32,12 +32,14 @@ from typing import Any
 from charter._secrets import redact
 from charter.errors import StoreError as StoreError  # re-exported for the run package
 from charter.grade import Grade
-from charter.run._migrations import migrate
+from charter.run._migrations import PLAN_IN_ROWS, migrate
 from charter.run._plan import Challenge
 
 SCHEMA_VERSION = 1
 STORE_DIR = ".charter"
 STORE_NAME = "runs.db"
+PAGE = 500
+"""Rows read per query when a run's plan or samples are read a page at a time."""
 
 
 def now() -> str:
@@ -301,31 +303,62 @@ class RunStore:
         model: str,
         grader: str | None,
         settings: dict[str, Any],
-        plan: list[Challenge],
+        plan: Iterable[Challenge],
         epochs: int,
         models: Sequence[str] = (),
     ) -> str:
-        """A new `running` run of `model` (with `models`, of each of them, `model` first)."""
+        """A new `running` run of `model` (with `models`, of each of them, `model` first). The
+        plan is written as rows while it is read (it may be a generator), in one transaction."""
         tested = list(dict.fromkeys([model, *models]))
         run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-        with self._errors():
-            self.db.execute(
-                "INSERT INTO runs (id, created, status, project, model, grader, settings, plan,"
-                " planned, owner_pid, owner_host, heartbeat, models)"
-                " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
+        counted = [0]
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for position, challenge in enumerate(plan):
+                counted[0] = position + 1
+                yield (
                     run_id,
-                    now(),
-                    project,
-                    model,
-                    grader,
-                    redact(json.dumps(settings)),
-                    json.dumps([c.to_json() for c in plan]),
-                    len(plan) * epochs * len(tested),
-                    *_owner(),
-                    json.dumps(tested),
-                ),
-            )
+                    position,
+                    challenge.clause_id,
+                    challenge.prompt_index,
+                    challenge.authority,
+                    json.dumps(challenge.to_json(), ensure_ascii=False),
+                )
+
+        self.flush()
+        with self._errors():
+            self.db.execute("BEGIN")
+            try:
+                self.db.execute(
+                    "INSERT INTO runs (id, created, status, project, model, grader, settings,"
+                    " plan, planned, owner_pid, owner_host, heartbeat, models)"
+                    " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        now(),
+                        project,
+                        model,
+                        grader,
+                        redact(json.dumps(settings)),
+                        PLAN_IN_ROWS,
+                        *_owner(),
+                        json.dumps(tested),
+                    ),
+                )
+                self.db.executemany(
+                    "INSERT INTO plan_items"
+                    " (run_id, position, clause_id, prompt_index, authority, challenge)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    rows(),
+                )
+                self.db.execute(
+                    "UPDATE runs SET planned = ? WHERE id = ?",
+                    (counted[0] * epochs * len(tested), run_id),
+                )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
         return run_id
 
     def run(self, run_id: str) -> RunRecord:
@@ -339,11 +372,138 @@ class RunStore:
         return _run_record(row)
 
     def plan(self, run_id: str) -> list[Challenge]:
+        """The run's whole plan in order (`plan_items` reads it a page at a time)."""
+        return list(self.plan_items(run_id))
+
+    def plan_items(self, run_id: str, page: int = PAGE) -> Iterator[Challenge]:
+        """The run's challenges in plan order, decoded `page` at a time (a missing run is a
+        `StoreError` at the first item)."""
+        self.run(run_id)
+        for _, challenge in self._plan_pages(run_id, page, None, 0):
+            yield challenge
+
+    def plan_size(self, run_id: str) -> int:
+        """How many challenges the run's plan has (each runs once per epoch and model)."""
         with self._errors():
-            row = self.db.execute("SELECT plan FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no run `{run_id}` in {self.path} (`charter runs` lists them)")
-        return [Challenge.from_json(item) for item in json.loads(row[0])]
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM plan_items WHERE run_id = ?", (run_id,)
+            ).fetchone()
+        return int(row[0])
+
+    def plan_clauses(self, run_id: str) -> list[tuple[str, str | None]]:
+        """(clause id, authority) of every clause in the plan, in plan order."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT clause_id, authority FROM plan_items WHERE run_id = ?"
+                " GROUP BY clause_id ORDER BY MIN(position)",
+                (run_id,),
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def pending(
+        self, run_id: str, model: str, epochs: int, page: int = PAGE
+    ) -> Iterator[list[tuple[Challenge, int]]]:
+        """The (challenge, epoch) pairs of `model` that the run has no sample of yet, epoch by
+        epoch in plan order, in pages of `page` (the last may be smaller; a page may span
+        epochs). Each page is read when the one before
+        it is used up, so samples stored meanwhile are not offered again."""
+        found: list[tuple[Challenge, int]] = []
+        for epoch in range(epochs):
+            for _, challenge in self._plan_pages(run_id, page, model, epoch):
+                found.append((challenge, epoch))
+                if len(found) == page:
+                    yield found
+                    found = []
+        if found:
+            yield found
+
+    def _plan_pages(
+        self, run_id: str, page: int, model: str | None, epoch: int
+    ) -> Iterator[tuple[int, Challenge]]:
+        """Plan items by position, `page` rows per query; with `model`, only those that have no
+        sample of `model` at `epoch`."""
+        unsampled = (
+            " AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.run_id = p.run_id"
+            " AND s.model = ? AND s.clause_id = p.clause_id AND s.prompt_index = p.prompt_index"
+            " AND s.epoch = ?)"
+        )
+        after = -1
+        while True:
+            values: tuple[object, ...] = (run_id, after)
+            if model is not None:
+                values += (model, epoch)
+            with self._errors():
+                rows = self.db.execute(
+                    "SELECT position, challenge FROM plan_items p WHERE run_id = ?"
+                    f" AND position > ?{unsampled if model is not None else ''}"
+                    " ORDER BY position LIMIT ?",
+                    (*values, page),
+                ).fetchall()
+            for position, text in rows:
+                yield position, Challenge.from_json(json.loads(text))
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
+
+    def done_count(self, run_id: str, model: str | None = None) -> int:
+        """How many samples the run has (of `model` only, when given)."""
+        with self._errors():
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM samples WHERE run_id = ? AND (? IS NULL OR model = ?)",
+                (run_id, model, model),
+            ).fetchone()
+        return int(row[0])
+
+    def ungraded(self, run_id: str, model: str) -> list[tuple[StoredSample, Challenge]]:
+        """The samples of `model` stored without a grade (an invocation stopped between the
+        two), each with its challenge."""
+        with self._errors():
+            rows = self.db.execute(
+                f"SELECT {_SAMPLE_COLUMNS}, p.challenge FROM samples s"
+                " LEFT JOIN grades g ON g.sample_id = s.id"
+                " LEFT JOIN samples source ON source.id = s.carried_from"
+                " JOIN plan_items p ON p.run_id = s.run_id AND p.clause_id = s.clause_id"
+                " AND p.prompt_index = s.prompt_index"
+                " WHERE s.run_id = ? AND s.model = ? AND g.id IS NULL ORDER BY s.id",
+                (run_id, model),
+            ).fetchall()
+        return [
+            (_stored_sample(row), Challenge.from_json(json.loads(row["challenge"]))) for row in rows
+        ]
+
+    def verdict_counts(
+        self, run_id: str, model: str | None = None, clause: str | None = None
+    ) -> list[tuple[str, str | None, int, int]]:
+        """(clause id, verdict, samples, carried samples) of the run, counted in SQL, clauses in
+        the order of their first sample."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT s.clause_id, g.verdict, COUNT(*), COUNT(s.carried_from), MIN(s.id)"
+                " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+                " WHERE s.run_id = ? AND (? IS NULL OR s.model = ?)"
+                " AND (? IS NULL OR s.clause_id = ?)"
+                " GROUP BY s.clause_id, g.verdict ORDER BY MIN(s.id)",
+                (run_id, model, model, clause, clause),
+            ).fetchall()
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    def prompt_counts(
+        self, run_id: str, model: str | None = None, clause: str | None = None
+    ) -> list[tuple[str, int, int, int]]:
+        """Per prompt (and model): its clause id, its graded samples (comply or violate), those
+        that comply, and how many different replies its epochs gave (no reply counts as one)."""
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT s.clause_id,"
+                " SUM(g.verdict IN ('comply', 'violate')), SUM(g.verdict = 'comply'),"
+                " COUNT(DISTINCT s.reply) + MAX(s.reply IS NULL)"
+                " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+                " WHERE s.run_id = ? AND (? IS NULL OR s.model = ?)"
+                " AND (? IS NULL OR s.clause_id = ?)"
+                " GROUP BY s.model, s.clause_id, s.prompt_index ORDER BY MIN(s.id)",
+                (run_id, model, model, clause, clause),
+            ).fetchall()
+        return [(row[0], row[1] or 0, row[2] or 0, row[3]) for row in rows]
 
     def set_status(self, run_id: str, status: str) -> None:
         finished = now() if status in ("complete", "interrupted") else None
@@ -577,38 +737,13 @@ class RunStore:
         """Every sample of the run in plan order, each with its grade (None when ungraded)."""
         with self._errors():
             rows = self.db.execute(
-                "SELECT s.id, s.clause_id, s.prompt_index, s.epoch, s.reply, s.error, s.latency,"
-                " s.input_tokens, s.output_tokens, s.cached_from, s.parameters,"
-                " g.verdict, g.grader, g.confidence, g.rationale, s.carried_from,"
-                " source.run_id AS carried_run, s.model"
-                " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+                f"SELECT {_SAMPLE_COLUMNS} FROM samples s"
+                " LEFT JOIN grades g ON g.sample_id = s.id"
                 " LEFT JOIN samples source ON source.id = s.carried_from"
                 " WHERE s.run_id = ? ORDER BY s.id",
                 (run_id,),
             ).fetchall()
-        return [
-            StoredSample(
-                id=row["id"],
-                clause_id=row["clause_id"],
-                prompt_index=row["prompt_index"],
-                epoch=row["epoch"],
-                reply=row["reply"],
-                error=row["error"],
-                latency=row["latency"],
-                input_tokens=row["input_tokens"],
-                output_tokens=row["output_tokens"],
-                cached_from=row["cached_from"],
-                parameters=json.loads(row["parameters"]),
-                verdict=row["verdict"],
-                grader=row["grader"],
-                confidence=row["confidence"],
-                rationale=row["rationale"],
-                carried_from=row["carried_from"],
-                carried_run=row["carried_run"],
-                model=row["model"],
-            )
-            for row in rows
-        ]
+        return [_stored_sample(row) for row in rows]
 
     def override_grade(self, sample_id: int, grade: Grade) -> None:
         """Make `grade` (a person's verdict) the sample's grade. The grade it replaces stays on
@@ -708,6 +843,115 @@ _RUN_COLUMNS = (
     " owner_pid, owner_host, heartbeat, models"
 )
 """The columns `_run_record` reads."""
+
+
+_SAMPLE_COLUMNS = (
+    "s.id, s.clause_id, s.prompt_index, s.epoch, s.reply, s.error, s.latency,"
+    " s.input_tokens, s.output_tokens, s.cached_from, s.parameters,"
+    " g.verdict, g.grader, g.confidence, g.rationale, s.carried_from,"
+    " source.run_id AS carried_run, s.model"
+)
+"""The columns `_stored_sample` reads (`samples s`, its grade `g`, the sample it was carried
+from `source`)."""
+
+
+def _stored_sample(row: sqlite3.Row) -> StoredSample:
+    return StoredSample(
+        id=row["id"],
+        clause_id=row["clause_id"],
+        prompt_index=row["prompt_index"],
+        epoch=row["epoch"],
+        reply=row["reply"],
+        error=row["error"],
+        latency=row["latency"],
+        input_tokens=row["input_tokens"],
+        output_tokens=row["output_tokens"],
+        cached_from=row["cached_from"],
+        parameters=json.loads(row["parameters"]),
+        verdict=row["verdict"],
+        grader=row["grader"],
+        confidence=row["confidence"],
+        rationale=row["rationale"],
+        carried_from=row["carried_from"],
+        carried_run=row["carried_run"],
+        model=row["model"],
+    )
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def carried_runs(
+    path: Path, run_id: str, *, model: str | None = None, clause: str | None = None
+) -> list[str]:
+    """The runs the run's carried samples (of `model`, of `clause`) came from, first seen first."""
+    db = _read_only(path)
+    try:
+        rows = db.execute(
+            "SELECT source.run_id FROM samples s JOIN samples source ON source.id = s.carried_from"
+            " WHERE s.run_id = ? AND (? IS NULL OR s.model = ?) AND (? IS NULL OR s.clause_id = ?)"
+            " GROUP BY source.run_id ORDER BY MIN(s.id)",
+            (run_id, model, model, clause, clause),
+        ).fetchall()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot read the run's samples: {error}") from None
+    finally:
+        db.close()
+    return [row[0] for row in rows]
+
+
+def read_samples(
+    path: Path,
+    run_id: str,
+    *,
+    model: str | None = None,
+    clause: str | None = None,
+    replayed: bool = False,
+) -> Iterator[tuple[StoredSample, Challenge | None, list[dict[str, Any]] | None]]:
+    """The run's samples in order (of `model`, of `clause`, with `replayed` only those whose
+    challenge replays a precedent), each with its challenge and trajectory, read `PAGE` rows
+    at a time through a read-only connection of its own: what a report streams, whether or
+    not a `RunStore` is still open on the file."""
+    db = _read_only(path)
+    query = (
+        f"SELECT {_SAMPLE_COLUMNS}, p.challenge,"
+        " COALESCE((SELECT steps FROM trajectories WHERE sample_id = s.id),"
+        " (SELECT steps FROM trajectories WHERE sample_id = s.cached_from),"
+        " (SELECT steps FROM trajectories WHERE sample_id = s.carried_from)) AS steps"
+        " FROM samples s LEFT JOIN grades g ON g.sample_id = s.id"
+        " LEFT JOIN samples source ON source.id = s.carried_from"
+        " LEFT JOIN plan_items p ON p.run_id = s.run_id AND p.clause_id = s.clause_id"
+        " AND p.prompt_index = s.prompt_index"
+        " WHERE s.run_id = ? AND s.id > ? AND (? IS NULL OR s.model = ?)"
+        " AND (? IS NULL OR s.clause_id = ?)"
+        " AND (? = 0 OR json_extract(p.challenge, '$.expected') IS NOT NULL)"
+        " ORDER BY s.id LIMIT ?"
+    )
+    try:
+        after = -1
+        while True:
+            try:
+                rows = db.execute(
+                    query, (run_id, after, model, model, clause, clause, replayed, PAGE)
+                ).fetchall()
+            except sqlite3.Error as error:
+                raise StoreError(f"{path}: cannot read the run's samples: {error}") from None
+            for row in rows:
+                text = row["challenge"]
+                steps = json.loads(row["steps"]) if row["steps"] else None
+                yield (
+                    _stored_sample(row),
+                    Challenge.from_json(json.loads(text)) if text else None,
+                    steps if isinstance(steps, list) else None,
+                )
+            if len(rows) < PAGE:
+                return
+            after = rows[-1]["id"]
+    finally:
+        db.close()
 
 
 _KEYS_PER_QUERY = 500

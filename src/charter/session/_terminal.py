@@ -57,15 +57,15 @@ def run_on_terminal(run: TestRun) -> TestResult:
 
 def write_report(report: RunReport, report_format: str, output: Path | None) -> None:
     """The report in `report_format` (not `terminal`) on stdout, or in `output`."""
-    from charter.report import RENDERERS
+    from charter.report import write_report as write_to
 
     if report_format == "terminal":
         return
-    text = RENDERERS[report_format](report)
     if output is None:
-        sys.stdout.write(text)
+        write_to(report, report_format, sys.stdout)
     else:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as out:
+            write_to(report, report_format, out)
         print(f"{report_format} report written to {output}")
 
 

@@ -311,15 +311,16 @@ class TestResult:
 
     def judge_free_line(self) -> str | None:
         """How many replies the checks alone decided (comply or violate, no judge asked)."""
-        replies = [item.sample for item in self.report.samples if item.sample.reply is not None]
+        replies = decided = 0
+        for item in self.report.samples:  # streamed from the store: counted, not kept
+            sample = item.sample
+            if sample.reply is None:
+                continue
+            replies += 1
+            decided += sample.grader == CHECKS_GRADER and sample.verdict in DECIDED_VERDICTS
         if not replies:
             return None
-        decided = sum(
-            1
-            for sample in replies
-            if sample.grader == CHECKS_GRADER and sample.verdict in DECIDED_VERDICTS
-        )
-        return f"graded without a judge: {decided} of {len(replies)} replies"
+        return f"graded without a judge: {decided} of {replies} replies"
 
     def review_hint(self) -> str | None:
         """What to do about replies that no check or reliable judge could grade."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from charter.report import (
     Comparison,
@@ -17,7 +20,7 @@ from charter.report import (
     model_rows,
 )
 from charter.review import ReviewItem, review_queue
-from charter.run import RunSummary, StoreError
+from charter.run import RunSummary, StoreError, store_path
 from charter.studio._spec_view import open_store
 from charter.studio._workspace import StudioError, Workspace
 
@@ -52,19 +55,21 @@ class RunView:
     clause: str | None = None
 
     @property
-    def listed(self) -> list[SampleResult]:
-        """The samples of the clause shown (or all), in run order."""
-        samples = self.report.samples
+    def listed(self) -> Sequence[SampleResult]:
+        """The samples of the clause shown (or all), in run order (read from the store as the
+        page asks for them)."""
         if self.clause is None:
-            return samples
-        return [item for item in samples if item.sample.clause_id == self.clause]
+            return self.report.samples
+        if self.report.clause(self.clause) is None:
+            return []
+        return self.report.only_clause(self.clause).samples
 
     @property
     def pages(self) -> int:
         return max(1, -(-len(self.listed) // SAMPLES_PER_PAGE))
 
     @property
-    def shown(self) -> list[SampleResult]:
+    def shown(self) -> Sequence[SampleResult]:
         """The samples of this page."""
         start = (self.page - 1) * SAMPLES_PER_PAGE
         return self.listed[start : start + SAMPLES_PER_PAGE]
@@ -83,22 +88,51 @@ class RunView:
         ]
 
 
-def run_view(
-    workspace: Workspace, run_id: str, page: str | None = None, clause: str | None = None
-) -> RunView:
-    """The run page: its clauses, and one page of its samples (of `clause`'s, when given)."""
-    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
+_FIGURES: dict[tuple[Path, str], tuple[tuple[int, ...], RunView]] = {}
+"""The figures of the runs last shown, by store and run, with the state of the store's files
+when they were read: the same run is not counted again until the store changes."""
+
+
+def store_stamp(root: Path) -> tuple[int, ...]:
+    """The modification time and size of the run store's files (its WAL included)."""
+    db = store_path(root)
+    stamp: list[int] = []
+    for path in (db, db.with_name(db.name + "-wal")):
+        with contextlib.suppress(OSError):
+            found = path.stat()
+            stamp += [found.st_mtime_ns, found.st_size]
+    return tuple(stamp)
+
+
+def _figures(workspace: Workspace, run_id: str) -> RunView:
+    """The run's report, clause history and model comparison, read again only when the store
+    files changed since they were last read."""
+    key = (store_path(workspace.root), run_id)
+    stamp = store_stamp(workspace.root)
+    cached = _FIGURES.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     with open_store(workspace.root) as store:
         if store is None:
             raise StudioError("no runs recorded yet (run `charter test` first)")
         try:
             report = RunReport.load(store, run_id)
-            view = RunView(
-                report, clause_history(store), number, clause or None, compare_models(report)
-            )
+            view = RunView(report, clause_history(store), models=compare_models(report))
         except StoreError as error:
             raise StudioError(str(error)) from None
-    if view.clause is not None and report.clause(view.clause) is None:
+    _FIGURES.clear()  # one run's figures at a time: the page being looked at
+    _FIGURES[key] = (stamp, view)
+    return view
+
+
+def run_view(
+    workspace: Workspace, run_id: str, page: str | None = None, clause: str | None = None
+) -> RunView:
+    """The run page: its clauses, and one page of its samples (of `clause`'s, when given)."""
+    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
+    figures = _figures(workspace, run_id)
+    view = RunView(figures.report, figures.history, number, clause or None, figures.models)
+    if view.clause is not None and view.report.clause(view.clause) is None:
         raise StudioError(f"run {run_id} has no clause `{view.clause}`")
     return RunView(view.report, view.history, min(number, view.pages), view.clause, view.models)
 
