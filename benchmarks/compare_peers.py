@@ -244,7 +244,7 @@ def main() -> None:
     for cell in cells:
         for tool in tools:
             rows.append(run_tool(tool, cell, peers))
-            print(f"  done: {tool} {cell.samples} / {cell.concurrency} / {cell.delay}", flush=True)
+            print("  done:", "  ".join(rows[-1].cells()), flush=True)  # kept if the run is cut
     print()
     print_table(rows)
     rss_note(rows)
