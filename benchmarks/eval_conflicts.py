@@ -1,6 +1,6 @@
 """Precision and recall of the conflict checker on the independent conflict set, no judge.
 
-    python benchmarks/eval_conflicts.py [--half dev|dev2|dev3|dev4|test|test3|test4]
+    python benchmarks/eval_conflicts.py [--half dev|dev2|...|dev5|test|test3|test4|test5]
                                         [--label NAME] [--show] [--semantic]
 
 Writes the half as a Charter project (the root file imports one module per team; a group's
@@ -25,7 +25,7 @@ from charter.spec import load_project
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "eval" / "conflicts"
 RESULTS = REPO / "benchmarks" / "results"
-HALVES = ("dev", "dev2", "dev3", "dev4", "test", "test3", "test4")
+HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test3", "test4", "test5")
 AUTHORITY = {
     "repo": "system",
     "ci": "developer",

@@ -3,7 +3,7 @@ paragraph (lint), sentence (lint2), topic group (conflicts) or prompt (XSTest, w
 models' answers to one prompt stay together), so that texts read together stay together.
 
     python benchmarks/eval_split.py      (writes tests/data/eval/{lint,lint2,conflicts}/*,
-                                          tests/data/eval/conflicts/{dev3,test3,dev4,test4}.yaml and
+                                          tests/data/eval/conflicts/{dev3,...,test5}.yaml and
                                           benchmarks/data/xstest_split.tsv)
 """
 
@@ -69,4 +69,5 @@ if __name__ == "__main__":
     split_conflicts()
     split_conflicts("groups3", "3")
     split_conflicts("groups4", "4")
+    split_conflicts("groups5", "5")
     split_xstest()
