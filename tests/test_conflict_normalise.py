@@ -201,3 +201,18 @@ def test_containment_needs_the_prohibition_to_be_the_general_side() -> None:
     wide_permission = statements("The assistant may book meeting rooms.", 0)[0]
     narrow_ban = statements("The assistant must not book meeting rooms for interns.", 1)[0]
     assert not contained(wide_permission, narrow_ban)
+
+
+def test_percentages_and_duration_reference_points() -> None:
+    from charter.conflict._deterministic import quantity_clash
+    from charter.conflict._quantity import find_quantity
+
+    assert find_quantity("An 18% service charge applies").unit == "%"  # type: ignore[union-attr]
+    (first,) = statements("Silver guests get a 5% discount on experiences.", 0)
+    (second,) = statements("Silver members receive 10% off every experience booking.", 1)
+    assert quantity_clash(first, second) is not None
+    (gold,) = statements("Gold guests get a 10% discount on experiences.", 2)
+    assert quantity_clash(second, gold) is None
+    (window,) = statements("Tours must be cancelled at least 24 hours before the start.", 0)
+    (late,) = statements("The assistant may cancel a tour up to 2 hours before it starts.", 1)
+    assert not window.scope and not late.scope

@@ -189,6 +189,18 @@ _MEASURE_WORDS = frozenset(
 STATED_SIMILARITY = 0.7
 
 
+#: Verbs that only attach a stated value to its thing (`a charge applies to`, `members receive
+#: 10% off`, `orders carry a charge of`): they say nothing about which thing it is.
+_STATING_VERBS = frozenset({"appli", "apply", "carry", "get", "receiv", "tak", "hav", "com"})
+
+
+def _stated_key(item: Statement, unit: str) -> frozenset[str]:
+    """The words naming what a stated value is of: subject, act and scope together, without
+    the assistant, measure words and stating verbs."""
+    words = item.subject | item.core | item.scope
+    return words - _MEASURE_WORDS - _STATING_VERBS - {unit, "assistant"}
+
+
 def _required(item: Statement) -> Quantity | None:
     """The range an obliging statement requires (a prohibition's complement)."""
     if item.quantity is None or item.permission:
@@ -204,12 +216,18 @@ def quantity_clash(a: Statement, b: Statement) -> str | None:
         return None
     if a.quantity.condition or b.quantity.condition:
         return None  # an amount that says when a rule applies is compared by `opposed`
-    if a.quantity.unit != b.quantity.unit or not (a.subject & b.subject):
+    if a.quantity.unit != b.quantity.unit:
         return None
     unit = a.quantity.unit
-    key_a = a.core - _MEASURE_WORDS - {unit}
-    key_b = b.core - _MEASURE_WORDS - {unit}
-    needed = STATED_SIMILARITY if "states" in (a.modal, b.modal) else SCOPE_OVERLAP
+    stated = "states" in (a.modal, b.modal)
+    if stated:  # `Silver guests get a 5% discount`: what the value is of is in every part
+        key_a, key_b = _stated_key(a, unit), _stated_key(b, unit)
+    elif not a.subject & b.subject:
+        return None
+    else:
+        key_a = a.core - _MEASURE_WORDS - {unit}
+        key_b = b.core - _MEASURE_WORDS - {unit}
+    needed = STATED_SIMILARITY if stated else SCOPE_OVERLAP
     unitless_a = replace(a, scope=a.scope - _MEASURE_WORDS)  # `2 days` and `48 hours` agree
     unitless_b = replace(b, scope=b.scope - _MEASURE_WORDS)
     if jaccard(key_a, key_b) < needed or not same_situation(unitless_a, unitless_b):

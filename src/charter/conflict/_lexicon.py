@@ -25,7 +25,7 @@ reveal disclose divulge share expose leak
 provide give offer supply
 tell inform notify report
 mention cite quote
-user customer client person people users customers
+user customer client person people users customers guest guests caller callers member members
 ask request collect gather obtain solicit
 use employ utilize
 promise guarantee
@@ -34,7 +34,7 @@ include contain add list insert
 start begin commence
 buy purchase
 emoji emojis emoticon emoticons
-change modify mutate alter edit touch
+change modify mutate alter edit touch adjust
 manual manually hand
 approval permission consent authorization authorisation
 run invoke execute launch
@@ -43,7 +43,8 @@ remove delete drop strip
 create make produce generate
 keep retain preserve maintain
 wait pause idle
-transfer escalate handoff hand route refer
+discount off reduction
+transfer escalate handoff hand route refer forward
 hardcode literal literally
 ignore disregard
 write written wrote writes writing

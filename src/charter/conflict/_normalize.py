@@ -312,6 +312,23 @@ def _paraphrased(piece: str) -> str:
     return piece
 
 
+_REFERENCE = frozenset({"before", "after"})
+
+
+def _reference_point(post: str, split: re.Match[str]) -> bool:
+    """Whether the scope word `split` found is `before` or `after` right behind a duration
+    (`at least 24 hours before the scheduled time`): the words after it name the point the
+    duration is counted from, part of the amount, not a situation the rule applies in."""
+    if split.group(0).lower() not in _REFERENCE:
+        return False
+    amount = find_quantity(post[: split.start()])
+    return (
+        amount is not None
+        and amount.unit == "hour"
+        and not post[amount.span[1] : split.start()].strip()
+    )
+
+
 def statements(text: str, clause: int = 0) -> list[Statement]:
     """The rule statements of a clause's text: modal, imperative and present-tense rules, each
     normalised (rationale cut, passive read as active, lists and `without` split, antonyms
@@ -344,6 +361,8 @@ def statements(text: str, clause: int = 0) -> list[Statement]:
             subject_words = {"assistant"}
         split = _SCOPE.search(post)
         action, post_scope = (post[: split.start()], post[split.end() :]) if split else (post, "")
+        if split is not None and _reference_point(post, split):
+            post_scope = ""  # `24 hours before the tour starts`: when the amount is counted from
         extras: list[tuple[int, str]] = []
         without = _WITHOUT.search(action)
         if without is not None:

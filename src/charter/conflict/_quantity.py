@@ -87,13 +87,16 @@ def _scale(word: str | None) -> float:
     return _HOURS.get(word, 1.0)
 
 
-#: A bare amount of money or time, with no comparator: `costs 50 dollars`, `$20`, `5 to 7
-#: business days` (a range). Other bare numbers (`the 3 test suites`) are not amounts.
+#: A bare amount of money, time or a percentage, with no comparator: `costs 50 dollars`, `$20`,
+#: `5 to 7 business days` (a range), `an 18% service charge`. Other bare numbers (`the 3 test
+#: suites`) are not amounts.
 _BARE = re.compile(
     r"(?P<cur>[$€£])\s*(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*[$€£]?\s*(?P<top>\d+(?:[.,]\d+)?))?"
     r"|\b(?P<num2>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top2>\d+(?:[.,]\d+)?))?\s*"
     r"(?:business\s+|working\s+|calendar\s+)?(?P<unit>dollars?|usd|euros?|eur|pounds?|gbp|"
-    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b"
+    r"|\b(?P<num3>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top3>\d+(?:[.,]\d+)?))?\s*"
+    r"(?P<pct>%|percent\b)",
     re.IGNORECASE,
 )
 #: A comparator after the amount: `$200 or less`, `18 or older`, `65 and over`.
@@ -143,12 +146,13 @@ def find_quantity(text: str) -> Quantity | None:
 def _bare_amount(text: str) -> Quantity | None:
     match = _BARE.search(text)
     if match is not None:
-        low_text = match["num"] or match["num2"]
-        high_text = match["top"] or match["top2"] or low_text
+        low_text = match["num"] or match["num2"] or match["num3"]
+        high_text = match["top"] or match["top2"] or match["top3"] or low_text
         factor = _scale(match["unit"])
         low = float(low_text.replace(",", ".")) * factor
         high = float(high_text.replace(",", ".")) * factor
-        return Quantity(_unit(match["unit"], match["cur"]), low, max(low, high), match.span())
+        unit = "%" if match["pct"] else _unit(match["unit"], match["cur"])
+        return Quantity(unit, low, max(low, high), match.span())
     free = _FREE.search(text)
     if free is not None:
         return Quantity("$", 0.0, 0.0, free.span())
