@@ -1,13 +1,14 @@
 """Precision and recall of the linter on the independent lint sets (tests/data/eval/lint,
-tests/data/eval/lint2).
+tests/data/eval/lint2, tests/data/eval/lint3).
 
-    python benchmarks/eval_lint.py [--set lint|lint2] [--half dev|test] [--label NAME] [--show]
+    python benchmarks/eval_lint.py [--set lint|lint2|lint3] [--half dev|test] [--label NAME]
+                                   [--show]
 
-`lint` writes the half's paragraphs to a temporary spec; `lint2` (split by sentence) writes the
-whole document, so every sentence keeps its neighbours, and scores the half's rows only. A
-sentence is flagged when a lint rule about ambiguity fires in it. `--show` lists the mistakes
-(dev half only: the test half is never read for tuning). `--label` saves the figures to
-benchmarks/results/.
+`lint` writes the half's paragraphs to a temporary spec; `lint2` and `lint3` (split by sentence)
+write the whole document, so every sentence keeps its neighbours, and score the half's rows
+only. A sentence is flagged when a lint rule about ambiguity fires in it. `--show` lists the
+mistakes (dev half only: the test half is never read for tuning). `--label` saves the figures to
+benchmarks/results/eval-<set>-<half>-<label>.json.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Row:
 
 
 def rows(name: str, half: str) -> list[Row]:
-    """The rows of `<name>/<half>.tsv`; lint2 has a `reason` column before the text."""
+    """The rows of `<name>/<half>.tsv`; lint2 and lint3 have a `reason` column before the text."""
     lines = (EVAL / name / f"{half}.tsv").read_text(encoding="utf-8").splitlines()[1:]
     found = []
     for line in lines:
@@ -50,8 +51,9 @@ def rows(name: str, half: str) -> list[Row]:
 
 
 def scored(name: str, half: str) -> tuple[list[Row], list[set[str]]]:
-    """The half's rows and the codes found in each. lint2 is linted as a whole document and the
-    half's rows are picked out of it (its halves are split by sentence, not by paragraph)."""
+    """The half's rows and the codes found in each. lint2 and lint3 are linted as a whole
+    document and the half's rows are picked out of it (their halves are split by sentence, not by
+    paragraph)."""
     if name == "lint":
         items = rows(name, half)
         return items, flagged(items)
@@ -101,7 +103,7 @@ def flagged(items: list[Row]) -> list[set[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", dest="name", choices=("lint", "lint2"), default="lint")
+    parser.add_argument("--set", dest="name", choices=("lint", "lint2", "lint3"), default="lint")
     parser.add_argument("--half", choices=("dev", "test"), default="test")
     parser.add_argument("--label")
     parser.add_argument("--show", action="store_true")
@@ -134,8 +136,7 @@ def main() -> None:
                 print(f"{kind} {sorted(found)} [{item.categories}] {item.text}")
     if options.label:
         RESULTS.mkdir(exist_ok=True)
-        stem = "eval-lint" if options.name == "lint" else "eval-lint2"
-        path = RESULTS / f"{stem}-{options.half}-{options.label}.json"
+        path = RESULTS / f"eval-{options.name}-{options.half}-{options.label}.json"
         path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 

@@ -1,8 +1,8 @@
 """Split the independent evaluation sets into development and test halves, by a hash of the
-paragraph (lint), sentence (lint2), topic group (conflicts) or prompt (XSTest, whose five
+paragraph (lint), sentence (lint2, lint3), topic group (conflicts) or prompt (XSTest, whose five
 models' answers to one prompt stay together), so that texts read together stay together.
 
-    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,lint2,conflicts}/*,
+    python benchmarks/eval_split.py      (writes tests/data/eval/{lint,lint2,lint3,conflicts}/*,
                                           tests/data/eval/conflicts/{dev3,...,test5}.yaml and
                                           benchmarks/data/xstest_split.tsv)
 """
@@ -33,15 +33,15 @@ def split_lint() -> None:
         (EVAL / "lint" / f"{name}.tsv").write_text("\n".join([header, *kept]) + "\n", "utf-8")
 
 
-def split_lint2() -> None:
-    """Split `lint2/sentences.tsv` by a hash of each sentence's text (its last column). The
-    evaluation lints the whole document, so a sentence keeps its neighbours whichever half they
-    fell in; only the scoring is per half."""
-    lines = (EVAL / "lint2" / "sentences.tsv").read_text(encoding="utf-8").splitlines()
+def split_by_sentence(name: str) -> None:
+    """Split `<name>/sentences.tsv` (lint2, lint3) by a hash of each sentence's text (its last
+    column). The evaluation lints the whole document, so a sentence keeps its neighbours
+    whichever half they fell in; only the scoring is per half."""
+    lines = (EVAL / name / "sentences.tsv").read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
-    for name in ("dev", "test"):
-        kept = [row for row in rows if half(row.rsplit("\t", 1)[1]) == name]
-        (EVAL / "lint2" / f"{name}.tsv").write_text("\n".join([header, *kept]) + "\n", "utf-8")
+    for part in ("dev", "test"):
+        kept = [row for row in rows if half(row.rsplit("\t", 1)[1]) == part]
+        (EVAL / name / f"{part}.tsv").write_text("\n".join([header, *kept]) + "\n", "utf-8")
 
 
 def split_conflicts(source: str = "groups", suffix: str = "") -> None:
@@ -65,7 +65,8 @@ def split_xstest() -> None:
 
 if __name__ == "__main__":
     split_lint()
-    split_lint2()
+    split_by_sentence("lint2")
+    split_by_sentence("lint3")
     split_conflicts()
     split_conflicts("groups3", "3")
     split_conflicts("groups4", "4")
