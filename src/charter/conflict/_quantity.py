@@ -87,16 +87,26 @@ def _scale(word: str | None) -> float:
     return _HOURS.get(word, 1.0)
 
 
+_DECIMAL = r"\d+(?:[.,]\d+)?"
+
+
+def _amount_range(low: str, high: str, before_high: str = "") -> str:
+    """A number, or a range `5 to 7` / `5-7`, captured as groups `low` and `high`."""
+    return rf"(?P<{low}>{_DECIMAL})(?:\s*(?:to|-|–)\s*{before_high}(?P<{high}>{_DECIMAL}))?"
+
+
 #: A bare amount of money, time or a percentage, with no comparator: `costs 50 dollars`, `$20`,
 #: `5 to 7 business days` (a range), `an 18% service charge`. Other bare numbers (`the 3 test
 #: suites`) are not amounts.
 _BARE = re.compile(
-    r"(?P<cur>[$€£])\s*(?P<num>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*[$€£]?\s*(?P<top>\d+(?:[.,]\d+)?))?"
-    r"|\b(?P<num2>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top2>\d+(?:[.,]\d+)?))?\s*"
+    r"(?P<cur>[$€£])\s*"
+    + _amount_range("num", "top", r"[$€£]?\s*")
+    + r"|\b"
+    + _amount_range("num2", "top2")
+    + r"\s*"
     r"(?:business\s+|working\s+|calendar\s+)?(?P<unit>dollars?|usd|euros?|eur|pounds?|gbp|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b"
-    r"|\b(?P<num3>\d+(?:[.,]\d+)?)(?:\s*(?:to|-|–)\s*(?P<top3>\d+(?:[.,]\d+)?))?\s*"
-    r"(?P<pct>%|percent\b)",
+    r"|\b" + _amount_range("num3", "top3") + r"\s*(?P<pct>%|percent\b)",
     re.IGNORECASE,
 )
 #: A comparator after the amount: `$200 or less`, `18 or older`, `65 and over`.
